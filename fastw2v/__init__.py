@@ -1,0 +1,11 @@
+"""fastw2v: fast word2vec for Python (skip-gram and CBOW, negative sampling and hierarchical
+softmax) in multithreaded Cython calling BLAS."""
+import logging
+
+from ._version import __version__
+from .keyedvectors import KeyedVectors
+from .word2vec import FastW2V
+
+logging.getLogger("fastw2v").addHandler(logging.NullHandler())
+
+__all__ = ["FastW2V", "KeyedVectors", "__version__"]

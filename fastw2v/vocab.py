@@ -1,0 +1,127 @@
+"""Vocabulary: frequency-sorted words, sub-sampling thresholds, noise sampler, Huffman tree."""
+import heapq
+
+import numpy as np
+
+_TWO32 = 1 << 32
+
+
+class Vocab:
+    """The final vocabulary and the tables the training kernels read.
+
+    Parameters
+    ----------
+    words : list of str
+        Sorted by descending count (ties in order of first appearance).
+    counts : int64 array
+    sample : float
+        Sub-sampling threshold (word2vec's ``-sample``); 0 disables it.
+    ns_exponent : float
+        Exponent of the counts in the noise distribution of negative sampling.
+    hs : bool
+        Build the Huffman tree for hierarchical softmax.
+
+    Attributes
+    ----------
+    keep_threshold : uint64 array
+        Word w is kept when a uniform 32-bit draw is below it; ``2**32`` means always kept.
+        Keep probability is word2vec.c's ``(sqrt(c / t) + 1) * t / c`` with
+        ``t = sample * total words``.
+    alias_prob, alias_index : uint32, int32 arrays
+        Walker's alias table for O(1) draws from ``counts ** ns_exponent``.
+    codes, points, path_offsets : uint8, int32, int64 arrays
+        Huffman path of word w, root first: ``codes[path_offsets[w]:path_offsets[w + 1]]``
+        are its branch bits and ``points[...]`` the inner nodes (rows of the hs output layer).
+    """
+
+    def __init__(self, words, counts, sample=1e-3, ns_exponent=0.75, hs=False):
+        self.words = list(words)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.keep_threshold = keep_thresholds(self.counts, sample)
+        self.alias_prob, self.alias_index = alias_table(self.counts.astype(np.float64)
+                                                        ** ns_exponent)
+        if hs:
+            self.codes, self.points, self.path_offsets = huffman_paths(self.counts)
+        else:
+            self.codes = np.zeros(0, np.uint8)
+            self.points = np.zeros(0, np.int32)
+            self.path_offsets = np.zeros(len(self.words) + 1, np.int64)
+
+    def __len__(self):
+        return len(self.words)
+
+
+def final_order(counts, alive, min_count):
+    """Provisional ids of the words kept, most frequent first, ties by first appearance."""
+    kept = np.flatnonzero(alive & (counts >= min_count))
+    order = np.lexsort((kept, -counts[kept]))
+    return kept[order]
+
+
+def keep_thresholds(counts, sample):
+    """32-bit sub-sampling thresholds (see :class:`Vocab`)."""
+    counts = counts.astype(np.float64)
+    if sample <= 0:
+        return np.full(len(counts), _TWO32, dtype=np.uint64)
+    t = sample * counts.sum()
+    keep = (np.sqrt(counts / t) + 1.0) * t / counts
+    return np.minimum(np.round(keep * _TWO32), _TWO32).astype(np.uint64)
+
+
+def alias_table(weights):
+    """Walker's alias method (Vose's construction) for ``P(i) proportional to weights[i]``.
+
+    Returns ``(prob, alias)``: draw a bucket i uniformly, keep i when a uniform 32-bit draw
+    is below ``prob[i]``, otherwise take ``alias[i]``.
+    """
+    n = len(weights)
+    scaled = weights * (n / weights.sum())
+    alias = np.arange(n, dtype=np.int32)
+    small = [i for i in range(n) if scaled[i] < 1.0]
+    large = [i for i in range(n) if scaled[i] >= 1.0]
+    scaled_list = scaled.tolist()
+    alias_list = alias.tolist()
+    while small and large:
+        s, g = small.pop(), large[-1]
+        alias_list[s] = g
+        scaled_list[g] -= 1.0 - scaled_list[s]
+        if scaled_list[g] < 1.0:
+            large.pop()
+            small.append(g)
+    for i in small + large:  # leftovers are 1 up to rounding
+        scaled_list[i] = 1.0
+    prob = np.minimum(np.round(np.array(scaled_list) * _TWO32), _TWO32 - 1).astype(np.uint32)
+    return prob, np.array(alias_list, dtype=np.int32)
+
+
+def huffman_paths(counts):
+    """Huffman codes of the words (by count), as flat arrays of paths, root first."""
+    n = len(counts)
+    if n == 1:
+        return np.zeros(0, np.uint8), np.zeros(0, np.int32), np.zeros(2, np.int64)
+    # nodes 0..n-1 are words, n..2n-2 inner nodes in order of creation (root last)
+    parent = np.zeros(2 * n - 1, dtype=np.int64)
+    bit = np.zeros(2 * n - 1, dtype=np.uint8)
+    heap = [(int(c), i) for i, c in enumerate(counts)]
+    heapq.heapify(heap)
+    for node in range(n, 2 * n - 1):
+        c1, a = heapq.heappop(heap)
+        c2, b = heapq.heappop(heap)
+        parent[a], parent[b] = node, node
+        bit[b] = 1
+        heapq.heappush(heap, (c1 + c2, node))
+    depth = np.zeros(2 * n - 1, dtype=np.int64)
+    for node in range(2 * n - 3, -1, -1):  # parents are created after their children
+        depth[node] = depth[parent[node]] + 1
+    lengths = depth[:n]
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    codes = np.zeros(offsets[-1], dtype=np.uint8)
+    points = np.zeros(offsets[-1], dtype=np.int32)
+    node = np.arange(n)
+    for k in range(int(lengths.max())):
+        active = np.flatnonzero(lengths > k)
+        pos = offsets[active] + lengths[active] - 1 - k
+        codes[pos] = bit[node[active]]
+        points[pos] = parent[node[active]] - n
+        node[active] = parent[node[active]]
+    return codes, points, offsets

@@ -1,0 +1,421 @@
+"""Persistence: the native directory format (fastw2v._io) and the word2vec C formats."""
+
+import gzip
+import json
+import os
+import struct
+
+import numpy as np
+import pytest
+
+from fastw2v import _io
+from fastw2v.keyedvectors import KeyedVectors
+
+WORDS = ["the", "of", "Zürich", "naïve", "東京", "a_b", "x-y", "ok.", "Ünïcödé", "last"]
+
+
+@pytest.fixture
+def kv():
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((len(WORDS), 7)).astype(np.float32)
+    vectors[3] = [1e-30, -1e30, 0.0, -0.0, 1.0, 3.4e38, 1e-45]  # extremes survive text too
+    return KeyedVectors(vectors, WORDS, np.arange(100, 100 - len(WORDS), -1))
+
+
+def _assert_same_kv(loaded, kv, counts=True):
+    assert loaded.index_to_key == kv.index_to_key
+    assert loaded.key_to_index == kv.key_to_index
+    np.testing.assert_array_equal(loaded.vectors, kv.vectors)
+    assert loaded.vectors.dtype == np.float32
+    if counts:
+        np.testing.assert_array_equal(loaded.counts, kv.counts)
+
+
+def _leftovers(directory):
+    return [p.name for p in directory.iterdir() if p.name.startswith(".")]
+
+
+# ----------------------------------------------------------------------------------------
+# native format: KeyedVectors.save / load
+# ----------------------------------------------------------------------------------------
+
+def test_native_round_trip(tmp_path, kv):
+    kv.save(tmp_path / "kv")
+    loaded = KeyedVectors.load(tmp_path / "kv")
+    _assert_same_kv(loaded, kv)
+    assert loaded.vectors.flags.c_contiguous and loaded.vectors.flags.writeable
+    assert loaded.most_similar("the", topn=3) == kv.most_similar("the", topn=3)
+    assert sorted(p.name for p in (tmp_path / "kv").iterdir()) == ["counts.npy", "meta.json", "vectors.npy"]
+    meta = json.loads((tmp_path / "kv" / "meta.json").read_text())
+    assert meta["format"] == "fastw2v" and meta["format_version"] == 1
+    assert meta["arrays"]["vectors"] == {"file": "vectors.npy", "shape": [10, 7], "dtype": "<f4"}
+    assert _leftovers(tmp_path) == []
+
+
+def test_native_mmap_is_read_only(tmp_path, kv):
+    kv.save(str(tmp_path / "kv"))
+    loaded = KeyedVectors.load(str(tmp_path / "kv"), mmap="r")
+    assert isinstance(loaded.vectors, np.memmap) and not loaded.vectors.flags.writeable
+    _assert_same_kv(loaded, kv)
+    with pytest.raises(ValueError):
+        loaded.vectors[0, 0] = 1.0
+    assert loaded.similarity("of", "the") == pytest.approx(kv.similarity("of", "the"))
+
+
+def test_native_save_replaces_previous_save(tmp_path, kv):
+    kv.save(tmp_path / "kv")
+    smaller = KeyedVectors(kv.vectors[:3].copy(), kv.index_to_key[:3])
+    smaller.save(tmp_path / "kv")
+    _assert_same_kv(KeyedVectors.load(tmp_path / "kv"), smaller)
+    assert _leftovers(tmp_path) == []
+
+
+def test_native_save_refuses_to_replace_other_things(tmp_path, kv):
+    (tmp_path / "file").write_text("precious")
+    with pytest.raises(FileExistsError, match="not a directory"):
+        kv.save(tmp_path / "file")
+    assert (tmp_path / "file").read_text() == "precious"
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "dir" / "notes.txt").write_text("precious")
+    with pytest.raises(FileExistsError, match="not a fastw2v model"):
+        kv.save(tmp_path / "dir")
+    assert (tmp_path / "dir" / "notes.txt").read_text() == "precious"
+    (tmp_path / "empty").mkdir()
+    kv.save(tmp_path / "empty")  # an empty directory may be used
+    _assert_same_kv(KeyedVectors.load(tmp_path / "empty"), kv)
+    with pytest.raises(FileNotFoundError):
+        kv.save(tmp_path / "no" / "such" / "parent")
+    assert _leftovers(tmp_path) == []
+
+
+def test_interrupted_save_keeps_previous_save(tmp_path, kv, monkeypatch):
+    kv.save(tmp_path / "kv")
+    calls = []
+
+    def failing_save(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real_save(*args, **kwargs)
+
+    real_save = np.save
+    monkeypatch.setattr(np, "save", failing_save)
+    other = KeyedVectors(kv.vectors + 1, kv.index_to_key)
+    with pytest.raises(OSError, match="disk full"):
+        other.save(tmp_path / "kv")
+    monkeypatch.undo()
+    _assert_same_kv(KeyedVectors.load(tmp_path / "kv"), kv)
+    assert _leftovers(tmp_path) == []
+
+
+def test_model_directory_loads_as_keyed_vectors(tmp_path, kv):
+    """The model class saves extra arrays and meta keys; KeyedVectors reads only its own."""
+    meta = {"kind": "FastW2V", "index_to_key": kv.index_to_key,
+            "params": {"alpha": np.float32(0.025), "sg": 1}, "history": [{"loss": 1.5}]}
+    arrays = {"vectors": kv.vectors, "counts": kv.counts,
+              "w_ns": np.ones((10, 7), dtype=np.float32), "w_hs": np.zeros((0, 7), dtype=np.float32)}
+    _io.save_arrays(tmp_path / "model", meta, arrays)
+    _assert_same_kv(KeyedVectors.load(tmp_path / "model"), kv)
+    _assert_same_kv(KeyedVectors.load(tmp_path / "model", mmap="r"), kv)
+    loaded_meta, loaded_arrays = _io.load_arrays(tmp_path / "model", mmap="r")
+    assert loaded_meta == {**meta, "params": {"alpha": 0.02500000037252903, "sg": 1}}
+    assert loaded_arrays["w_hs"].shape == (0, 7)
+    np.testing.assert_array_equal(loaded_arrays["w_ns"], arrays["w_ns"])
+
+
+def test_keyed_vectors_load_rejects_directories_without_vectors(tmp_path):
+    _io.save_arrays(tmp_path / "a", {"index_to_key": ["x"]}, {"vectors": np.ones((1, 2), np.float32)})
+    with pytest.raises(ValueError, match="holds no word vectors"):
+        KeyedVectors.load(tmp_path / "a")
+    _io.save_arrays(tmp_path / "b", {"index_to_key": ["x", "x"]},
+                    {"vectors": np.ones((2, 2), np.float32), "counts": np.zeros(2, np.int64)})
+    with pytest.raises(ValueError, match="invalid word vectors.*'x' appears more than once"):
+        KeyedVectors.load(tmp_path / "b")
+
+
+def test_load_missing_path(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing"):
+        KeyedVectors.load(tmp_path / "missing")
+    with pytest.raises(OSError):
+        _io.load_arrays(tmp_path / "missing")
+
+
+@pytest.fixture
+def saved(tmp_path, kv):
+    kv.save(tmp_path / "kv")
+    return tmp_path / "kv"
+
+
+def _edit_meta(directory, edit):
+    meta = json.loads((directory / "meta.json").read_text())
+    edit(meta)
+    (directory / "meta.json").write_text(json.dumps(meta))
+
+
+CORRUPTIONS = {
+    "meta missing": (lambda d: (d / "meta.json").unlink(), "meta.json is missing"),
+    "meta garbage": (lambda d: (d / "meta.json").write_bytes(b"\x00\xff garbage"), "meta.json"),
+    "meta truncated": (lambda d: (d / "meta.json").write_bytes((d / "meta.json").read_bytes()[:40]),
+                       "corrupt or truncated"),
+    "meta not an object": (lambda d: (d / "meta.json").write_text("[1, 2]"), "does not describe"),
+    "wrong format": (lambda d: _edit_meta(d, lambda m: m.update(format="gensim")), "does not describe"),
+    "newer version": (lambda d: _edit_meta(d, lambda m: m.update(format_version=2)), "upgrade fastw2v"),
+    "bad version": (lambda d: _edit_meta(d, lambda m: m.update(format_version="1")), "format_version"),
+    "no arrays": (lambda d: _edit_meta(d, lambda m: m.pop("arrays")), "arrays"),
+    "array file missing": (lambda d: (d / "vectors.npy").unlink(), "vectors.npy.*missing"),
+    "path traversal": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(file="../x.npy")),
+                       "file must be"),
+    "shape mismatch": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(shape=[10, 8])),
+                       "vectors.npy.*shape"),
+    "bad shape": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(shape=[-1, 7])),
+                  "non-negative"),
+    "dtype mismatch": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(dtype="<f8")),
+                       "vectors.npy.*dtype"),
+    "bad dtype": (lambda d: _edit_meta(d, lambda m: m["arrays"]["counts"].update(dtype="nonsense")),
+                  "invalid dtype"),
+    "npy garbage": (lambda d: (d / "counts.npy").write_bytes(b"garbage" * 30), "counts.npy.*not a valid"),
+    "npy trailing bytes": (lambda d: (d / "vectors.npy").write_bytes((d / "vectors.npy").read_bytes() + b"x"),
+                           "vectors.npy.*longer"),
+    "directory is a file": (lambda d: _replace_with_file(d), "is a file"),
+}
+
+
+def _replace_with_file(directory):
+    for file in directory.iterdir():
+        file.unlink()
+    directory.rmdir()
+    directory.write_text("3 2\n")
+
+
+@pytest.mark.parametrize("name", CORRUPTIONS)
+@pytest.mark.parametrize("mmap", [None, "r"])
+def test_native_corruption_raises_value_error(saved, name, mmap):
+    corrupt, match = CORRUPTIONS[name]
+    corrupt(saved)
+    with pytest.raises(ValueError, match=match):
+        KeyedVectors.load(saved, mmap=mmap)
+
+
+@pytest.mark.parametrize("mmap", [None, "r"])
+def test_native_truncated_npy(saved, mmap):
+    data = (saved / "vectors.npy").read_bytes()
+    for cut in (0, 5, 60, 127, 128, len(data) // 2, len(data) - 1):
+        (saved / "vectors.npy").write_bytes(data[:cut])
+        with pytest.raises(ValueError, match="vectors.npy"):
+            KeyedVectors.load(saved, mmap=mmap)
+
+
+def test_save_arrays_argument_checks(tmp_path):
+    good = {"vectors": np.ones((2, 2), np.float32)}
+    with pytest.raises(ValueError, match="reserved"):
+        _io.save_arrays(tmp_path / "a", {"format": "mine"}, good)
+    with pytest.raises(ValueError, match="identifier"):
+        _io.save_arrays(tmp_path / "a", {}, {"../evil": np.ones(2)})
+    with pytest.raises(ValueError, match="pickle"):
+        _io.save_arrays(tmp_path / "a", {}, {"objects": np.array([{}, []], dtype=object)})
+    with pytest.raises(TypeError, match="numpy.ndarray"):
+        _io.save_arrays(tmp_path / "a", {}, {"values": [1, 2]})
+    with pytest.raises(TypeError, match="JSON"):
+        _io.save_arrays(tmp_path / "a", {"when": object()}, good)
+    with pytest.raises(ValueError, match="mmap"):
+        _io.load_arrays(tmp_path / "a", mmap="w+")
+    assert not (tmp_path / "a").exists() and _leftovers(tmp_path) == []
+
+
+# ----------------------------------------------------------------------------------------
+# word2vec C formats
+# ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("suffix", ["", ".gz", ".bz2"])
+def test_word2vec_round_trip(tmp_path, kv, binary, suffix):
+    path = tmp_path / f"vectors.w2v{suffix}"
+    kv.save_word2vec_format(path, binary=binary)
+    loaded = KeyedVectors.load_word2vec_format(path, binary=binary)
+    _assert_same_kv(loaded, kv, counts=False)
+    assert not loaded.counts.any()
+    limited = KeyedVectors.load_word2vec_format(path, binary=binary, limit=4)
+    assert limited.index_to_key == WORDS[:4]
+    np.testing.assert_array_equal(limited.vectors, kv.vectors[:4])
+    as_float64 = KeyedVectors.load_word2vec_format(path, binary=binary, datatype=np.float64)
+    assert as_float64.vectors.dtype == np.float64
+    np.testing.assert_array_equal(as_float64.vectors.astype(np.float32), kv.vectors)
+
+
+def test_word2vec_byte_layout(tmp_path):
+    vectors = np.array([[1.5, -2.0], [0.25, 1e-7]], dtype=np.float32)
+    kv = KeyedVectors(vectors, ["ab", "ç"])
+    kv.save_word2vec_format(tmp_path / "v.txt")
+    assert (tmp_path / "v.txt").read_bytes() == "2 2\nab 1.5 -2\nç 0.25 1.00000001e-07\n".encode()
+    kv.save_word2vec_format(tmp_path / "v.bin", binary=True)
+    assert (tmp_path / "v.bin").read_bytes() == (b"2 2\n"
+                                                 + b"ab " + struct.pack("<2f", 1.5, -2.0) + b"\n"
+                                                 + "ç ".encode() + struct.pack("<2f", 0.25, 1e-7) + b"\n")
+    kv.save_word2vec_format(tmp_path / "glove.txt", write_header=False)
+    assert (tmp_path / "glove.txt").read_bytes() == (tmp_path / "v.txt").read_bytes()[4:]
+    _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "glove.txt", no_header=True), kv, False)
+
+
+def test_word2vec_c_tool_variants(tmp_path):
+    """Files as the C tool writes them: "%lf " values with a trailing space, CRLF, and
+    binary records with or without the newline after the vector."""
+    (tmp_path / "c.txt").write_bytes(
+        b"2 3\r\nfoo 0.100000 -0.200000 0.300000 \r\nbar 1.000000 2.000000 3.000000 \r\n")
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "c.txt")
+    assert loaded.index_to_key == ["foo", "bar"]
+    expected = np.array([[0.1, -0.2, 0.3], [1, 2, 3]], dtype=np.float32)
+    np.testing.assert_array_equal(loaded.vectors, expected)
+    record = struct.pack("<3f", 0.5, 1.0, -1.0)
+    for separator in (b"", b"\n"):
+        (tmp_path / "c.bin").write_bytes(b"2 3\nfoo " + record + separator + b"bar " + record + separator)
+        loaded = KeyedVectors.load_word2vec_format(tmp_path / "c.bin", binary=True)
+        assert loaded.index_to_key == ["foo", "bar"]
+        np.testing.assert_array_equal(loaded.vectors, [[0.5, 1.0, -1.0]] * 2)
+
+
+def test_word2vec_duplicate_words_keep_first(tmp_path, caplog):
+    (tmp_path / "d.txt").write_text("3 2\na 1 2\nb 3 4\na 5 6\n")
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "d.txt")
+    assert loaded.index_to_key == ["a", "b"]
+    np.testing.assert_array_equal(loaded.vectors, [[1, 2], [3, 4]])
+    assert "duplicate" in caplog.text
+
+
+def test_word2vec_unicode_errors(tmp_path):
+    record = struct.pack("<2f", 1.0, 2.0)
+    (tmp_path / "u.bin").write_bytes(b"2 2\nok " + record + b"\nbad\xff " + record + b"\n")
+    with pytest.raises(ValueError, match="byte offset 15.*not valid utf8"):
+        KeyedVectors.load_word2vec_format(tmp_path / "u.bin", binary=True)
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "u.bin", binary=True, unicode_errors="replace")
+    assert loaded.index_to_key == ["ok", "bad\ufffd"]
+
+
+@pytest.mark.parametrize("word", ["two words", "tab\there", "new\nline", ""])
+def test_word2vec_rejects_unwritable_words(tmp_path, word):
+    kv = KeyedVectors(np.ones((2, 2), np.float32), ["fine", word])
+    with pytest.raises(ValueError, match="whitespace"):
+        kv.save_word2vec_format(tmp_path / "v.txt")
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_our_files_load_in_gensim(tmp_path, kv, binary):
+    gensim_models = pytest.importorskip("gensim.models")
+    kv.save_word2vec_format(tmp_path / "ours", binary=binary)
+    theirs = gensim_models.KeyedVectors.load_word2vec_format(tmp_path / "ours", binary=binary)
+    assert theirs.index_to_key == kv.index_to_key
+    np.testing.assert_array_equal(theirs.vectors, kv.vectors)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_gensim_files_load_in_ours(tmp_path, kv, binary):
+    gensim_models = pytest.importorskip("gensim.models")
+    twin = gensim_models.KeyedVectors(kv.vector_size)
+    twin.add_vectors(kv.index_to_key, kv.vectors)
+    twin.save_word2vec_format(str(tmp_path / "theirs"), binary=binary)
+    _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "theirs", binary=binary), kv, False)
+
+
+def _write(tmp_path, data, name="bad"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_word2vec_every_truncation_raises(tmp_path, kv, binary):
+    kv.save_word2vec_format(tmp_path / "full", binary=binary)
+    data = (tmp_path / "full").read_bytes()
+    # a binary file may end right after its last vector (gensim writes no final newline)
+    complete = len(data) - 1 if binary else len(data)
+    for cut in range(complete):
+        path = _write(tmp_path, data[:cut])
+        with pytest.raises(ValueError, match="line|byte offset|empty"):
+            KeyedVectors.load_word2vec_format(path, binary=binary)
+
+
+TEXT_CORRUPTIONS = [
+    (b"", "empty"),
+    (b"3 2", "line 1"),
+    (b"three 2\na 1 2\n", "line 1"),
+    (b"1 2 3\na 1 2\n", "line 1"),
+    (b"-1 2\n", "line 1"),
+    (b"1 0\na\n", "vector size 0"),
+    (b"3 2\na 1 2\nb 3 4\n", "file ends after line 3"),
+    (b"1 2\na 1 2\nb 3 4\n", "data continues after the 1 vectors"),
+    (b"2 3\na 1 2 3\nb 1 2\n", "line 3: expected 3 vector values after the word, found 2"),
+    (b"2 2\na 1 2\nb 1 2 3\n", "line 3: expected 2 vector values after the word, found 3"),
+    (b"2 2\na 1 2\nb 1 x\n", "line 3: non-numeric"),
+    (b"2 2\na 1 2\n\nb 1 2\n", "line 3: expected a word followed by its vector values"),
+    (b"2 2\na 1 2\nb\n", "line 3: expected a word"),
+    (b"1 2\n\xff\xfe 1 2\n", "line 2.*not valid utf8"),
+]
+
+
+@pytest.mark.parametrize("data, match", TEXT_CORRUPTIONS)
+def test_word2vec_text_corruption(tmp_path, data, match):
+    with pytest.raises(ValueError, match=match):
+        KeyedVectors.load_word2vec_format(_write(tmp_path, data))
+
+
+BIN_RECORD = struct.pack("<2f", 1.0, 2.0)
+BINARY_CORRUPTIONS = [
+    (b"", "empty"),
+    (b"2 two\n", "line 1"),
+    (b"3 2\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n", "file ends at byte offset 26 inside record 3"),
+    (b"1 2\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n", "data continues after the 1 vectors"),
+    (b"2 3\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n", "byte offset"),
+    (b"2 2\na " + BIN_RECORD + b"\n\n\n " + BIN_RECORD + b"\n",
+     "byte offset 14: record 2 has an invalid word"),
+    (b"1 2\n" + bytes(range(33, 256)) * 300, "byte offset 4: no word ends within"),
+]
+
+
+@pytest.mark.parametrize("data, match", BINARY_CORRUPTIONS)
+def test_word2vec_binary_corruption(tmp_path, data, match):
+    with pytest.raises(ValueError, match=match):
+        KeyedVectors.load_word2vec_format(_write(tmp_path, data), binary=True)
+
+
+@pytest.mark.parametrize("limit", [None, 2])
+def test_word2vec_swapped_binary_flag(tmp_path, kv, limit):
+    kv.save_word2vec_format(tmp_path / "v.txt")
+    kv.save_word2vec_format(tmp_path / "v.bin", binary=True)
+    with pytest.raises(ValueError, match="pass binary=False"):
+        KeyedVectors.load_word2vec_format(tmp_path / "v.txt", binary=True, limit=limit)
+    with pytest.raises(ValueError, match=r"line \d+.*pass binary=True"):
+        KeyedVectors.load_word2vec_format(tmp_path / "v.bin", limit=limit)
+
+
+def test_word2vec_garbage_bytes(tmp_path):
+    garbage = np.random.default_rng(3).bytes(5000)
+    for binary in (False, True):
+        with pytest.raises(ValueError):
+            KeyedVectors.load_word2vec_format(_write(tmp_path, garbage), binary=binary)
+        with pytest.raises(ValueError):
+            KeyedVectors.load_word2vec_format(_write(tmp_path, b"10 4\n" + garbage), binary=binary)
+
+
+def test_word2vec_corrupt_compressed_files(tmp_path, kv):
+    kv.save_word2vec_format(tmp_path / "v.txt.gz")
+    data = (tmp_path / "v.txt.gz").read_bytes()
+    for path, content in [(tmp_path / "cut.txt.gz", data[: len(data) // 2]),
+                          (tmp_path / "fake.txt.gz", b"not gzip at all"),
+                          (tmp_path / "fake.txt.bz2", b"not bzip2 at all")]:
+        path.write_bytes(content)
+        with pytest.raises(ValueError, match="compressed stream"):
+            KeyedVectors.load_word2vec_format(path)
+    assert gzip.decompress(data).startswith(b"10 7\n")
+
+
+def test_word2vec_invalid_arguments_and_missing_file(tmp_path, kv):
+    kv.save_word2vec_format(tmp_path / "v.txt")
+    with pytest.raises(ValueError, match="limit"):
+        KeyedVectors.load_word2vec_format(tmp_path / "v.txt", limit=0)
+    with pytest.raises(ValueError, match="datatype"):
+        KeyedVectors.load_word2vec_format(tmp_path / "v.txt", datatype=np.int32)
+    with pytest.raises(ValueError, match="no_header"):
+        KeyedVectors.load_word2vec_format(tmp_path / "v.txt", binary=True, no_header=True)
+    with pytest.raises(FileNotFoundError):
+        KeyedVectors.load_word2vec_format(tmp_path / "missing.txt")
+    with pytest.raises(OSError):
+        KeyedVectors.load_word2vec_format(os.fspath(tmp_path / "missing.bin"), binary=True)

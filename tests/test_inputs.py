@@ -1,0 +1,139 @@
+"""Bad input gets a specific exception with a message, and nothing half-built."""
+import bz2
+import gzip
+import lzma
+
+import numpy as np
+import pytest
+
+from fastw2v import FastW2V
+
+TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
+
+
+@pytest.mark.parametrize("param, value, message", [
+    ("vector_size", 0, "vector_size must be an int >= 1, got 0"),
+    ("vector_size", 2.5, "vector_size must be an int >= 1, got 2.5"),
+    ("window", -1, "window must be an int >= 1"),
+    ("epochs", 0, "epochs must be an int >= 1"),
+    ("workers", 0, "workers must be an int >= 1"),
+    ("negative", -1, "negative must be an int >= 0"),
+    ("hs", 2, "hs must be 0 or 1, got 2"),
+    ("sg", "yes", "sg must be 0 or 1"),
+    ("sample", -0.1, "sample must be a finite number >= 0.0"),
+    ("alpha", 0, "alpha must be a finite number > 0.0"),
+    ("alpha", float("nan"), "alpha must be a finite number"),
+    ("min_count", 0, "min_count must be an int >= 1"),
+])
+def test_invalid_parameters(param, value, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        FastW2V(TEXTS, **{param: value})
+
+
+def test_no_output_layer():
+    with pytest.raises(ValueError, match="hs=0 with negative=0"):
+        FastW2V(TEXTS, hs=0, negative=0)
+
+
+@pytest.mark.parametrize("texts", [[], [[]], [[], []]])
+def test_empty_corpus(texts):
+    model = FastW2V(texts, min_count=1)
+    with pytest.raises(ValueError, match="the corpus is empty"):
+        model.train()
+    assert model.wv is None and model.vocab is None
+
+
+def test_all_words_below_min_count():
+    model = FastW2V([["a", "b"], ["c"]], min_count=2)
+    with pytest.raises(ValueError, match="no word occurs min_count=2 times"):
+        model.build_vocab()
+    assert model.wv is None
+
+
+def test_sentence_given_as_one_string():
+    with pytest.raises(TypeError, match=r"text 1 is a str \('the quick"):
+        FastW2V([["ok"], "the quick brown fox"], min_count=1).build_vocab()
+    with pytest.raises(TypeError, match="got a str; for a file use corpus_file="):
+        FastW2V("the quick brown fox")
+
+
+def test_non_str_tokens():
+    with pytest.raises(TypeError, match=r"text 0: tokens must be str, got int 7 at position 1"):
+        FastW2V([["a", 7, "b"]], min_count=1).build_vocab()
+    with pytest.raises(TypeError, match=r"tokens must be str, got bytes b'x'"):
+        FastW2V([["a"], [b"x"]], min_count=1).build_vocab()
+    with pytest.raises(TypeError, match="text 0 is a int"):
+        FastW2V([3], min_count=1).build_vocab()
+
+
+def test_both_or_neither_source():
+    with pytest.raises(ValueError, match="not both"):
+        FastW2V(TEXTS, corpus_file=__file__)
+    with pytest.raises(ValueError, match="no corpus"):
+        FastW2V().train()
+
+
+def test_missing_or_unreadable_corpus_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        FastW2V(corpus_file=tmp_path / "nope.txt")
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        FastW2V(corpus_file=tmp_path, min_count=1).build_vocab()
+
+
+@pytest.mark.parametrize("suffix, opener", [(".txt", open), (".gz", gzip.open),
+                                            (".bz2", bz2.open), (".xz", lzma.open)])
+def test_corpus_file_formats(tmp_path, suffix, opener):
+    path = tmp_path / f"corpus{suffix}"
+    with opener(path, "wt") as f:
+        for t in TEXTS:
+            f.write(" ".join(t) + "\n")
+    model = FastW2V(corpus_file=path, min_count=1, vector_size=8, epochs=1).train()
+    assert model.corpus.total_words == 240
+    assert model.wv.get_vecattr("alpha", "count") == 60
+
+
+def test_truncated_gzip_corpus(tmp_path):
+    data = gzip.compress(("alpha beta gamma\n" * 5000).encode())
+    path = tmp_path / "cut.gz"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="corrupted or truncated"):
+        FastW2V(corpus_file=path, min_count=1).build_vocab()
+
+
+def test_undecodable_corpus_file(tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("caf\xe9 ol\xe9\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="is not valid utf-8"):
+        FastW2V(corpus_file=path, min_count=1).build_vocab()
+
+
+def test_model_save_load_and_continue(tmp_path):
+    model = FastW2V(TEXTS, min_count=1, vector_size=8, hs=1, negative=2, epochs=2,
+                    workers=1).train()
+    model.save(tmp_path / "m")
+    loaded = FastW2V.load(tmp_path / "m")
+    assert loaded.wv.index_to_key == model.wv.index_to_key
+    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
+    np.testing.assert_array_equal(loaded._w_ns, model._w_ns)
+    np.testing.assert_array_equal(loaded._w_hs, model._w_hs)
+    assert loaded.history == model.history
+    with pytest.raises(ValueError, match="holds no corpus"):
+        loaded.train()
+    before = loaded.wv.vectors.copy()
+    loaded.train(sentences=TEXTS + [["unknown", "alpha"]])
+    assert not np.array_equal(before, loaded.wv.vectors)
+    assert len(loaded.history) == 4
+
+
+def test_corrupted_model_directory(tmp_path):
+    model = FastW2V(TEXTS, min_count=1, vector_size=8, epochs=1).train()
+    model.save(tmp_path / "m")
+    vec = tmp_path / "m" / "vectors.npy"
+    vec.write_bytes(vec.read_bytes()[:100])
+    with pytest.raises(ValueError):
+        FastW2V.load(tmp_path / "m")
+    with pytest.raises(OSError):
+        FastW2V.load(tmp_path / "missing")
+    model.wv.save(tmp_path / "kv")
+    with pytest.raises(ValueError, match="KeyedVectors.load"):
+        FastW2V.load(tmp_path / "kv")

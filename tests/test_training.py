@@ -1,0 +1,141 @@
+"""The kernels against a numpy reference, determinism, chunking, and learning."""
+import numpy as np
+import pytest
+
+from fastw2v import FastW2V
+from fastw2v._train import sigmoid as kernel_sigmoid
+
+from reference import Reference, SplitMix
+
+MODES = [dict(sg=1, hs=0, negative=3), dict(sg=0, hs=0, negative=3),
+         dict(sg=1, hs=1, negative=0), dict(sg=0, hs=1, negative=0),
+         dict(sg=1, hs=1, negative=2), dict(sg=0, hs=0, negative=3, cbow_mean=0)]
+MODE_IDS = ["sg-ns", "cbow-ns", "sg-hs", "cbow-hs", "sg-hs+ns", "cbow-sum-ns"]
+
+
+def tiny_model(**mode):
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(12)]
+    text = [words[i] for i in rng.zipf(1.6, size=40) % 12]
+    params = dict(min_count=1, window=2, sample=0, shrink_windows=False, workers=1,
+                  epochs=1, alpha=0.05, min_alpha=0.05, vector_size=8, seed=7,
+                  compute_loss=True)
+    params.update(mode)
+    model = FastW2V([text], **params).build_vocab()
+    # non-zero output layers, so that every term of the update matters
+    model._w_ns[:] = rng.normal(0, 0.3, model._w_ns.shape)
+    model._w_hs[:] = rng.normal(0, 0.3, model._w_hs.shape)
+    model.wv.vectors[:] = rng.normal(0, 0.3, model.wv.vectors.shape)
+    return model
+
+
+@pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
+def test_update_equals_numpy_reference(mode):
+    model = tiny_model(**mode)
+    ref = Reference(model, model.wv.vectors, model._w_ns, model._w_hs)
+    assert model.corpus.n_texts == 1 and len(model.corpus.chunk_texts) == 2
+    text = model.corpus.ids.tolist()
+    ref.train_text(SplitMix(model.seed, 0, 0), text, np.float32(model.alpha))
+    model.train()
+    np.testing.assert_allclose(model.wv.vectors, ref.w_in, atol=2e-5)
+    np.testing.assert_allclose(model._w_ns, ref.w_ns, atol=2e-5)
+    np.testing.assert_allclose(model._w_hs, ref.w_hs, atol=2e-5)
+    assert np.abs(model.wv.vectors - ref.w_in).max() < 1e-3 * np.abs(ref.w_in).max()
+    rec = model.history[0]
+    assert rec["examples"] == ref.examples
+    assert rec["loss"] == pytest.approx(ref.loss, rel=1e-5)
+
+
+def test_sigmoid_table_is_accurate():
+    xs = np.linspace(-12, 12, 2001)
+    got = np.array([kernel_sigmoid(x) for x in xs])
+    np.testing.assert_allclose(got, 1 / (1 + np.exp(-xs)), atol=7e-6)
+
+
+def test_alpha_decays_linearly_over_all_epochs():
+    texts = [[f"w{i % 7}" for i in range(30)] for _ in range(2000)]
+    model = FastW2V(texts, min_count=1, epochs=3, alpha=0.03, min_alpha=0.0003, workers=2,
+                    vector_size=10).train()
+    starts = [r["alpha_start"] for r in model.history]
+    np.testing.assert_allclose(starts, [0.03, 0.03 - 0.0297 / 3, 0.03 - 2 * 0.0297 / 3],
+                               rtol=1e-5)
+    assert model.history[-1]["alpha_end"] == pytest.approx(0.0003, rel=1e-3)
+
+
+def corpus_with_topics(n_texts=400, seed=0):
+    rng = np.random.default_rng(seed)
+    topics = [[f"a{i}" for i in range(15)], [f"b{i}" for i in range(15)]]
+    return [list(rng.choice(topics[t % 2], size=20)) for t in range(n_texts)], topics
+
+
+@pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
+def test_planted_topics_are_separated(mode):
+    texts, topics = corpus_with_topics()
+    model = FastW2V(texts, min_count=1, vector_size=16, window=3, epochs=10, workers=2,
+                    sample=0, **mode).train()
+    a = model.wv.get_normed_vectors()[[model.wv.key_to_index[w] for w in topics[0]]]
+    b = model.wv.get_normed_vectors()[[model.wv.key_to_index[w] for w in topics[1]]]
+    within = (np.mean(a @ a.T) + np.mean(b @ b.T)) / 2
+    between = np.mean(a @ b.T)
+    assert within > between + 0.5, (within, between)
+    for w in topics[0][:5]:
+        assert all(k.startswith("a") for k, _ in model.wv.most_similar(w, topn=5))
+
+
+def test_single_worker_is_bit_reproducible():
+    texts, _ = corpus_with_topics(300, seed=1)
+    runs = [FastW2V(texts, min_count=1, vector_size=12, workers=1, seed=5, epochs=2,
+                    sample=1e-2).train() for _ in range(2)]
+    assert np.array_equal(runs[0].wv.vectors, runs[1].wv.vectors)
+    other = FastW2V(texts, min_count=1, vector_size=12, workers=1, seed=6, epochs=2,
+                    sample=1e-2).train()
+    assert not np.array_equal(runs[0].wv.vectors, other.wv.vectors)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_every_word_trained_once_per_epoch(workers):
+    rng = np.random.default_rng(workers)
+    texts = [[f"w{k}" for k in rng.integers(0, 50, size=rng.integers(1, 3000))]
+             for _ in range(60)]
+    total = sum(len(t) for t in texts)
+    model = FastW2V(texts, min_count=1, vector_size=8, workers=workers, epochs=3, sample=0)
+    model.build_vocab()
+    assert model.corpus.total_words == total
+    assert len(model.corpus.chunk_texts) - 1 > workers  # more chunks than threads
+    model.train()
+    for rec in model.history:
+        assert rec["words"] == total
+        assert rec["effective_words"] == total  # sample=0 keeps every word
+
+
+def test_chunk_claims_are_exact():
+    from fastw2v._train import EpochRunner
+    texts = [[f"w{i % 30}" for i in range(500)] for _ in range(300)]
+    model = FastW2V(texts, min_count=1, vector_size=8, workers=3).build_vocab()
+    params = dict(window=5, negative=5, hs=0, sg=1, cbow_mean=1, shrink_windows=1,
+                  compute_loss=0, seed=1, alpha=0.025, min_alpha=0.0001, epochs=1)
+    runner = EpochRunner(model.wv.vectors, model._w_ns, model._w_hs, model.vocab,
+                         model.corpus, params, 3)
+    runner.start_epoch(0)
+    import threading
+    threads = [threading.Thread(target=runner.run, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(runner.claims) == 15
+    assert (runner.claims == 1).all()
+    assert runner.words_done == 150000
+
+
+def test_subsampling_keeps_the_word2vec_fraction():
+    texts, _ = corpus_with_topics(500, seed=2)
+    texts = [t + ["the"] * 20 for t in texts]  # "the" is half of the corpus
+    model = FastW2V(texts, min_count=1, vector_size=8, workers=2, epochs=1, sample=1e-2)
+    model.build_vocab()
+    counts = model.vocab.counts.astype(float)
+    t = 1e-2 * counts.sum()
+    keep = np.minimum(1, (np.sqrt(counts / t) + 1) * t / counts)
+    model.train()
+    expected = (keep * counts).sum()
+    assert model.history[0]["effective_words"] == pytest.approx(expected, rel=0.01)
