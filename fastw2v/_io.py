@@ -530,6 +530,8 @@ def _check_trailing(fin, leftover, where, count, binary):
 def _read_text_body(fin, where, limit, encoding, unicode_errors, datatype, no_header):
     if no_header:
         lines = list(itertools.islice(fin, limit))
+        while lines and not lines[-1].strip():
+            lines.pop()
         if not lines:
             raise ValueError(f"{where}: file is empty")
         first_line_no, count = 1, len(lines)
@@ -556,7 +558,7 @@ def _read_text_body(fin, where, limit, encoding, unicode_errors, datatype, no_he
         words.append(_decode_word(parts[0], encoding, unicode_errors, f"{where}, line {line_no}"))
         values.append(parts[1])
     vectors = _parse_text_values(values, dim, datatype, where, first_line_no)
-    if limit is None or limit >= count:
+    if not no_header and (limit is None or limit >= count):
         _check_trailing(fin, b"", where, count, binary=False)
     return words, vectors
 
@@ -599,9 +601,10 @@ def _read_binary_body(fin, where, limit, encoding, unicode_errors, datatype):
     count, dim, header_len = _parse_header(fin, where)
     n = count if limit is None else min(count, limit)
     record_bytes = 4 * dim
-    vectors = np.empty((n, dim), dtype=datatype)
+    # rows are allocated as records arrive, so a corrupt header cannot cause a huge allocation
+    vectors = np.empty((0, dim), dtype=datatype)
     words = []
-    buf, pos, base = b"", 0, header_len  # base: file offset of buf[0]
+    buf, pos, base = bytearray(), 0, header_len  # base: file offset of buf[0]
     for i in range(n):
         space = buf.find(b" ", pos, pos + _MAX_WORD_BYTES)
         while space < 0 or len(buf) - space - 1 < record_bytes:
@@ -610,33 +613,44 @@ def _read_binary_body(fin, where, limit, encoding, unicode_errors, datatype):
                     f"{where}, byte offset {base + pos}: no word ends within {_MAX_WORD_BYTES} bytes "
                     f"in record {i + 1}; the file is corrupt or not a binary word2vec file"
                 )
-            more = fin.read(max(_READ_CHUNK, 2 * record_bytes))
+            more = fin.read(_READ_CHUNK)
             if not more:
                 raise ValueError(
                     f"{where}: file ends at byte offset {base + len(buf)} inside record {i + 1} "
                     f"(starting at byte {base + pos}) of the {count} declared in the header "
                     "(truncated file, wrong header, or a text file: then pass binary=False)"
                 )
-            buf, base, pos = buf[pos:] + more, base + pos, 0
+            del buf[:pos]  # cheap: bytearray drops a prefix without moving the rest
+            base, pos = base + pos, 0
+            buf += more
             space = buf.find(b" ", 0, _MAX_WORD_BYTES)
-        raw = buf[pos:space].lstrip(b"\n")
+        raw = bytes(buf[pos:space]).lstrip(b"\n")
         start = space + 1
         if not raw or b"\n" in raw:
             raise ValueError(
                 f"{where}, byte offset {base + pos}: record {i + 1} has an invalid word {raw[:60]!r} "
                 "(corrupt file, wrong vector size in the header, or a text file: then pass binary=False)"
             )
-        if i == 0 and _looks_like_text(buf[start:start + record_bytes]):
+        if i == 0 and _looks_like_text(bytes(buf[start:start + record_bytes])):
             raise ValueError(
                 f"{where}, byte offset {base + start}: the vector data is text, not binary floats; "
                 "this looks like a text word2vec file: pass binary=False"
             )
         words.append(_decode_word(raw, encoding, unicode_errors, f"{where}, byte offset {base + pos}"))
+        if i == len(vectors):
+            vectors = _grow_rows(vectors, min(n, max(2 * i, _READ_CHUNK // record_bytes, 1)))
         vectors[i] = np.frombuffer(buf, dtype="<f4", count=dim, offset=start)
         pos = start + record_bytes
     if n == count:
-        _check_trailing(fin, buf[pos:], where, count, binary=True)
+        _check_trailing(fin, bytes(buf[pos:]), where, count, binary=True)
     return words, vectors
+
+
+def _grow_rows(array, rows):
+    """A copy of 2-D `array` with room for `rows` rows (the new ones uninitialised)."""
+    grown = np.empty((rows, array.shape[1]), dtype=array.dtype)
+    grown[:len(array)] = array
+    return grown
 
 
 def _drop_duplicate_words(words, vectors, where):

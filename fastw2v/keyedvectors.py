@@ -706,8 +706,13 @@ def _weighted_items(value, default_weight):
         if isinstance(item, (*_KEY_TYPES, np.ndarray)):
             items.append((item, default_weight))
         else:
-            key, weight = item
-            items.append((key, float(weight)))
+            try:
+                key, weight = item
+                items.append((key, float(weight)))
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"expected a key, a 1-D vector or a (key or vector, weight) pair, got {item!r}"
+                ) from None
     return items
 
 

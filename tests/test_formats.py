@@ -88,6 +88,15 @@ def test_native_save_refuses_to_replace_other_things(tmp_path, kv):
     assert _leftovers(tmp_path) == []
 
 
+def test_save_over_the_directory_memory_mapped_from(tmp_path, kv):
+    kv.save(tmp_path / "kv")
+    mapped = KeyedVectors.load(tmp_path / "kv", mmap="r")
+    mapped.save(tmp_path / "kv")
+    np.testing.assert_array_equal(mapped.vectors, kv.vectors)
+    _assert_same_kv(KeyedVectors.load(tmp_path / "kv"), kv)
+    assert _leftovers(tmp_path) == []
+
+
 def test_interrupted_save_keeps_previous_save(tmp_path, kv, monkeypatch):
     kv.save(tmp_path / "kv")
     calls = []
@@ -254,6 +263,8 @@ def test_word2vec_byte_layout(tmp_path):
     kv.save_word2vec_format(tmp_path / "glove.txt", write_header=False)
     assert (tmp_path / "glove.txt").read_bytes() == (tmp_path / "v.txt").read_bytes()[4:]
     _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "glove.txt", no_header=True), kv, False)
+    first = KeyedVectors.load_word2vec_format(tmp_path / "glove.txt", no_header=True, limit=1)
+    assert first.index_to_key == ["ab"]
 
 
 def test_word2vec_c_tool_variants(tmp_path):
@@ -367,6 +378,8 @@ BINARY_CORRUPTIONS = [
     (b"2 2\na " + BIN_RECORD + b"\n\n\n " + BIN_RECORD + b"\n",
      "byte offset 14: record 2 has an invalid word"),
     (b"1 2\n" + bytes(range(33, 256)) * 300, "byte offset 4: no word ends within"),
+    (b"3000000000 2\na " + BIN_RECORD + b"\n", "inside record 2"),  # no huge allocation
+    (b"1 100000000000\na " + BIN_RECORD + b"\n", "inside record 1"),
 ]
 
 

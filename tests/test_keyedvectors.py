@@ -128,6 +128,16 @@ def test_normed_vectors_cached_and_cleared(kv_with_zero_row):
     np.testing.assert_allclose(kv.get_normed_vectors()[0], -normed[0], atol=1e-7)
 
 
+def test_assigning_vectors_validates_and_clears_norms(kv):
+    normed = kv.get_normed_vectors()
+    kv.vectors = -kv.vectors
+    np.testing.assert_allclose(kv.get_normed_vectors(), -normed, atol=1e-7)
+    with pytest.raises(ValueError, match="rows"):
+        kv.vectors = kv.vectors[:3]
+    with pytest.raises(TypeError):
+        kv.vectors = None
+
+
 def test_similarity_and_zero_vector(kv_with_zero_row):
     kv = kv_with_zero_row
     a, b = kv["cat"], kv["tiger"]
@@ -187,6 +197,8 @@ def test_most_similar_topn_none_and_zero(kv):
 def test_most_similar_invalid_arguments(kv):
     with pytest.raises(ValueError, match="at least one"):
         kv.most_similar()
+    with pytest.raises(TypeError, match="weight"):
+        kv.most_similar(positive=("king", 2.0))
     with pytest.raises(ValueError, match="shape"):
         kv.most_similar(positive=[np.ones(DIM + 1, dtype=np.float32)])
 
