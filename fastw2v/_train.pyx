@@ -43,6 +43,8 @@ cdef extern from "atomics.h" nogil:
 
 # Signed score beyond which a logistic unit counts as saturated (as MAX_EXP in word2vec.c).
 DEF SATURATED = 6.0
+# How many inner nodes ahead hierarchical softmax prefetches rows.
+DEF HS_LOOKAHEAD = 2
 
 
 cdef struct Shared:
@@ -90,6 +92,7 @@ cdef struct Local:
     float* h
     float* grad_h
     int32_t* text
+    int32_t* noise               # the negative draws of one example
     double loss
     int64_t examples
     int64_t words
@@ -102,6 +105,12 @@ cdef inline int32_t draw_noise(const Shared* s, fw2v_rng* rng) noexcept nogil:
     if <uint32_t>r < s.alias_prob[i]:
         return <int32_t>i
     return s.alias_idx[i]
+
+
+cdef inline void prefetch_row(const Shared* s, const float* row) noexcept nogil:
+    cdef int k
+    for k in range(0, s.dim, 16):  # one 64-byte line per 16 floats
+        fw2v_prefetch(row + k)
 
 
 cdef inline void logistic_step(const Shared* s, Local* t, const float* h, float* grad_h,
@@ -129,19 +138,22 @@ cdef inline void negative_sampling(const Shared* s, Local* t, fw2v_rng* rng, con
     """Output layer: the target against ``negative`` noise words (a draw equal to the target
     is skipped, as in word2vec.c)."""
     cdef int d
-    cdef int32_t w
+    for d in range(s.negative):  # all draws first, so that their rows load meanwhile
+        t.noise[d] = draw_noise(s, rng)
+        prefetch_row(s, s.w_ns + <int64_t>t.noise[d] * s.dim)
     logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>target * s.dim, 1.0, alpha)
     for d in range(s.negative):
-        w = draw_noise(s, rng)
-        if w != target:
-            logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>w * s.dim, 0.0, alpha)
+        if t.noise[d] != target:
+            logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>t.noise[d] * s.dim, 0.0, alpha)
 
 
 cdef inline void hierarchical_softmax(const Shared* s, Local* t, const float* h,
                                       float* grad_h, int32_t target, float alpha) noexcept nogil:
     """Output layer: the binary decisions on the target's Huffman path (label 1 - code)."""
-    cdef int64_t p
-    for p in range(s.path_off[target], s.path_off[target + 1]):
+    cdef int64_t p, end = s.path_off[target + 1]
+    for p in range(s.path_off[target], end):
+        if p + HS_LOOKAHEAD < end:  # the deep inner nodes are cold: load them ahead
+            prefetch_row(s, s.w_hs + <int64_t>s.points[p + HS_LOOKAHEAD] * s.dim)
         logistic_step(s, t, h, grad_h, s.w_hs + <int64_t>s.points[p] * s.dim,
                       1.0 - s.codes[p], alpha)
 
@@ -318,8 +330,9 @@ cdef class EpochRunner:
             self.locals[i].h = <float*>malloc(self.s.dim * sizeof(float))
             self.locals[i].grad_h = <float*>malloc(self.s.dim * sizeof(float))
             self.locals[i].text = <int32_t*>malloc(max(self.s.max_text, 1) * sizeof(int32_t))
+            self.locals[i].noise = <int32_t*>malloc(max(self.s.negative, 1) * sizeof(int32_t))
             if (self.locals[i].h == NULL or self.locals[i].grad_h == NULL
-                    or self.locals[i].text == NULL):
+                    or self.locals[i].text == NULL or self.locals[i].noise == NULL):
                 raise MemoryError()
 
     def __dealloc__(self):
@@ -329,6 +342,7 @@ cdef class EpochRunner:
                 free(self.locals[i].h)
                 free(self.locals[i].grad_h)
                 free(self.locals[i].text)
+                free(self.locals[i].noise)
             free(self.locals)
 
     def start_epoch(self, int64_t epoch):

@@ -47,6 +47,16 @@ def _check_flag(name, value):
     return int(value)
 
 
+def _show_progress(bar, runner, epoch, shown):
+    """Advances the progress bar to the words trained so far; returns that count."""
+    if bar is None:
+        return shown
+    done = runner.words_done
+    bar.update(done - shown)
+    bar.set_postfix(epoch=epoch + 1, alpha=f"{runner.current_alpha:.5f}", refresh=False)
+    return done
+
+
 def _packed(words):
     """The words as one string and their lengths."""
     return "".join(words), np.fromiter(map(len, words), dtype=np.int64, count=len(words))
@@ -335,12 +345,8 @@ class FastW2V:
             for t in threads:
                 while t.is_alive():
                     t.join(0.2)
-                    if bar is not None:
-                        done = runner.words_done
-                        bar.update(done - shown)
-                        shown = done
-                        bar.set_postfix(epoch=epoch + 1, alpha=f"{runner.current_alpha:.5f}",
-                                        refresh=False)
+                    shown = _show_progress(bar, runner, epoch, shown)
+            _show_progress(bar, runner, epoch, shown)
         except KeyboardInterrupt:
             interrupted = True
             runner.stop()

@@ -139,3 +139,12 @@ def test_subsampling_keeps_the_word2vec_fraction():
     model.train()
     expected = (keep * counts).sum()
     assert model.history[0]["effective_words"] == pytest.approx(expected, rel=0.01)
+
+
+def test_progress_bar_reaches_the_total_and_epochs_are_logged(capsys, caplog):
+    caplog.set_level("INFO", logger="fastw2v")
+    FastW2V([["a", "b", "c", "d"] * 50] * 200, min_count=1, progress=True, epochs=3,
+            workers=2).train()
+    assert "120k/120k" in capsys.readouterr().err
+    epochs = [r.getMessage() for r in caplog.records if r.getMessage().startswith("epoch ")]
+    assert len(epochs) == 3 and epochs[0].startswith("epoch 1: 40000 words")
