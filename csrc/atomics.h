@@ -1,4 +1,4 @@
-/* The one atomic the trainer needs: threads claim chunks and report progress with it. */
+/* The atomics the trainer needs: threads claim chunks and report progress with them. */
 #ifndef FASTW2V_ATOMICS_H
 #define FASTW2V_ATOMICS_H
 #include <stdint.h>
@@ -9,9 +9,5 @@ static inline int64_t fw2v_fetch_add(int64_t *p, int64_t v) {
 
 static inline int64_t fw2v_load(const int64_t *p) {
     return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-static inline void fw2v_prefetch(const void *p) {
-    __builtin_prefetch(p, 1, 3);
 }
 #endif

@@ -38,7 +38,9 @@ cdef extern from "sigmoid.h" nogil:
 cdef extern from "atomics.h" nogil:
     int64_t fw2v_fetch_add(int64_t* p, int64_t v)
     int64_t fw2v_load(const int64_t* p)
-    void fw2v_prefetch(const void* p)
+
+cdef extern from "prefetch.h" nogil:
+    void fw2v_prefetch_row(const float* row, int dim)
 
 
 # Signed score beyond which a logistic unit counts as saturated (as MAX_EXP in word2vec.c).
@@ -107,12 +109,6 @@ cdef inline int32_t draw_noise(const Shared* s, fw2v_rng* rng) noexcept nogil:
     return s.alias_idx[i]
 
 
-cdef inline void prefetch_row(const Shared* s, const float* row) noexcept nogil:
-    cdef int k
-    for k in range(0, s.dim, 16):  # one 64-byte line per 16 floats
-        fw2v_prefetch(row + k)
-
-
 cdef inline void logistic_step(const Shared* s, Local* t, const float* h, float* grad_h,
                                float* row, float label, float alpha) noexcept nogil:
     """One binary logistic unit: grad_h += g * row, row += g * h, loss tally.
@@ -140,7 +136,7 @@ cdef inline void negative_sampling(const Shared* s, Local* t, fw2v_rng* rng, con
     cdef int d
     for d in range(s.negative):  # all draws first, so that their rows load meanwhile
         t.noise[d] = draw_noise(s, rng)
-        prefetch_row(s, s.w_ns + <int64_t>t.noise[d] * s.dim)
+        fw2v_prefetch_row(s.w_ns + <int64_t>t.noise[d] * s.dim, s.dim)
     logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>target * s.dim, 1.0, alpha)
     for d in range(s.negative):
         if t.noise[d] != target:
@@ -153,7 +149,8 @@ cdef inline void hierarchical_softmax(const Shared* s, Local* t, const float* h,
     cdef int64_t p, end = s.path_off[target + 1]
     for p in range(s.path_off[target], end):
         if p + HS_LOOKAHEAD < end:  # the deep inner nodes are cold: load them ahead
-            prefetch_row(s, s.w_hs + <int64_t>s.points[p + HS_LOOKAHEAD] * s.dim)
+            fw2v_prefetch_row(s.w_hs + <int64_t>s.points[p + HS_LOOKAHEAD] * s.dim,
+                              s.dim)
         logistic_step(s, t, h, grad_h, s.w_hs + <int64_t>s.points[p] * s.dim,
                       1.0 - s.codes[p], alpha)
 
