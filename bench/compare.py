@@ -150,7 +150,7 @@ def build_parser():
     p.add_argument("--gensim-mode", choices=("corpus_file", "iterable"), default="corpus_file",
                    help="how gensim reads the corpus: corpus_file (its fastest) or LineSentence")
     p.add_argument("--repeats", type=int, default=1,
-                   help="runs per (mode, tool); the table shows medians")
+                   help="runs per (mode, tool), with seeds 1, 2, ...; the table shows medians")
     p.add_argument("--json", type=Path, default=None,
                    help="write settings, all raw runs and the medians to this file")
     p.add_argument("--analogies", type=Path, default=DEFAULT_ANALOGIES)
@@ -164,7 +164,7 @@ def build_parser():
     return p
 
 
-def mode_params(mode, args):
+def mode_params(mode, args, seed=SEED):
     """Model parameters shared by both tools for one mode.
 
     Parameters
@@ -173,6 +173,9 @@ def mode_params(mode, args):
         One of ``MODES``.
     args : argparse.Namespace
         Parsed options (overrides for sg/hs/negative/alpha and common settings).
+    seed : int
+        Random seed of this run (repeats use consecutive seeds, so medians are over
+        seeds as well as over timing noise).
 
     Returns
     -------
@@ -193,7 +196,7 @@ def mode_params(mode, args):
         min_alpha=MIN_ALPHA,
         epochs=args.epochs,
         workers=args.workers,
-        seed=SEED,
+        seed=seed,
     )
     return params
 
@@ -681,7 +684,7 @@ def run_all(args, tools, corpus, n_words, eval_paths, extra):
     total = args.repeats * len(args.modes) * len(tools)
     for rep in range(args.repeats):
         for mode in args.modes:
-            params = mode_params(mode, args)
+            params = mode_params(mode, args, seed=SEED + rep)
             for tool in (tools if rep % 2 == 0 else tools[::-1]):
                 cfg = {"tool": tool, "params": params, "corpus": str(corpus),
                        "corpus_words": n_words,
