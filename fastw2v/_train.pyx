@@ -7,20 +7,26 @@ Both architectures build one hidden vector ``h`` and hand it to one output layer
 * CBOW: ``h`` = mean (or sum) of ``W_in[c]`` over the window, target the center word;
 * output: negative sampling and/or hierarchical softmax compute ``f = h . W_out[t]``,
   ``g = (label - sigmoid(f)) * alpha``, accumulate ``grad_h += g * W_out[t]`` and update
-  ``W_out[t] += g * h``;
+  ``W_out[t] += g * h``; the full softmax does the same for every row of its ``W_out``
+  with ``g = (onehot(target) - softmax(W_out h)) * alpha``;
 * back: skip-gram adds ``grad_h`` to ``W_in[context]``, CBOW to every ``W_in[c]``.
+
+The batched skip-gram kernel (``Shared.batched``) trains all contexts of one center word
+against one shared set of negatives as a small dense problem: three sgemm calls on the
+gathered rows instead of one sdot and two saxpy per (context, output row) pair.
 
 Threads claim chunks (runs of whole texts, about ``chunk_words`` words each) from an atomic
 counter.  Each chunk's random draws come from a generator seeded by (seed, epoch, chunk) and
 its learning rate from its position in the corpus, so neither depends on the thread.
 """
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
-from libc.stdlib cimport malloc, calloc, free
-from libc.string cimport memset
+from libc.math cimport expf, log
+from libc.stdlib cimport calloc, free
+from libc.string cimport memcpy, memset
 
 import numpy as np
 
-from ._blas cimport dot, axpy, scal
+from ._blas cimport dot, axpy, scal, gemv, ger, gemm
 
 
 cdef extern from "rng.h" nogil:
@@ -54,11 +60,14 @@ cdef struct Shared:
     float* w_in
     float* w_ns
     float* w_hs
+    float* w_sm
     int dim
     int window
     int negative
     bint hs
+    bint softmax
     bint sg
+    bint batched                  # skip-gram with negative sampling, one sgemm per window
     bint cbow_mean
     bint shrink_windows
     bint compute_loss
@@ -91,10 +100,18 @@ cdef struct Shared:
 
 
 cdef struct Local:
+    # per-thread scratch, pointing into numpy arrays that EpochRunner keeps alive
     float* h
     float* grad_h
     int32_t* text
     int32_t* noise               # the negative draws of one example
+    # batched kernel: the window's context rows and the output rows, gathered
+    float* ctx_block             # (2 * window, dim)
+    float* ctx_grad              # (2 * window, dim)
+    float* out_block             # (negative + 1, dim): rows, then their gradients
+    int32_t* out_rows            # the target, then the distinct noise words
+    int32_t* out_count           # how often each output row was drawn
+    float* scores                # batched: (2 * window, negative + 1); softmax: (vocab,)
     double loss
     int64_t examples
     int64_t words
@@ -109,24 +126,30 @@ cdef inline int32_t draw_noise(const Shared* s, fw2v_rng* rng) noexcept nogil:
     return s.alias_idx[i]
 
 
+cdef inline float logistic_gradient(const Shared* s, Local* t, float f, float label,
+                                    float alpha, int count) noexcept nogil:
+    """The gradient ``(label - sigmoid(f)) * alpha`` of one binary logistic unit with score
+    ``f``, and its loss tallied ``count`` times (a noise word drawn twice counts twice).
+
+    A unit already right with margin (signed score >= SATURATED, gradient below 0.25 % of
+    alpha) gets 0, which lets the caller skip its update; a unit wrong by that margin gets its
+    full gradient (word2vec.c skips both cases in hs)."""
+    cdef float signed_f = f if label > 0.5 else -f
+    if s.compute_loss:
+        t.loss -= count * fw2v_log_sigmoid(signed_f)
+        t.examples += count
+    if signed_f >= SATURATED:
+        return 0.0
+    return (label - fw2v_sigmoid(f)) * alpha
+
+
 cdef inline void logistic_step(const Shared* s, Local* t, const float* h, float* grad_h,
                                float* row, float label, float alpha) noexcept nogil:
-    """One binary logistic unit: grad_h += g * row, row += g * h, loss tally.
-
-    A unit already right with margin (signed score >= SATURATED, gradient below
-    0.25 % of alpha) is not updated, which saves the two axpy calls; a unit wrong by
-    that margin gets its full gradient (word2vec.c skips both cases in hs)."""
-    cdef float f = dot(s.dim, h, row)
-    cdef float signed_f = f if label > 0.5 else -f
-    cdef float g
-    if s.compute_loss:
-        t.loss -= fw2v_log_sigmoid(signed_f)
-        t.examples += 1
-    if signed_f >= SATURATED:
-        return
-    g = (label - fw2v_sigmoid(f)) * alpha
-    axpy(s.dim, g, row, grad_h)
-    axpy(s.dim, g, h, row)
+    """One binary logistic unit: grad_h += g * row, row += g * h."""
+    cdef float g = logistic_gradient(s, t, dot(s.dim, h, row), label, alpha, 1)
+    if g != 0.0:
+        axpy(s.dim, g, row, grad_h)
+        axpy(s.dim, g, h, row)
 
 
 cdef inline void negative_sampling(const Shared* s, Local* t, fw2v_rng* rng, const float* h,
@@ -155,6 +178,37 @@ cdef inline void hierarchical_softmax(const Shared* s, Local* t, const float* h,
                       1.0 - s.codes[p], alpha)
 
 
+cdef inline void full_softmax(const Shared* s, Local* t, const float* h, float* grad_h,
+                              int32_t target, float alpha) noexcept nogil:
+    """Output layer: the exact softmax over the whole vocabulary.
+
+    scores = W_sm h (sgemv); g = (onehot(target) - softmax(scores)) * alpha, with a stable
+    log-sum-exp; grad_h += W_sm.T g (sgemv); W_sm += g h.T (sger). The loss is the true
+    cross-entropy ``logsumexp(scores) - scores[target]``."""
+    cdef int v, n = s.vocab_size
+    cdef float* p = t.scores
+    cdef float top
+    cdef double total = 0.0
+    gemv(False, n, s.dim, 1.0, s.w_sm, s.dim, h, 0.0, p)
+    top = p[0]
+    for v in range(1, n):
+        if p[v] > top:
+            top = p[v]
+    if s.compute_loss:
+        t.examples += 1
+        t.loss += top - p[target]
+    for v in range(n):
+        p[v] = expf(p[v] - top)
+        total += p[v]
+    if s.compute_loss:
+        t.loss += log(total)
+    for v in range(n):
+        p[v] *= <float>(-alpha / total)
+    p[target] += alpha
+    gemv(True, n, s.dim, 1.0, s.w_sm, s.dim, p, 1.0, grad_h)
+    ger(n, s.dim, 1.0, p, h, s.w_sm, s.dim)
+
+
 cdef inline void output_layer(const Shared* s, Local* t, fw2v_rng* rng, const float* h,
                               int32_t target, float alpha) noexcept nogil:
     """Fills t.grad_h with the gradient of the output layer(s) with respect to h."""
@@ -163,6 +217,73 @@ cdef inline void output_layer(const Shared* s, Local* t, fw2v_rng* rng, const fl
         hierarchical_softmax(s, t, h, t.grad_h, target, alpha)
     if s.negative > 0:
         negative_sampling(s, t, rng, h, t.grad_h, target, alpha)
+    if s.softmax:
+        full_softmax(s, t, h, t.grad_h, target, alpha)
+
+
+cdef inline int shared_outputs(const Shared* s, Local* t, fw2v_rng* rng,
+                               int32_t target) noexcept nogil:
+    """The output rows of one batched window: the target, then each distinct noise word
+    (a draw equal to the target skipped, a repeated draw counted in out_count); returns
+    how many rows."""
+    cdef int d, k, n = 1
+    cdef int32_t w
+    t.out_rows[0] = target
+    t.out_count[0] = 1
+    for d in range(s.negative):
+        w = draw_noise(s, rng)
+        if w == target:
+            continue
+        k = 1
+        while k < n and t.out_rows[k] != w:
+            k += 1
+        if k == n:
+            t.out_rows[n] = w
+            t.out_count[n] = 0
+            n += 1
+            fw2v_prefetch_row(s.w_ns + <int64_t>w * s.dim, s.dim)
+        t.out_count[k] += 1
+    return n
+
+
+cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int center, int lo,
+                            int hi, float alpha) noexcept nogil:
+    """Skip-gram with negative sampling for one center word: its n_ctx context rows
+    against its n_out output rows (target + shared negatives) in three sgemm calls.
+
+    scores (n_ctx, n_out) = C O.T;  G = count * (label - sigmoid(scores)) * alpha;
+    W_in[contexts] += G O;  W_out[outputs] += G.T C, with C and O the gathered rows."""
+    cdef int dim = s.dim, b, k, j, n_ctx = 0, n_out
+    cdef float* g
+    if hi - lo < 2:  # no context word: no draws either
+        return
+    n_out = shared_outputs(s, t, rng, t.text[center])
+    for j in range(lo, hi):
+        if j != center:
+            memcpy(t.ctx_block + n_ctx * dim, s.w_in + <int64_t>t.text[j] * dim,
+                   dim * sizeof(float))
+            n_ctx += 1
+    for k in range(n_out):
+        memcpy(t.out_block + k * dim, s.w_ns + <int64_t>t.out_rows[k] * dim,
+               dim * sizeof(float))
+    gemm(False, True, n_ctx, n_out, dim, 1.0, t.ctx_block, dim, t.out_block, dim, 0.0,
+         t.scores, n_out)
+    for b in range(n_ctx):
+        g = t.scores + b * n_out
+        for k in range(n_out):
+            g[k] = t.out_count[k] * logistic_gradient(s, t, g[k], 1.0 if k == 0 else 0.0,
+                                                      alpha, t.out_count[k])
+    gemm(False, False, n_ctx, dim, n_out, 1.0, t.scores, n_out, t.out_block, dim, 0.0,
+         t.ctx_grad, dim)
+    gemm(True, False, n_out, dim, n_ctx, 1.0, t.scores, n_out, t.ctx_block, dim, 0.0,
+         t.out_block, dim)
+    b = 0
+    for j in range(lo, hi):
+        if j != center:
+            axpy(dim, 1.0, t.ctx_grad + b * dim, s.w_in + <int64_t>t.text[j] * dim)
+            b += 1
+    for k in range(n_out):
+        axpy(dim, 1.0, t.out_block + k * dim, s.w_ns + <int64_t>t.out_rows[k] * dim)
 
 
 cdef inline int subsample(const Shared* s, fw2v_rng* rng, const int32_t* words, int64_t n,
@@ -192,7 +313,9 @@ cdef void train_text(const Shared* s, Local* t, fw2v_rng* rng, const int32_t* wo
         b = s.window - <int>fw2v_rng_below(rng, s.window) if s.shrink_windows else s.window
         lo = i - b if i >= b else 0
         hi = i + b + 1 if i + b + 1 <= n else n
-        if s.sg:
+        if s.batched:
+            sg_window_batched(s, t, rng, i, lo, hi, alpha)
+        elif s.sg:
             for j in range(lo, hi):
                 if j != i:
                     h = s.w_in + <int64_t>t.text[j] * dim
@@ -254,17 +377,18 @@ cdef class EpochRunner:
 
     Parameters
     ----------
-    w_in, w_ns, w_hs : float32 arrays (vocab, dim); w_ns/w_hs may be empty when unused
+    w_in, w_ns, w_hs, w_sm : float32 arrays (vocab, dim) (w_hs: vocab - 1 rows); the output
+        layers not in use are empty
     vocab : fastw2v.vocab.Vocab
     corpus : fastw2v.corpus.EncodedCorpus
-    params : dict with dim, window, negative, hs, sg, cbow_mean, shrink_windows,
-             compute_loss, seed, alpha, min_alpha, epochs
+    params : dict with window, negative, hs, softmax, sg, batched, cbow_mean,
+             shrink_windows, compute_loss, seed, alpha, min_alpha, epochs
     workers : int, number of threads that will call ``run``
     """
     cdef Shared s
     cdef Local* locals
     cdef int workers
-    cdef object keep_ref  # the arrays whose buffers Shared points into
+    cdef object keep_ref  # the arrays whose buffers Shared and Local point into
     cdef int64_t[::1] chunk_words_before
     cdef public object claims
 
@@ -272,8 +396,8 @@ cdef class EpochRunner:
         self.locals = NULL
         self.workers = 0
 
-    def __init__(self, float[:, ::1] w_in, float[:, ::1] w_ns, float[:, ::1] w_hs, vocab,
-                 corpus, dict params, int workers):
+    def __init__(self, float[:, ::1] w_in, float[:, ::1] w_ns, float[:, ::1] w_hs,
+                 float[:, ::1] w_sm, vocab, corpus, dict params, int workers):
         cdef uint64_t[::1] keep = vocab.keep_threshold
         cdef uint32_t[::1] alias_prob = vocab.alias_prob
         cdef int32_t[::1] alias_idx = vocab.alias_index
@@ -285,7 +409,7 @@ cdef class EpochRunner:
         cdef int64_t[::1] chunk_sent = corpus.chunk_texts
         cdef int32_t[::1] claims
         cdef int i
-        self.keep_ref = (w_in, w_ns, w_hs, vocab, corpus)
+        self.keep_ref = [w_in, w_ns, w_hs, w_sm, vocab, corpus]
         self.claims = np.zeros(len(chunk_sent) - 1, dtype=np.int32)
         claims = self.claims
         self.chunk_words_before = corpus.chunk_words_before
@@ -293,11 +417,14 @@ cdef class EpochRunner:
         self.s.w_in = &w_in[0, 0]
         self.s.w_ns = &w_ns[0, 0] if w_ns.shape[0] else NULL
         self.s.w_hs = &w_hs[0, 0] if w_hs.shape[0] else NULL
+        self.s.w_sm = &w_sm[0, 0] if w_sm.shape[0] else NULL
         self.s.dim = w_in.shape[1]
         self.s.window = params["window"]
         self.s.negative = params["negative"]
         self.s.hs = params["hs"]
+        self.s.softmax = params["softmax"]
         self.s.sg = params["sg"]
+        self.s.batched = params["batched"]
         self.s.cbow_mean = params["cbow_mean"]
         self.s.shrink_windows = params["shrink_windows"]
         self.s.compute_loss = params["compute_loss"]
@@ -324,23 +451,29 @@ cdef class EpochRunner:
             raise MemoryError()
         self.workers = workers
         for i in range(workers):
-            self.locals[i].h = <float*>malloc(self.s.dim * sizeof(float))
-            self.locals[i].grad_h = <float*>malloc(self.s.dim * sizeof(float))
-            self.locals[i].text = <int32_t*>malloc(max(self.s.max_text, 1) * sizeof(int32_t))
-            self.locals[i].noise = <int32_t*>malloc(max(self.s.negative, 1) * sizeof(int32_t))
-            if (self.locals[i].h == NULL or self.locals[i].grad_h == NULL
-                    or self.locals[i].text == NULL or self.locals[i].noise == NULL):
-                raise MemoryError()
+            self._allocate_scratch(&self.locals[i])
+
+    cdef _allocate_scratch(self, Local* t):
+        cdef int dim = self.s.dim, n_ctx = 2 * self.s.window, n_out = self.s.negative + 1
+        cdef int64_t n_scores = self.s.vocab_size if self.s.softmax else n_ctx * n_out
+        cdef float[::1] floats = np.zeros(dim * (2 + 2 * n_ctx + n_out) + n_scores,
+                                          dtype=np.float32)
+        cdef int32_t[::1] ints = np.zeros(max(self.s.max_text, 1) + 3 * n_out,
+                                          dtype=np.int32)
+        self.keep_ref += [floats, ints]
+        t.h = &floats[0]
+        t.grad_h = t.h + dim
+        t.ctx_block = t.grad_h + dim
+        t.ctx_grad = t.ctx_block + n_ctx * dim
+        t.out_block = t.ctx_grad + n_ctx * dim
+        t.scores = t.out_block + n_out * dim
+        t.noise = &ints[0]
+        t.out_rows = t.noise + n_out
+        t.out_count = t.out_rows + n_out
+        t.text = t.out_count + n_out
 
     def __dealloc__(self):
-        cdef int i
-        if self.locals != NULL:
-            for i in range(self.workers):
-                free(self.locals[i].h)
-                free(self.locals[i].grad_h)
-                free(self.locals[i].text)
-                free(self.locals[i].noise)
-            free(self.locals)
+        free(self.locals)
 
     def start_epoch(self, int64_t epoch):
         """Resets the chunk counter and the per-thread tallies for ``epoch``."""

@@ -31,46 +31,99 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-np.float64(x)))
 
 
+def softmax_objective(w, h, target):
+    """The full-softmax cross-entropy of one example and its exact gradients, in float64:
+    returns (loss, d loss / d w, d loss / d h)."""
+    w, h = np.float64(w), np.float64(h)
+    scores = w @ h
+    top = scores.max()
+    lse = top + np.log(np.exp(scores - top).sum())
+    g = np.exp(scores - lse)
+    g[target] -= 1.0
+    return lse - scores[target], np.outer(g, h), g @ w
+
+
 class Reference:
     """One epoch of word2vec over one chunk, without sub-sampling or reduced windows,
     following the formula of DESIGN.md step by step in float32."""
 
-    def __init__(self, model, w_in, w_ns, w_hs):
+    def __init__(self, model):
         self.m = model
-        self.w_in, self.w_ns, self.w_hs = w_in.copy(), w_ns.copy(), w_hs.copy()
+        self.w_in = model.wv.vectors.copy()
+        self.out = {name: w.copy() for name, w in model._outputs.items()}
         self.loss = 0.0
         self.examples = 0
+        self.repeated_draws = 0
+
+    def gradient(self, f, label, alpha, count=1):
+        """(label - sigmoid(f)) * alpha, 0 for a saturated correct unit; tallies the loss."""
+        signed = f if label else -f
+        self.loss -= count * np.log(sigmoid(signed))
+        self.examples += count
+        if signed >= SATURATED:
+            return np.float32(0)
+        return np.float32((label - sigmoid(f)) * alpha)
 
     def unit(self, h, grad_h, row, label, alpha):
-        f = np.float32(np.dot(h, row))
-        signed = f if label else -f
-        self.loss -= np.log(sigmoid(signed))
-        self.examples += 1
-        if signed >= SATURATED:
-            return
-        g = np.float32((label - sigmoid(f)) * alpha)
+        g = self.gradient(np.float32(np.dot(h, row)), label, alpha)
         grad_h += g * row
         row += g * h
+
+    def softmax(self, h, grad_h, target, alpha):
+        w = self.out["w_sm"]
+        loss, grad_w, grad_in = softmax_objective(w, h, target)
+        self.loss += loss
+        self.examples += 1
+        grad_h -= np.float32(alpha * grad_in)
+        w -= np.float32(alpha * grad_w)
 
     def output(self, rng, h, target, alpha):
         grad_h = np.zeros_like(h)
         v = self.m.vocab
         if self.m.hs:
             for p in range(v.path_offsets[target], v.path_offsets[target + 1]):
-                self.unit(h, grad_h, self.w_hs[v.points[p]], 1 - int(v.codes[p]), alpha)
+                self.unit(h, grad_h, self.out["w_hs"][v.points[p]], 1 - int(v.codes[p]), alpha)
         if self.m.negative:
-            self.unit(h, grad_h, self.w_ns[target], 1, alpha)
+            self.unit(h, grad_h, self.out["w_ns"][target], 1, alpha)
             for _ in range(self.m.negative):
                 w = rng.noise(v)
                 if w != target:
-                    self.unit(h, grad_h, self.w_ns[w], 0, alpha)
+                    self.unit(h, grad_h, self.out["w_ns"][w], 0, alpha)
+        if self.m.softmax:
+            self.softmax(h, grad_h, target, alpha)
         return grad_h
+
+    def batched_window(self, rng, ctx, target, alpha):
+        """All contexts of one center word against the target and one shared set of noise
+        words: a noise word drawn twice is one row whose gradient counts twice."""
+        rows, counts = [target], [1]
+        for _ in range(self.m.negative):
+            w = rng.noise(self.m.vocab)
+            if w == target:
+                continue
+            if w in rows:
+                counts[rows.index(w)] += 1
+                self.repeated_draws += 1
+            else:
+                rows.append(w)
+                counts.append(1)
+        w_ns = self.out["w_ns"]
+        c, o = self.w_in[ctx], w_ns[rows]
+        scores = c @ o.T
+        g = np.array([[count * self.gradient(f, int(k == 0), alpha, count)
+                       for k, (f, count) in enumerate(zip(row, counts))] for row in scores],
+                     dtype=np.float32)
+        np.add.at(self.w_in, ctx, g @ o)
+        w_ns[rows] += g.T @ c
 
     def train_text(self, rng, text, alpha):
         b = self.m.window
         for i in range(len(text)):
             ctx = [text[j] for j in range(max(0, i - b), min(len(text), i + b + 1)) if j != i]
-            if self.m.sg:
+            if self.m.batched:
+                if ctx:
+                    self.batched_window(rng, ctx, text[i], alpha)
+            elif self.m.sg:
                 for c in ctx:
                     h = self.w_in[c]
                     h += self.output(rng, h, text[i], alpha)

@@ -24,6 +24,8 @@ TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
     ("alpha", 0, "alpha must be a finite number > 0.0"),
     ("alpha", float("nan"), "alpha must be a finite number"),
     ("min_count", 0, "min_count must be an int >= 1"),
+    ("softmax", 3, "softmax must be 0 or 1, got 3"),
+    ("kernel", "fast", "kernel must be one of 'auto', 'classic', 'batched', got 'fast'"),
 ])
 def test_invalid_parameters(param, value, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
@@ -33,6 +35,20 @@ def test_invalid_parameters(param, value, message):
 def test_no_output_layer():
     with pytest.raises(ValueError, match="hs=0 with negative=0"):
         FastW2V(TEXTS, hs=0, negative=0)
+
+
+@pytest.mark.parametrize("mode", [dict(hs=1, negative=0), dict(hs=0, negative=5)])
+def test_softmax_replaces_the_approximations(mode):
+    with pytest.raises(ValueError, match="softmax=1 is the exact output layer .* set hs=0 "
+                                         "and negative=0"):
+        FastW2V(TEXTS, softmax=1, **mode)
+
+
+@pytest.mark.parametrize("mode", [dict(sg=0), dict(sg=1, hs=1), dict(sg=1, negative=0, hs=1)])
+def test_batched_kernel_is_skipgram_negative_sampling_only(mode):
+    with pytest.raises(ValueError, match="kernel='batched' trains skip-gram with negative "
+                                         "sampling only"):
+        FastW2V(TEXTS, kernel="batched", **mode)
 
 
 @pytest.mark.parametrize("texts", [[], [[]], [[], []]])
@@ -114,8 +130,8 @@ def test_model_save_load_and_continue(tmp_path):
     loaded = FastW2V.load(tmp_path / "m")
     assert loaded.wv.index_to_key == model.wv.index_to_key
     np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
-    np.testing.assert_array_equal(loaded._w_ns, model._w_ns)
-    np.testing.assert_array_equal(loaded._w_hs, model._w_hs)
+    for name, w in model._outputs.items():
+        np.testing.assert_array_equal(loaded._outputs[name], w)
     assert loaded.history == model.history
     with pytest.raises(ValueError, match="holds no corpus"):
         loaded.train()

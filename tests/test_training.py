@@ -1,16 +1,21 @@
 """The kernels against a numpy reference, determinism, chunking, and learning."""
+import os
+
 import numpy as np
 import pytest
 
 from fastw2v import FastW2V
 from fastw2v._train import sigmoid as kernel_sigmoid
 
-from reference import Reference, SplitMix
+from reference import Reference, SplitMix, softmax_objective
 
-MODES = [dict(sg=1, hs=0, negative=3), dict(sg=0, hs=0, negative=3),
+MODES = [dict(sg=1, hs=0, negative=3, kernel="classic"), dict(sg=0, hs=0, negative=3),
          dict(sg=1, hs=1, negative=0), dict(sg=0, hs=1, negative=0),
-         dict(sg=1, hs=1, negative=2), dict(sg=0, hs=0, negative=3, cbow_mean=0)]
-MODE_IDS = ["sg-ns", "cbow-ns", "sg-hs", "cbow-hs", "sg-hs+ns", "cbow-sum-ns"]
+         dict(sg=1, hs=1, negative=2), dict(sg=0, hs=0, negative=3, cbow_mean=0),
+         dict(sg=1, hs=0, negative=8, kernel="batched"),
+         dict(sg=1, hs=0, negative=0, softmax=1), dict(sg=0, hs=0, negative=0, softmax=1)]
+MODE_IDS = ["sg-ns", "cbow-ns", "sg-hs", "cbow-hs", "sg-hs+ns", "cbow-sum-ns",
+            "sg-ns-batched", "sg-softmax", "cbow-softmax"]
 
 
 def tiny_model(**mode):
@@ -23,8 +28,8 @@ def tiny_model(**mode):
     params.update(mode)
     model = FastW2V([text], **params).build_vocab()
     # non-zero output layers, so that every term of the update matters
-    model._w_ns[:] = rng.normal(0, 0.3, model._w_ns.shape)
-    model._w_hs[:] = rng.normal(0, 0.3, model._w_hs.shape)
+    for w in model._outputs.values():
+        w[:] = rng.normal(0, 0.3, w.shape)
     model.wv.vectors[:] = rng.normal(0, 0.3, model.wv.vectors.shape)
     return model
 
@@ -32,18 +37,37 @@ def tiny_model(**mode):
 @pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
 def test_update_equals_numpy_reference(mode):
     model = tiny_model(**mode)
-    ref = Reference(model, model.wv.vectors, model._w_ns, model._w_hs)
+    ref = Reference(model)
     assert model.corpus.n_texts == 1 and len(model.corpus.chunk_texts) == 2
     text = model.corpus.ids.tolist()
     ref.train_text(SplitMix(model.seed, 0, 0), text, np.float32(model.alpha))
     model.train()
     np.testing.assert_allclose(model.wv.vectors, ref.w_in, atol=2e-5)
-    np.testing.assert_allclose(model._w_ns, ref.w_ns, atol=2e-5)
-    np.testing.assert_allclose(model._w_hs, ref.w_hs, atol=2e-5)
+    for name, w in model._outputs.items():
+        np.testing.assert_allclose(w, ref.out[name], atol=2e-5)
     assert np.abs(model.wv.vectors - ref.w_in).max() < 1e-3 * np.abs(ref.w_in).max()
+    if model.batched:  # 8 draws over 12 words: the shared negatives do repeat
+        assert ref.repeated_draws > 0
     rec = model.history[0]
     assert rec["examples"] == ref.examples
     assert rec["loss"] == pytest.approx(ref.loss, rel=1e-5)
+
+
+def test_softmax_gradient_matches_finite_differences():
+    rng = np.random.default_rng(0)
+    w, h, target, eps = rng.normal(size=(7, 4)), rng.normal(size=4), 3, 1e-6
+    _, grad_w, grad_h = softmax_objective(w, h, target)
+    for x, grad in ((w, grad_w), (h, grad_h)):
+        numeric = np.zeros_like(x)
+        for idx in np.ndindex(x.shape):
+            orig = x[idx]
+            x[idx] = orig + eps
+            up = softmax_objective(w, h, target)[0]
+            x[idx] = orig - eps
+            down = softmax_objective(w, h, target)[0]
+            x[idx] = orig
+            numeric[idx] = (up - down) / (2 * eps)
+        np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-8)
 
 
 def test_sigmoid_table_is_accurate():
@@ -82,13 +106,16 @@ def test_planted_topics_are_separated(mode):
         assert all(k.startswith("a") for k, _ in model.wv.most_similar(w, topn=5))
 
 
-def test_single_worker_is_bit_reproducible():
+@pytest.mark.parametrize("mode", [dict(sg=0), dict(sg=1, kernel="batched"),
+                                  dict(sg=1, negative=0, softmax=1)],
+                         ids=["cbow-ns", "sg-ns-batched", "sg-softmax"])
+def test_single_worker_is_bit_reproducible(mode):
     texts, _ = corpus_with_topics(300, seed=1)
     runs = [FastW2V(texts, min_count=1, vector_size=12, workers=1, seed=5, epochs=2,
-                    sample=1e-2).train() for _ in range(2)]
+                    sample=1e-2, **mode).train() for _ in range(2)]
     assert np.array_equal(runs[0].wv.vectors, runs[1].wv.vectors)
     other = FastW2V(texts, min_count=1, vector_size=12, workers=1, seed=6, epochs=2,
-                    sample=1e-2).train()
+                    sample=1e-2, **mode).train()
     assert not np.array_equal(runs[0].wv.vectors, other.wv.vectors)
 
 
@@ -112,10 +139,11 @@ def test_chunk_claims_are_exact():
     from fastw2v._train import EpochRunner
     texts = [[f"w{i % 30}" for i in range(500)] for _ in range(300)]
     model = FastW2V(texts, min_count=1, vector_size=8, workers=3).build_vocab()
-    params = dict(window=5, negative=5, hs=0, sg=1, cbow_mean=1, shrink_windows=1,
-                  compute_loss=0, seed=1, alpha=0.025, min_alpha=0.0001, epochs=1)
-    runner = EpochRunner(model.wv.vectors, model._w_ns, model._w_hs, model.vocab,
-                         model.corpus, params, 3)
+    params = dict(window=5, negative=5, hs=0, softmax=0, sg=1, batched=0, cbow_mean=1,
+                  shrink_windows=1, compute_loss=0, seed=1, alpha=0.025, min_alpha=0.0001,
+                  epochs=1)
+    runner = EpochRunner(model.wv.vectors, **model._outputs, vocab=model.vocab,
+                         corpus=model.corpus, params=params, workers=3)
     runner.start_epoch(0)
     import threading
     threads = [threading.Thread(target=runner.run, args=(i,)) for i in range(3)]
@@ -148,3 +176,33 @@ def test_progress_bar_reaches_the_total_and_epochs_are_logged(capsys, caplog):
     assert "120k/120k" in capsys.readouterr().err
     epochs = [r.getMessage() for r in caplog.records if r.getMessage().startswith("epoch ")]
     assert len(epochs) == 3 and epochs[0].startswith("epoch 1: 40000 words")
+
+
+def cpu_ticks_by_thread():
+    ticks = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+        ticks[int(tid)] = int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux /proc")
+def test_blas_runs_single_threaded_inside_the_workers():
+    # The full softmax's sgemv over 2000 x 50 floats is above OpenBLAS's threshold for
+    # splitting work over its own thread pool; the pool's threads exist before training.
+    rng = np.random.default_rng(0)
+    texts = [[f"w{k}" for k in rng.integers(0, 2000, size=50)] for _ in range(300)]
+    model = FastW2V(texts, min_count=1, softmax=1, negative=0, vector_size=50, workers=2,
+                    epochs=1).build_vocab()
+    before, cpu_before = cpu_ticks_by_thread(), os.times()
+    model.train()
+    after, cpu_after = cpu_ticks_by_thread(), os.times()
+    process = (cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system)
+    others = sum(after[t] - ticks for t, ticks in before.items() if t in after)
+    others /= os.sysconf("SC_CLK_TCK")
+    assert process > 0.2
+    assert others < 0.1 * process, (others, process)
