@@ -1,4 +1,10 @@
-"""Command line: ``python -m fastw2v demo`` (or the ``fastw2v`` console script)."""
+"""Command line: ``fastw2v`` (or ``python -m fastw2v``) train / similar / analogy / eval / demo.
+
+``fastw2v train`` takes the flags of the original word2vec C tool as they are (``-train
+corpus.txt -output vectors.bin -size 200 -binary 1 ...``) and GNU-style long options
+(``--train``, ``--min-count``, ...). Exit codes: 0 success, 2 usage error, 1 any other
+error (a one-line message on stderr).
+"""
 import argparse
 import logging
 import os
@@ -9,6 +15,8 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_CORPUS = DATA_DIR / "wiki1m.txt.gz"
 DEMO_WORDS = ("king", "france", "music", "computer", "war")
+# word2vec.c writes this end-of-line token into its -save-vocab files; fastw2v never sees it
+END_OF_LINE_TOKEN = "</s>"
 
 
 def _find_analogies(given):
@@ -53,22 +61,219 @@ def demo(args):
     return 0
 
 
-def main(argv=None):
-    """Entry point of the ``fastw2v`` command. Returns the exit code."""
-    parser = argparse.ArgumentParser(prog="fastw2v", description=__doc__)
+def _number(kind, low, strict=False):
+    """argparse type: a `kind` (int or float) at least `low` (above it if `strict`)."""
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not value >= low or (strict and value == low):  # rejects nan too
+            raise argparse.ArgumentTypeError(
+                f"must be {'an int' if kind is int else 'a number'} {'>' if strict else '>='} {low}, "
+                f"got {text!r}")
+        return value
+    return parse
+
+
+# the word2vec C tool's flags: (flag, GNU-style aliases, keyword arguments of add_argument)
+C_TOOL_FLAGS = [
+    ("-train", ["--train"], dict(metavar="FILE", required=True,
+                                 help="training text (plain, .gz, .bz2, .xz)")),
+    ("-output", ["--output"], dict(metavar="FILE", help="write the word vectors here")),
+    ("-size", ["--size", "--vector-size"], dict(type=_number(int, 1), default=100,
+                                                help="vector size (default 100)")),
+    ("-window", ["--window"], dict(type=_number(int, 1), default=5, help="max skip length (default 5)")),
+    ("-sample", ["--sample"], dict(type=_number(float, 0), default=1e-3,
+                                   help="sub-sampling threshold, 0 = off (default 1e-3)")),
+    ("-hs", ["--hs"], dict(type=int, choices=(0, 1), default=0, help="hierarchical softmax (default 0)")),
+    ("-negative", ["--negative"], dict(type=_number(int, 0), default=5,
+                                       help="negative samples, 0 = off (default 5)")),
+    ("-threads", ["--threads", "--workers"], dict(type=_number(int, 1), default=None,
+                                                  help="training threads (default: the usable cores)")),
+    ("-iter", ["--iter", "--epochs"], dict(type=_number(int, 1), default=5, help="epochs (default 5)")),
+    ("-min-count", ["--min-count"], dict(type=_number(int, 1), default=5,
+                                         help="drop words rarer than this (default 5)")),
+    ("-alpha", ["--alpha"], dict(type=_number(float, 0, strict=True), default=None,
+                                 help="starting learning rate (default 0.025 skip-gram, 0.05 CBOW)")),
+    ("-cbow", ["--cbow"], dict(type=int, choices=(0, 1), default=1, help="1 CBOW, 0 skip-gram (default 1)")),
+    ("-binary", ["--binary"], dict(type=int, choices=(0, 1), default=0,
+                                   help="write vectors in binary (default 0: text)")),
+    ("-save-vocab", ["--save-vocab"], dict(metavar="FILE", help="write 'word count' lines here")),
+    ("-read-vocab", ["--read-vocab"], dict(metavar="FILE",
+                                           help="take the vocabulary from this 'word count' file")),
+    ("-debug", ["--debug"], dict(type=int, default=2, help="0 hides the progress bar (default 2)")),
+]
+
+
+def train(args):
+    """Trains as word2vec.c would with the same flags and writes its output files."""
+    from . import FastW2V
+    from ._io import read_vocab, write_vocab
+
+    cbow = args.cbow == 1
+    alpha = args.alpha if args.alpha is not None else (0.05 if cbow else 0.025)
+    # word2vec.c decays alpha linearly to alpha * 1e-4
+    model = FastW2V(corpus_file=args.train, vector_size=args.size, window=args.window,
+                    sample=args.sample, sg=int(not cbow), hs=args.hs, negative=args.negative,
+                    alpha=alpha, min_alpha=alpha * 1e-4, epochs=args.iter,
+                    min_count=args.min_count, workers=args.threads, seed=args.seed,
+                    progress=args.debug > 0)
+    if args.read_vocab:
+        counts = read_vocab(args.read_vocab)
+        counts.pop(END_OF_LINE_TOKEN, None)
+        model.build_vocab_from_freq(counts)
+    else:
+        model.build_vocab()
+    print(f"vocabulary: {len(model.wv):,} words (min_count {model.min_count}); "
+          f"{model.corpus.total_words:,} words of training text")
+    if args.save_vocab:
+        write_vocab(args.save_vocab, model.wv.index_to_key, model.wv.counts.tolist())
+        print(f"wrote the vocabulary to {args.save_vocab}")
+    if args.output:
+        model.train()
+        words = sum(r["words"] for r in model.history)
+        seconds = sum(r["seconds"] for r in model.history)
+        print(f"trained {'CBOW' if cbow else 'skip-gram'} on {words:,} words in {seconds:.1f} s "
+              f"({words / max(seconds, 1e-9):,.0f} words/s, {model.workers} threads)")
+        model.wv.save_word2vec_format(args.output, binary=bool(args.binary))
+        print(f"wrote {len(model.wv):,} vectors of size {model.vector_size} to {args.output} "
+              f"({'binary' if args.binary else 'text'})")
+    return 0
+
+
+def _load_vectors(path):
+    """Vectors from a fastw2v directory or a word2vec text/binary file (format detected)."""
+    from . import KeyedVectors
+    from ._io import is_binary_word2vec
+
+    if Path(path).is_dir():
+        return KeyedVectors.load(path)
+    return KeyedVectors.load_word2vec_format(path, binary=is_binary_word2vec(path))
+
+
+def similar(args):
+    """Prints the nearest neighbours of each word: ``word<TAB>neighbour<TAB>similarity``."""
+    kv = _load_vectors(args.vectors)
+    results = kv.most_similar_batch(args.words, topn=args.topn, restrict_vocab=args.restrict_vocab)
+    for word, neighbours in zip(args.words, results):
+        for key, score in neighbours:
+            print(f"{word}\t{key}\t{score:.4f}")
+    return 0
+
+
+def analogy(args):
+    """Prints the answers to "A is to B as C is to ?": ``answer<TAB>score``."""
+    kv = _load_vectors(args.vectors)
+    search = kv.most_similar_cosmul if args.cosmul else kv.most_similar
+    for key, score in search(positive=[args.b, args.c], negative=[args.a], topn=args.topn,
+                             restrict_vocab=args.restrict_vocab):
+        print(f"{key}\t{score:.4f}")
+    return 0
+
+
+def evaluate(args):
+    """Prints analogy accuracy and word-pair correlations."""
+    analogies = args.analogies or (None if args.pairs else _find_analogies(None))
+    if analogies is None and args.pairs is None:
+        raise ValueError("nothing to evaluate: pass --analogies FILE and/or --pairs FILE "
+                         "(or set FASTW2V_ANALOGIES)")
+    kv = _load_vectors(args.vectors)
+    if analogies is not None:
+        accuracy, sections = kv.evaluate_word_analogies(analogies, restrict_vocab=args.restrict_vocab)
+        n = len(sections[-1]["correct"]) + len(sections[-1]["incorrect"])
+        print(f"analogies: {100 * accuracy:.2f}% of {n:,} questions in vocabulary "
+              f"(restrict_vocab={args.restrict_vocab}; {analogies})")
+    if args.pairs is not None:
+        pearson, spearman, oov = kv.evaluate_word_pairs(args.pairs, restrict_vocab=args.restrict_vocab)
+        print(f"word pairs: Spearman {spearman.statistic:.4f}, Pearson {pearson.statistic:.4f}, "
+              f"{oov:.1f}% pairs out of vocabulary ({args.pairs})")
+    return 0
+
+
+def _build_parser():
+    parser = argparse.ArgumentParser(prog="fastw2v", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", allow_abbrev=False, help="train word vectors (word2vec.c flags)",
+                       description="Train word vectors. Takes word2vec.c's flags (-train, -output, "
+                                   "-size, ...) or the same names with two dashes.")
+    for flag, aliases, options in C_TOOL_FLAGS:
+        t.add_argument(flag, *aliases, dest=flag.lstrip("-").replace("-", "_"), **options)
+    t.add_argument("--seed", type=_number(int, 0), default=1, help="random seed (default 1)")
+    t.add_argument("-classes", "--classes", help=argparse.SUPPRESS)
+    t.set_defaults(func=train, parser=t)
+
+    for name, func, help_text in (("similar", similar, "nearest neighbours of words"),
+                                  ("analogy", analogy, "A is to B as C is to ?")):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("vectors", metavar="VECTORS",
+                       help="word2vec text/binary file or fastw2v directory")
+        if func is similar:
+            p.add_argument("words", metavar="WORD", nargs="+")
+        else:
+            p.add_argument("a", metavar="A")
+            p.add_argument("b", metavar="B")
+            p.add_argument("c", metavar="C")
+            p.add_argument("--cosmul", action="store_true", help="rank by 3CosMul instead of 3CosAdd")
+        p.add_argument("--topn", type=_number(int, 1), default=10, help="results per query (default 10)")
+        p.add_argument("--restrict-vocab", type=_number(int, 1), default=None, metavar="N",
+                       help="search only the N most frequent words")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("eval", help="analogy accuracy and word-pair correlation",
+                       description="Evaluate vectors on analogy questions and/or word-pair similarities.")
+    p.add_argument("vectors", metavar="VECTORS", help="word2vec text/binary file or fastw2v directory")
+    p.add_argument("--analogies", metavar="FILE", help="questions-words.txt format")
+    p.add_argument("--pairs", metavar="FILE", help="word1<TAB>word2<TAB>score lines (WordSim-353)")
+    p.add_argument("--restrict-vocab", type=_number(int, 1), default=300000, metavar="N",
+                   help="use only the N most frequent words (default 300000, as gensim)")
+    p.set_defaults(func=evaluate)
+
     p = sub.add_parser("demo", help="train on the bundled 1M-word sample and show results")
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--epochs", type=_number(int, 1), default=5)
+    p.add_argument("--workers", type=_number(int, 1), default=None)
     p.add_argument("--analogies", default=None, help="path of questions-words.txt")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=demo)
+    return parser
+
+
+def _one_line(error):
+    """The message of an exception on one line (KeyError's str() adds quotes)."""
+    message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+    return " ".join(str(message).split()) or type(error).__name__
+
+
+def main(argv=None):
+    """Entry point of the ``fastw2v`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 success, 1 error (message on stderr). Usage errors exit with 2
+        through :class:`SystemExit`, as argparse does.
+    """
+    parser = _build_parser()
     args = parser.parse_args(argv)
+    if args.command == "train":
+        if args.classes is not None:
+            args.parser.error("-classes (k-means word classes) is not supported; train vectors instead")
+        if args.output is None and args.save_vocab is None:
+            args.parser.error("nothing to write: give -output FILE and/or -save-vocab FILE")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.func(args)
-    except (OSError, ValueError, TypeError) as e:
-        print(f"fastw2v: error: {e}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("fastw2v: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # the command line reports every failure in one line
+        print(f"fastw2v: error: {_one_line(e)}", file=sys.stderr)
         return 1
 
 

@@ -58,6 +58,7 @@ _WORD_SEPARATORS = re.compile(r"[ \t\n\r\x0b\x0c]")
 # Bytes that make up the numbers of a text-format record; see _looks_like_text().
 _TEXT_NUMBER_BYTES = b"0123456789.-+eEinfaINFA \t\r\n"
 _READ_CHUNK = 1 << 20
+_NEWLINE = b"\n"
 _MAX_WORD_BYTES = 1 << 16
 _MAX_HEADER_BYTES = 256
 _WRITE_BLOCK_ROWS = 4096
@@ -421,6 +422,107 @@ def write_word2vec(fname, words, vectors, binary=False, write_header=True):
     logger.info("wrote %d x %d vectors to %s", vectors.shape[0], vectors.shape[1], fname)
 
 
+def write_vocab(fname, words, counts):
+    """Write a vocabulary file as word2vec.c's ``-save-vocab`` does: ``"word count"`` lines.
+
+    Parameters
+    ----------
+    fname : str or os.PathLike
+        Output path (``.gz``, ``.bz2``, ``.xz`` are compressed).
+    words : list of str
+        The words, in the order to write them.
+    counts : sequence of int
+        The count of each word.
+
+    Raises
+    ------
+    ValueError
+        If a word is empty or contains whitespace, or the lengths disagree.
+    OSError
+        If the file cannot be written.
+    """
+    if len(words) != len(counts):
+        raise ValueError(f"need one count per word: {len(words)} words, {len(counts)} counts")
+    with open_compressed(fname, "wb") as fout:
+        for start in range(0, len(words), _WRITE_BLOCK_ROWS):
+            block = zip(words[start:start + _WRITE_BLOCK_ROWS], counts[start:start + _WRITE_BLOCK_ROWS])
+            fout.write(b"".join(b"%s %d\n" % (_encode_word(word), count) for word, count in block))
+    logger.info("wrote %d word counts to %s", len(words), fname)
+
+
+def read_vocab(fname, encoding="utf8", unicode_errors="strict"):
+    """Read a vocabulary file of ``"word count"`` lines (word2vec.c ``-save-vocab`` output).
+
+    Parameters
+    ----------
+    fname : str or os.PathLike
+        Input path (``.gz``, ``.bz2``, ``.xz`` are decompressed).
+    encoding : str, optional
+        Encoding of the words.
+    unicode_errors : str, optional
+        How to handle words that fail to decode ('strict', 'ignore', 'replace', ...).
+
+    Returns
+    -------
+    dict of str to int
+        The count of each word, in the order of the file. Blank lines are skipped.
+
+    Raises
+    ------
+    FileNotFoundError
+        If `fname` does not exist.
+    ValueError
+        If a line is not a word and a non-negative integer count, or a word appears twice;
+        the message names the line.
+    """
+    counts = {}
+    where = os.fspath(fname)
+    with open_compressed(fname, "rb") as fin:
+        for line_no, line in enumerate(fin, 1):
+            fields = line.split()
+            if not fields:
+                continue
+            if len(fields) != 2 or not fields[1].isdigit():
+                raise ValueError(
+                    f"{where}, line {line_no}: expected 'word count' (a word and a non-negative "
+                    f"integer), got {line[:60]!r}"
+                )
+            word = _decode_word(fields[0], encoding, unicode_errors, f"{where}, line {line_no}")
+            if word in counts:
+                raise ValueError(f"{where}, line {line_no}: word {word!r} appears a second time")
+            counts[word] = int(fields[1])
+    logger.info("read %d word counts from %s", len(counts), where)
+    return counts
+
+
+def is_binary_word2vec(fname):
+    """Whether a word2vec file is in the binary format, judged from its first record.
+
+    Parameters
+    ----------
+    fname : str or os.PathLike
+        A word2vec text or binary file (``.gz``, ``.bz2``, ``.xz`` are decompressed).
+
+    Returns
+    -------
+    bool
+        True if the bytes of the first vector are not written numbers.
+
+    Raises
+    ------
+    FileNotFoundError
+        If `fname` does not exist.
+    ValueError
+        If the file does not start with a ``"COUNT DIM"`` header.
+    """
+    with open_compressed(fname, "rb") as fin:
+        _, dim, _ = _parse_header(fin, os.fspath(fname))
+        record = fin.read(_MAX_WORD_BYTES + 4 * dim)
+    space = record.find(b" ")
+    values = record[space + 1:space + 1 + 4 * dim]
+    return space > 0 and bool(values.translate(None, _TEXT_NUMBER_BYTES))
+
+
 def _encode_word(word):
     if not isinstance(word, str) or not word or _WORD_SEPARATORS.search(word):
         raise ValueError(
@@ -516,15 +618,29 @@ def _decode_word(raw, encoding, unicode_errors, where):
         ) from None
 
 
-def _check_trailing(fin, leftover, where, count, binary):
-    """After the last declared record only whitespace may follow."""
+def _check_trailing(fin, leftover, where, count, offset, line_no=None):
+    """After the last declared record only whitespace may follow.
+
+    `leftover` holds bytes already read past the last record, starting at byte `offset`;
+    `line_no` is the line number there for a text file, None for a binary one. The error
+    names the line (text) or the byte offset (binary) where the unexpected data begins.
+    """
     for chunk in itertools.chain([leftover], iter(lambda: fin.read(_READ_CHUNK), b"")):
-        if chunk.strip():
-            other = "binary=False if it is a text file" if binary else "binary=True if it is a binary file"
+        data = chunk.lstrip()
+        if data:
+            skipped = len(chunk) - len(data)
+            if line_no is None:
+                at, other = f"byte offset {offset + skipped}", "binary=False if it is a text file"
+            else:
+                at = f"line {line_no + chunk.count(_NEWLINE, 0, skipped)}"
+                other = "binary=True if it is a binary file"
             raise ValueError(
-                f"{where}: data continues after the {count} vectors declared in the header; the "
-                f"header count is wrong or the file is not in the expected format (pass {other})"
+                f"{where}, {at}: data continues after the {count} vectors declared in the header; "
+                f"the header count is wrong or the file is not in the expected format (pass {other})"
             )
+        offset += len(chunk)
+        if line_no is not None:
+            line_no += chunk.count(_NEWLINE)
 
 
 def _read_text_body(fin, where, limit, encoding, unicode_errors, datatype, no_header):
@@ -539,7 +655,7 @@ def _read_text_body(fin, where, limit, encoding, unicode_errors, datatype, no_he
         if dim < 1:
             raise ValueError(f"{where}, line 1: expected a word followed by its vector values")
     else:
-        count, dim, _ = _parse_header(fin, where)
+        count, dim, header_len = _parse_header(fin, where)
         first_line_no = 2
         wanted = count if limit is None else min(count, limit)
         lines = list(itertools.islice(fin, wanted))
@@ -559,7 +675,8 @@ def _read_text_body(fin, where, limit, encoding, unicode_errors, datatype, no_he
         values.append(parts[1])
     vectors = _parse_text_values(values, dim, datatype, where, first_line_no)
     if not no_header and (limit is None or limit >= count):
-        _check_trailing(fin, b"", where, count, binary=False)
+        _check_trailing(fin, b"", where, count, header_len + sum(map(len, lines)),
+                        first_line_no + len(lines))
     return words, vectors
 
 
@@ -642,7 +759,7 @@ def _read_binary_body(fin, where, limit, encoding, unicode_errors, datatype):
         vectors[i] = np.frombuffer(buf, dtype="<f4", count=dim, offset=start)
         pos = start + record_bytes
     if n == count:
-        _check_trailing(fin, bytes(buf[pos:]), where, count, binary=True)
+        _check_trailing(fin, bytes(buf[pos:]), where, count, base + pos)
     return words, vectors
 
 

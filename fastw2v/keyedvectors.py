@@ -12,16 +12,18 @@ import os
 
 import numpy as np
 
-from ._io import load_arrays, open_compressed, read_word2vec, save_arrays, write_word2vec
+from ._io import (load_arrays, open_compressed, read_vocab, read_word2vec, save_arrays, write_vocab,
+                  write_word2vec)
+from ._topk import top_k_rows
 
 logger = logging.getLogger("fastw2v")
 
 _KEY_TYPES = (str, int, np.integer)
 # evaluate_word_analogies: candidates gensim inspects per question (topn=5)
 _ANALOGY_TOPN = 5
-# evaluate_word_analogies: upper bound on score-matrix elements per block (64 MB of float32)
+# batched similarity queries: upper bound on score-matrix elements per block (64 MB of float32)
 _SCORE_BLOCK_ELEMENTS = 1 << 24
-_MAX_QUESTIONS_PER_BLOCK = 1000
+_MAX_QUERIES_PER_BLOCK = 1000
 
 
 class KeyedVectors:
@@ -238,6 +240,77 @@ class KeyedVectors:
             raise ValueError(f"unknown vector attribute {attr!r}; the only attribute is 'count'")
         return int(self.counts[self.get_index(key)])
 
+    def add_vectors(self, keys, weights, extras=None, replace=False):
+        """Add keys and their vectors; existing keys keep their vector unless `replace`.
+
+        New keys are appended in the order given (count 0 unless `extras` gives counts).
+        The vectors array is replaced by a larger copy and the cached unit vectors are
+        dropped.
+
+        Parameters
+        ----------
+        keys : str or list of str
+            One key or several, all distinct.
+        weights : numpy.ndarray or list of numpy.ndarray
+            Their vectors: shape ``(len(keys), vector_size)``, or ``(vector_size,)`` for
+            one key.
+        extras : dict, optional
+            Per-key attributes; only ``{"count": counts}`` (one int per key) is supported.
+        replace : bool, optional
+            Overwrite the vector (and count, if given) of keys already present.
+
+        Raises
+        ------
+        TypeError
+            If a key is not a str.
+        ValueError
+            If `weights` has the wrong shape, a key is repeated, or `extras` holds anything
+            but one count per key.
+        """
+        if isinstance(keys, _KEY_TYPES):
+            keys, weights = [keys], np.reshape(weights, (1, -1))
+        keys, weights = list(keys), np.asarray(weights)
+        if weights.shape != (len(keys), self.vector_size):
+            raise ValueError(f"weights must have shape ({len(keys)}, {self.vector_size}) for "
+                             f"{len(keys)} keys, got {weights.shape}")
+        bad = next((key for key in keys if not isinstance(key, str)), None)
+        if bad is not None:
+            raise TypeError(f"keys must be str, got {type(bad).__name__} {bad!r}")
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"keys must be distinct; {next(k for k in keys if keys.count(k) > 1)!r} repeats")
+        counts = _extra_counts(extras, len(keys))
+        new = [i for i, key in enumerate(keys) if key not in self.key_to_index]
+        vectors = np.concatenate([self._vectors, weights[new].astype(self._vectors.dtype)])
+        all_counts = np.concatenate([self.counts, np.zeros(len(new), np.int64) if counts is None else counts[new]])
+        if replace:
+            old = [i for i, key in enumerate(keys) if key in self.key_to_index]
+            rows = [self.key_to_index[keys[i]] for i in old]
+            vectors[rows] = weights[old]
+            if counts is not None:
+                all_counts[rows] = counts[old]
+        for i in new:
+            self.key_to_index[keys[i]] = len(self.index_to_key)
+            self.index_to_key.append(keys[i])
+        self._vectors, self.counts = vectors, all_counts
+        self._clear_norms()
+
+    def __setitem__(self, keys, weights):
+        """Set the vectors of keys, adding new ones: ``add_vectors(keys, weights, replace=True)``.
+
+        Parameters
+        ----------
+        keys : str or list of str
+            One key or several.
+        weights : numpy.ndarray
+            The vector(s), as for :meth:`add_vectors`.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As :meth:`add_vectors`.
+        """
+        self.add_vectors(keys, weights, replace=True)
+
     # ------------------------------------------------------------------------------------
     # similarity
     # ------------------------------------------------------------------------------------
@@ -246,16 +319,29 @@ class KeyedVectors:
         """Drop the cached unit-length vectors; call after changing `vectors` in place."""
         self._normed = None
 
+    def fill_norms(self, force=False):
+        """Compute the cached unit-length vectors if they are missing (or always, with `force`).
+
+        The cache is dropped automatically when `vectors` is assigned or keys are added;
+        after changing rows of `vectors` in place, call ``fill_norms(force=True)``.
+
+        Parameters
+        ----------
+        force : bool, optional
+            Recompute even if the cache exists.
+        """
+        if self._normed is None or force:
+            self._normed = _unit_rows(self._vectors)
+
     def get_normed_vectors(self):
-        """All vectors scaled to unit L2 length (cached until :meth:`_clear_norms`).
+        """All vectors scaled to unit L2 length (cached, see :meth:`fill_norms`).
 
         Returns
         -------
         numpy.ndarray
             float32 array of shape ``(n, d)``; all-zero rows stay zero.
         """
-        if self._normed is None:
-            self._normed = _unit_rows(self._vectors)
+        self.fill_norms()
         return self._normed
 
     def similarity(self, w1, w2):
@@ -279,13 +365,196 @@ class KeyedVectors:
         unit = _unit_rows(self._vectors[[self.get_index(w1), self.get_index(w2)]])
         return float(unit[0] @ unit[1])
 
+    def distance(self, w1, w2):
+        """Cosine distance of two keys, ``1 - similarity(w1, w2)``, in ``[0, 2]``.
+
+        Parameters
+        ----------
+        w1, w2 : str
+            The keys to compare (a KeyError names one that is not in the vocabulary).
+
+        Returns
+        -------
+        float
+        """
+        return 1.0 - self.similarity(w1, w2)
+
+    def distances(self, word_or_vector, other_words=()):
+        """Cosine distances from a key or vector to other keys (all keys by default).
+
+        Parameters
+        ----------
+        word_or_vector : str or int or numpy.ndarray
+            A key, or a 1-D vector of length `vector_size`.
+        other_words : sequence of str, optional
+            The keys to measure the distance to; empty means every key, in index order
+            (the key itself included).
+
+        Returns
+        -------
+        numpy.ndarray
+            float32 array of ``1 - cosine similarity``, one per key of `other_words`.
+
+        Raises
+        ------
+        KeyError
+            If a key is not in the vocabulary.
+        ValueError
+            If the vector has the wrong shape.
+        """
+        if isinstance(word_or_vector, _KEY_TYPES):
+            query = self.get_vector(word_or_vector, norm=True)
+        else:
+            query = _unit_rows(self._check_query_vector(word_or_vector)[np.newaxis, :])[0]
+        normed = self.get_normed_vectors()
+        if len(other_words):
+            normed = normed[[self.get_index(key) for key in other_words]]
+        return 1.0 - normed @ query
+
+    def closer_than(self, key1, key2):
+        """Keys closer to `key1` than `key2` is (cosine distance), in index order.
+
+        Parameters
+        ----------
+        key1 : str
+            The reference key.
+        key2 : str
+            The key whose distance to `key1` is the threshold.
+
+        Returns
+        -------
+        list of str
+            Every key (other than `key1`) strictly closer to `key1` than `key2`.
+
+        Raises
+        ------
+        KeyError
+            If a key is not in the vocabulary.
+        """
+        distances = self.distances(key1)
+        first, second = self.get_index(key1), self.get_index(key2)
+        return [self.index_to_key[i] for i in np.flatnonzero(distances < distances[second]).tolist()
+                if i != first]
+
+    def rank(self, key1, key2):
+        """Rank of `key2` among all keys by closeness to `key1` (1 = the closest).
+
+        Parameters
+        ----------
+        key1 : str
+            The reference key.
+        key2 : str
+            The key to rank.
+
+        Returns
+        -------
+        int
+            ``len(closer_than(key1, key2)) + 1``.
+
+        Raises
+        ------
+        KeyError
+            If either key is not in the vocabulary.
+        """
+        return len(self.closer_than(key1, key2)) + 1
+
+    def n_similarity(self, ws1, ws2):
+        """Cosine similarity of the mean vectors of two lists of keys.
+
+        As in gensim, the means are over the raw (not unit) vectors, and keys without a
+        vector are ignored.
+
+        Parameters
+        ----------
+        ws1, ws2 : list of str
+            The keys.
+
+        Returns
+        -------
+        float
+            Cosine similarity of the two means.
+
+        Raises
+        ------
+        ValueError
+            If a list is empty (gensim raises ZeroDivisionError).
+        KeyError
+            If no key of a list is in the vocabulary (gensim returns 0.0).
+        """
+        means = []
+        for name, keys in (("ws1", ws1), ("ws2", ws2)):
+            if not len(keys):
+                raise ValueError(f"n_similarity() needs at least one key in {name}, got an empty list")
+            rows = [self.get_index(key, -1) for key in keys]
+            rows = [row for row in rows if row >= 0]
+            if not rows:
+                raise KeyError(f"none of the keys in {name} is in the vocabulary: {list(keys)[:10]!r}")
+            means.append(self._vectors[rows].mean(axis=0, dtype=np.float32))
+        unit = _unit_rows(np.array(means))
+        return float(unit[0] @ unit[1])
+
+    def rank_by_centrality(self, words, use_norm=True):
+        """The keys sorted by cosine similarity to their mean, most central first.
+
+        Keys without a vector are ignored (with a logged warning), as in gensim.
+
+        Parameters
+        ----------
+        words : list of str
+            The keys.
+        use_norm : bool, optional
+            Average the unit vectors (True) or the raw vectors.
+
+        Returns
+        -------
+        list of (float, str)
+            ``(similarity to the mean, key)``, sorted in descending order.
+
+        Raises
+        ------
+        ValueError
+            If none of `words` is in the vocabulary.
+        """
+        known = [word for word in words if self.has_index_for(word)]
+        if len(known) != len(words):
+            logger.warning("vectors for words %s are not present in the model, ignoring these words",
+                           sorted(set(words) - set(known), key=str))
+        if not known:
+            raise ValueError(f"none of the words {list(words)[:10]!r} is in the vocabulary")
+        rows = [self.get_index(word) for word in known]
+        vectors = self.get_normed_vectors()[rows] if use_norm else self._vectors[rows].astype(np.float32)
+        mean = _unit_rows(vectors.mean(axis=0, keepdims=True))[0]
+        return sorted(zip((vectors @ mean).tolist(), known), reverse=True)
+
+    def doesnt_match(self, words):
+        """The key that fits the others least: the farthest from their mean (unit vectors).
+
+        Parameters
+        ----------
+        words : list of str
+            The keys; keys without a vector are ignored (with a logged warning).
+
+        Returns
+        -------
+        str
+            The last key of :meth:`rank_by_centrality`.
+
+        Raises
+        ------
+        ValueError
+            If none of `words` is in the vocabulary.
+        """
+        return self.rank_by_centrality(words)[-1][1]
+
     def most_similar(self, positive=None, negative=None, topn=10, *, restrict_vocab=None):
         """Keys most similar (cosine) to the weighted mean of the given keys and vectors.
 
         Same semantics as gensim's ``KeyedVectors.most_similar``: each key contributes its
         unit vector with weight +1 (positive) or -1 (negative), a given vector contributes
         as is; the mean is divided by the total absolute weight and normalised, and keys
-        are ranked by cosine similarity to it. Input keys are left out of the result.
+        are ranked by cosine similarity to it (one matrix-vector product, sgemv, over the
+        cached unit vectors, then a one-pass top-k selection). Input keys are left out of
+        the result. Of equal scores, the key with the lower index comes first.
 
         Parameters
         ----------
@@ -293,7 +562,8 @@ class KeyedVectors:
             A key, a 1-D vector, or a list of keys, vectors or ``(key_or_vector, weight)``
             pairs (a pair's weight replaces the default +1 / -1).
         topn : int or None, optional
-            Number of results. None returns the similarities to all candidate keys.
+            Number of results (none if below 1). None returns the similarities to all
+            candidate keys.
         restrict_vocab : int, optional
             Only consider the first `restrict_vocab` keys (the most frequent ones when the
             vocabulary is sorted by frequency).
@@ -308,33 +578,236 @@ class KeyedVectors:
         ------
         KeyError
             If a key is not in the vocabulary.
+        TypeError
+            If `topn` is not an int or None, or an item is not a key, vector or pair.
         ValueError
-            If no key or vector is given, or a vector has the wrong length.
+            If no key or vector is given, a vector has the wrong length, or
+            `restrict_vocab` is not a positive int.
         """
-        if isinstance(topn, numbers.Integral) and topn < 1:
+        topn = _check_topn(topn, allow_none=True)
+        limit = self._candidate_count(restrict_vocab)
+        if topn == 0:
             return []
         items = _weighted_items(positive, 1.0) + _weighted_items(negative, -1.0)
         if not items:
             raise ValueError("most_similar() needs at least one positive or negative key or vector")
         normed = self.get_normed_vectors()
         mean = np.zeros(self.vector_size, dtype=np.float32)
-        input_rows = []
+        input_rows = set()
         for item, weight in items:
             if isinstance(item, np.ndarray):
-                if item.shape != (self.vector_size,):
-                    raise ValueError(f"vectors must have shape ({self.vector_size},), got {item.shape}")
-                mean += weight * item
+                mean += weight * self._check_query_vector(item)
             else:
-                input_rows.append(self.get_index(item))
-                mean += weight * normed[input_rows[-1]]
+                row = self.get_index(item)
+                input_rows.add(row)
+                mean += weight * normed[row]
         mean /= sum(abs(weight) for _, weight in items) or 1.0
         query = _unit_rows(mean[np.newaxis, :])[0]
-        scores = normed[:restrict_vocab or len(normed)] @ query
-        if topn is None:
-            return scores
-        excluded = set(input_rows)
-        best = _top_k_per_row(scores[np.newaxis, :], topn + len(input_rows))[0]
-        return [(self.index_to_key[i], float(scores[i])) for i in best if i not in excluded][:topn]
+        scores = normed[:limit] @ query
+        return scores if topn is None else self._best_keys(scores, topn, input_rows)
+
+    def most_similar_cosmul(self, positive=None, negative=None, topn=10, *, restrict_vocab=None):
+        """Keys most similar by the multiplicative objective 3CosMul (Levy and Goldberg, 2014).
+
+        Same semantics as gensim's ``most_similar_cosmul``: with cosine similarities
+        shifted to ``[0, 1]`` as ``(1 + cos) / 2``, a key scores the product over the
+        positive terms divided by (the product over the negative terms + 1e-6). A key
+        contributes its unit vector, a given vector is used as is (pass unit vectors for
+        cosines). Input keys are left out of the result. Unlike gensim 4.4, which ignores
+        it, `restrict_vocab` is honoured.
+
+        Parameters
+        ----------
+        positive, negative : str or numpy.ndarray or list, optional
+            A key, a 1-D vector, or a list of keys and vectors; at least one positive.
+        topn : int or None, optional
+            Number of results (none if below 1). None returns the scores of all candidate
+            keys.
+        restrict_vocab : int, optional
+            Only consider the first `restrict_vocab` keys.
+
+        Returns
+        -------
+        list of (str, float) or numpy.ndarray
+            ``(key, score)`` pairs, best first; or, when `topn` is None, a 1-D array of
+            scores indexed like `index_to_key`.
+
+        Raises
+        ------
+        KeyError
+            If a key is not in the vocabulary.
+        TypeError
+            If `topn` is not an int or None, or an item is not a key or a vector.
+        ValueError
+            If no positive key or vector is given, a vector has the wrong length, or
+            `restrict_vocab` is not a positive int.
+        """
+        topn = _check_topn(topn, allow_none=True)
+        limit = self._candidate_count(restrict_vocab)
+        if topn == 0:
+            return []
+        terms = _query_items(positive), _query_items(negative)
+        if not terms[0]:
+            raise ValueError("most_similar_cosmul() needs at least one positive key or vector")
+        candidates = self.get_normed_vectors()[:limit]
+        input_rows, products = set(), []
+        for items in terms:
+            product = np.ones(limit, dtype=np.float32)
+            for item in items:
+                if isinstance(item, np.ndarray):
+                    term = self._check_query_vector(item)
+                elif isinstance(item, _KEY_TYPES):
+                    input_rows.add(self.get_index(item))
+                    term = self.get_vector(item, norm=True)
+                else:
+                    raise TypeError(f"most_similar_cosmul() takes keys and 1-D vectors (no weights), got {item!r}")
+                product *= (1 + candidates @ term) / 2
+            products.append(product)
+        scores = products[0] / (products[1] + np.float32(1e-6))
+        return scores if topn is None else self._best_keys(scores, topn, input_rows)
+
+    def similar_by_key(self, key, topn=10, restrict_vocab=None):
+        """Keys most similar to one key: ``most_similar(positive=[key], topn, restrict_vocab)``.
+
+        Parameters
+        ----------
+        key : str or int
+            The key.
+        topn, restrict_vocab : optional
+            As for :meth:`most_similar`.
+
+        Returns
+        -------
+        list of (str, float) or numpy.ndarray
+            What :meth:`most_similar` returns.
+
+        Raises
+        ------
+        KeyError
+            If `key` is not in the vocabulary.
+        """
+        return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
+
+    similar_by_word = similar_by_key
+
+    def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
+        """Keys most similar to a vector: ``most_similar(positive=[vector], topn, restrict_vocab)``.
+
+        Parameters
+        ----------
+        vector : numpy.ndarray
+            1-D array of length `vector_size`. (`topn` and `restrict_vocab`: as for
+            :meth:`most_similar`, whose result is returned.)
+
+        Raises
+        ------
+        TypeError
+            If `vector` is not a numpy array.
+        ValueError
+            If `vector` has the wrong shape.
+        """
+        if not isinstance(vector, np.ndarray):
+            raise TypeError(f"vector must be a 1-D numpy array, got {type(vector).__name__}")
+        return self.most_similar(positive=[vector], topn=topn, restrict_vocab=restrict_vocab)
+
+    def most_similar_batch(self, queries, topn=10, *, restrict_vocab=None, block=None):
+        """Nearest neighbours of many keys or vectors in one call.
+
+        Returns the same as ``[most_similar(positive=[q], topn=topn,
+        restrict_vocab=restrict_vocab) for q in queries]``, but scores the queries in
+        blocks with one matrix product (sgemm) each and selects every query's best keys in
+        one pass over its scores, so memory stays bounded by one block of scores.
+
+        Parameters
+        ----------
+        queries : list of (str or int or numpy.ndarray) or numpy.ndarray
+            Keys and/or 1-D vectors, or a 2-D array with one query vector per row.
+        topn : int, optional
+            Number of neighbours per query (none if below 1).
+        restrict_vocab : int, optional
+            Only consider the first `restrict_vocab` keys.
+        block : int, optional
+            Queries scored per matrix product. The default keeps a block of scores under
+            64 MB (``block * min(len(self), restrict_vocab)`` float32 values).
+
+        Returns
+        -------
+        list of list of (str, float)
+            One list per query, as :meth:`most_similar` returns it (a query key is left out
+            of its own neighbours).
+
+        Raises
+        ------
+        KeyError
+            If a key is not in the vocabulary.
+        TypeError
+            If `topn` or `block` is not an int, or a query is not a key or a vector.
+        ValueError
+            If a vector has the wrong shape, or `restrict_vocab` or `block` is not a
+            positive int.
+        """
+        topn = _check_topn(topn, allow_none=False)
+        limit = self._candidate_count(restrict_vocab)
+        if block is not None and (isinstance(block, bool) or not isinstance(block, numbers.Integral)
+                                  or block < 1):
+            raise ValueError(f"block must be None or a positive int, got {block!r}")
+        unit, rows = self._batch_queries(queries)
+        if topn == 0:
+            return [[] for _ in rows]
+        results = []
+        candidates = self.get_normed_vectors()[:limit]
+        for start, index, scores in _blocked_top_k(unit, candidates, topn + 1, block):
+            for query_rows, best, best_scores in zip(rows[start:], index.tolist(), scores.tolist()):
+                results.append(self._pairs(best, best_scores, query_rows, topn))
+        return results
+
+    def _batch_queries(self, queries):
+        """Unit-length query matrix of most_similar_batch() and, per query, its key's rows."""
+        if isinstance(queries, np.ndarray) and queries.ndim == 2:
+            if queries.shape[1] != self.vector_size:
+                raise ValueError(f"query vectors must have {self.vector_size} columns, got shape {queries.shape}")
+            return _unit_rows(queries), [()] * len(queries)
+        if isinstance(queries, (*_KEY_TYPES, np.ndarray)):
+            raise TypeError(
+                "queries must be a list of keys or vectors, or a 2-D array; "
+                f"for one query use most_similar(), got {queries!r}"[:200]
+            )
+        normed = self.get_normed_vectors()
+        unit, rows = np.empty((len(queries), self.vector_size), dtype=np.float32), []
+        for i, query in enumerate(queries):
+            if isinstance(query, np.ndarray):
+                unit[i] = _unit_rows(self._check_query_vector(query)[np.newaxis, :])[0]
+                rows.append(())
+            elif isinstance(query, _KEY_TYPES):
+                rows.append((self.get_index(query),))
+                unit[i] = normed[rows[-1][0]]
+            else:
+                raise TypeError(f"query {i} must be a key or a 1-D vector, got {query!r}"[:200])
+        return unit, rows
+
+    def _check_query_vector(self, vector):
+        if vector.shape != (self.vector_size,):
+            raise ValueError(f"vectors must have shape ({self.vector_size},), got {vector.shape}")
+        return vector
+
+    def _candidate_count(self, restrict_vocab):
+        """Number of keys a similarity query considers: all, or the first `restrict_vocab`."""
+        if restrict_vocab is None:
+            return len(self)
+        if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, numbers.Integral) \
+                or restrict_vocab < 1:
+            raise ValueError(f"restrict_vocab must be None or a positive int, got {restrict_vocab!r}")
+        return min(int(restrict_vocab), len(self))
+
+    def _best_keys(self, scores, topn, excluded):
+        """The `topn` best (key, score) pairs of a 1-D array of scores, rows in `excluded` left out."""
+        index, best = _top_k(scores[np.newaxis, :], topn + len(excluded))
+        return self._pairs(index[0].tolist(), best[0].tolist(), excluded, topn)
+
+    def _pairs(self, rows, scores, excluded, topn):
+        """(key, score) pairs for the selected rows (best first), leaving out `excluded`."""
+        pairs = [(self.index_to_key[row], score) for row, score in zip(rows, scores) if row not in excluded]
+        return pairs[:topn]
 
     # ------------------------------------------------------------------------------------
     # evaluation
@@ -347,7 +820,7 @@ class KeyedVectors:
             vocab.setdefault(key.upper() if case_insensitive else key, index)
         return vocab
 
-    def evaluate_word_analogies(self, analogies, restrict_vocab=30000, case_insensitive=True,
+    def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
                                 dummy4unknown=False):
         """Accuracy on an analogy test set such as Google's ``questions-words.txt``.
 
@@ -433,16 +906,12 @@ class KeyedVectors:
         scanned for the first whose (upper-cased) key is not one of the question's words;
         if there is none, the last one scanned is the prediction.
         """
-        block = max(1, min(_MAX_QUESTIONS_PER_BLOCK, _SCORE_BLOCK_ELEMENTS // max(1, len(candidates))))
-        scores = np.empty((min(block, len(abc)), len(candidates)), dtype=np.float32)  # reused
+        a, b, c = abc.T
+        # same arithmetic as gensim: (1 * b + 1 * c - 1 * a) / 3, then unit length
+        queries = _unit_rows((normed[b] + normed[c] - normed[a]) / np.float32(3))
         predictions = []
-        for start in range(0, len(abc), block):
-            a, b, c = abc[start:start + block].T
-            # same arithmetic as gensim: (1 * b + 1 * c - 1 * a) / 3, then unit length
-            queries = _unit_rows((normed[b] + normed[c] - normed[a]) / np.float32(3))
-            np.matmul(queries, candidates.T, out=scores[:len(queries)])
-            top = _top_k_per_row(scores[:len(queries)], _ANALOGY_TOPN + 3)
-            for question, best in zip(abc[start:start + block].tolist(), top.tolist()):
+        for start, top, _ in _blocked_top_k(queries, candidates, _ANALOGY_TOPN + 3):
+            for question, best in zip(abc[start:start + len(top)].tolist(), top.tolist()):
                 ignore = {self._evaluation_key(row, case_insensitive) for row in question}
                 predicted = None
                 for row in [row for row in best if row not in question][:_ANALOGY_TOPN]:
@@ -600,13 +1069,19 @@ class KeyedVectors:
         except (TypeError, ValueError) as err:
             raise ValueError(f"{os.fspath(path)!r} holds invalid word vectors: {err}") from None
 
-    def save_word2vec_format(self, fname, binary=False, write_header=True):
+    def save_word2vec_format(self, fname, fvocab=None, binary=False, write_header=True):
         """Save in the word2vec C tool's text or binary format (readable by gensim).
+
+        Rows are written in index order (gensim sorts by count, which for vectors trained
+        by fastw2v is the same order).
 
         Parameters
         ----------
         fname : str or os.PathLike
             Output file; ``.gz``, ``.bz2`` and ``.xz`` paths are compressed.
+        fvocab : str or os.PathLike, optional
+            Also write the counts to this file, one ``"word count"`` line per key, as
+            word2vec.c's ``-save-vocab`` does.
         binary : bool, optional
             Binary format (float32 values) instead of text.
         write_header : bool, optional
@@ -614,33 +1089,44 @@ class KeyedVectors:
 
         Raises
         ------
+        TypeError
+            If `fvocab` is not a path (for example a bool: the second positional argument
+            is `fvocab`, as in gensim).
         ValueError
             If a key is empty or contains whitespace (unrepresentable in the format).
         OSError
             If writing fails.
         """
+        _check_optional_path("fvocab", fvocab)
         write_word2vec(fname, self.index_to_key, self._vectors, binary=binary, write_header=write_header)
+        if fvocab is not None:
+            write_vocab(fvocab, self.index_to_key, self.counts.tolist())
 
     @classmethod
-    def load_word2vec_format(cls, fname, binary=False, limit=None, encoding="utf8",
-                             unicode_errors="strict", datatype=np.float32, *, no_header=False):
+    def load_word2vec_format(cls, fname, fvocab=None, binary=False, encoding="utf8",
+                             unicode_errors="strict", limit=None, datatype=np.float32,
+                             no_header=False):
         """Load vectors in the word2vec C tool's text or binary format.
 
-        Counts are not stored in this format; they are set to 0. A repeated word keeps its
-        first vector (with a logged warning).
+        The parameters come in gensim's order. A repeated word keeps its first vector (with
+        a logged warning).
 
         Parameters
         ----------
         fname : str or os.PathLike
             Input file; ``.gz``, ``.bz2`` and ``.xz`` paths are decompressed.
+        fvocab : str or os.PathLike, optional
+            A ``"word count"`` file (word2vec.c's ``-save-vocab`` output) to take the counts
+            from; words it lacks get count 0 (with a logged warning). Without it all counts
+            are 0: the vector format does not store them.
         binary : bool, optional
             The file is in binary format.
-        limit : int, optional
-            Load only the first `limit` vectors.
         encoding : str, optional
             Encoding of the words.
         unicode_errors : str, optional
             Handling of undecodable words: 'strict', 'replace', 'ignore', ...
+        limit : int, optional
+            Load only the first `limit` vectors.
         datatype : numpy dtype, optional
             Floating dtype of the vectors.
         no_header : bool, optional
@@ -654,15 +1140,32 @@ class KeyedVectors:
         Raises
         ------
         FileNotFoundError
-            If `fname` does not exist.
+            If `fname` or `fvocab` does not exist.
+        TypeError
+            If `fvocab` is not a path.
         ValueError
             If the file is empty, truncated, corrupt, disagrees with its header or is in
-            the other format; the message names the line or byte offset.
+            the other format, or `fvocab` is malformed; the message names the line or byte
+            offset.
         """
+        _check_optional_path("fvocab", fvocab)
+        known_counts = None if fvocab is None else read_vocab(fvocab, encoding, unicode_errors)
         words, vectors = read_word2vec(fname, binary=binary, limit=limit, encoding=encoding,
                                        unicode_errors=unicode_errors, datatype=datatype,
                                        no_header=no_header)
-        return cls(vectors, words)
+        counts = None
+        if known_counts is not None:
+            missing = [word for word in words if word not in known_counts]
+            if missing:
+                logger.warning("vocabulary file %s lacks %d of the words (count 0), e.g. %r",
+                               fvocab, len(missing), missing[:5])
+            counts = np.array([known_counts.get(word, 0) for word in words], dtype=np.int64)
+        return cls(vectors, words, counts)
+
+
+def _check_optional_path(name, value):
+    if value is not None and not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path or None, got {value!r}")
 
 
 def _check_vectors(vectors):
@@ -676,6 +1179,18 @@ def _check_vectors(vectors):
         raise ValueError(f"vectors must have at least one column, got shape {vectors.shape}")
 
 
+def _extra_counts(extras, n):
+    """The counts of add_vectors' `extras` as an int64 array of length n, or None."""
+    if not extras:
+        return None
+    if set(extras) != {"count"}:
+        raise ValueError(f"extras may only hold 'count', got keys {sorted(extras)}")
+    counts = np.asarray(extras["count"])
+    if counts.shape != (n,) or not np.issubdtype(counts.dtype, np.integer):
+        raise ValueError(f"extras['count'] must be {n} integers, got dtype {counts.dtype} shape {counts.shape}")
+    return counts.astype(np.int64)
+
+
 def _unit_rows(matrix):
     """float32 copy of a 2-D array with every row scaled to unit L2 length (zero rows stay 0)."""
     unit = np.array(matrix, dtype=np.float32)
@@ -685,25 +1200,60 @@ def _unit_rows(matrix):
     return unit
 
 
-def _top_k_per_row(scores, k):
-    """Column indices of the `k` largest entries of each row of `scores`, best first."""
-    n = scores.shape[1]
-    k = min(k, n)
-    if k < 1:
-        return np.empty((scores.shape[0], 0), dtype=np.intp)
-    part = np.argpartition(scores, n - k, axis=1)[:, n - k:]
-    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
-    return np.take_along_axis(part, order, axis=1)
+def _top_k(scores, k):
+    """The `k` best columns of each row of a 2-D score array, best first (ties: lower column).
+
+    Returns (columns, scores): int64 and float32 arrays of shape ``(rows, min(k, columns))``.
+    """
+    scores = np.ascontiguousarray(scores, dtype=np.float32)
+    k = min(k, scores.shape[1])
+    index = np.empty((scores.shape[0], k), dtype=np.int64)
+    best = np.empty((scores.shape[0], k), dtype=np.float32)
+    top_k_rows(scores, index, best)
+    return index, best
+
+
+def _blocked_top_k(queries, candidates, k, block=None):
+    """Yield ``(start, columns, scores)``: :func:`_top_k` of ``queries @ candidates.T`` for
+    consecutive blocks of `block` query rows starting at row `start`.
+
+    Each block is one matrix product (sgemm) into a reused buffer of scores, so memory is
+    bounded by ``block * len(candidates)`` float32 values (by default at most
+    `_SCORE_BLOCK_ELEMENTS`).
+    """
+    if block is None:
+        block = max(1, min(_MAX_QUERIES_PER_BLOCK, _SCORE_BLOCK_ELEMENTS // max(1, len(candidates))))
+    buffer = np.empty((min(block, len(queries)), len(candidates)), dtype=np.float32)
+    for start in range(0, len(queries), block):
+        chunk = queries[start:start + block]
+        scores = buffer[:len(chunk)]
+        np.matmul(chunk, candidates.T, out=scores)
+        yield (start, *_top_k(scores, k))
+
+
+def _check_topn(topn, allow_none):
+    """topn as an int >= 0 (gensim returns nothing for topn < 1), or None if allowed."""
+    if topn is None and allow_none:
+        return None
+    if isinstance(topn, bool) or not isinstance(topn, numbers.Integral):
+        allowed = "an int or None" if allow_none else "an int"
+        raise TypeError(f"topn must be {allowed}, got {topn!r}")
+    return max(int(topn), 0)
+
+
+def _query_items(value):
+    """most_similar input -> list of items, as gensim reads it (one key or vector alone, or a list)."""
+    if value is None:
+        return []
+    if isinstance(value, _KEY_TYPES) or (isinstance(value, np.ndarray) and value.ndim == 1):
+        return [value]
+    return list(value)
 
 
 def _weighted_items(value, default_weight):
     """most_similar input -> list of (key or vector, weight), as gensim interprets it."""
-    if value is None:
-        return []
-    if isinstance(value, _KEY_TYPES) or (isinstance(value, np.ndarray) and value.ndim == 1):
-        value = [value]
     items = []
-    for item in value:
+    for item in _query_items(value):
         if isinstance(item, (*_KEY_TYPES, np.ndarray)):
             items.append((item, default_weight))
         else:

@@ -275,6 +275,59 @@ class FastW2V:
                     self.corpus.total_words, self.corpus.n_texts, time.perf_counter() - t0)
         return self
 
+    def build_vocab_from_freq(self, word_freq):
+        """Takes the vocabulary from given word counts instead of counting the corpus (as
+        word2vec.c's ``-read-vocab``), then encodes the corpus with it and initializes the
+        vectors.
+
+        Parameters
+        ----------
+        word_freq : dict of str to int
+            The count of each word; words counted below min_count are dropped, the rest are
+            sorted by descending count (ties in the given order). The counts drive
+            sub-sampling and the noise distribution; corpus words not in the vocabulary are
+            skipped.
+
+        Returns
+        -------
+        FastW2V
+            self, with `vocab`, `corpus` and `wv` set.
+
+        Raises
+        ------
+        ValueError
+            No word reaches min_count, a count is not a non-negative int, none of the corpus
+            words is in the vocabulary, or the vocabulary is built already.
+        TypeError
+            A word is not a str.
+        """
+        if self.vocab is not None:
+            raise ValueError("the vocabulary is built already; the corpus was read once")
+        self._check_source(self._sentences, self._corpus_file, required=True)
+        words = list(word_freq)
+        bad = next((w for w in words if not isinstance(w, str)), None)
+        if bad is not None:
+            raise TypeError(f"word_freq keys must be str, got {type(bad).__name__} {bad!r}")
+        counts = np.array([_check_int(f"word_freq[{w!r}]", word_freq[w], 0) for w in words],
+                          dtype=np.int64)
+        order = final_order(counts, np.ones(len(words), dtype=bool), self.min_count)
+        if len(order) == 0:
+            raise ValueError(f"no word of word_freq ({len(words)} words) has a count of at "
+                             f"least min_count={self.min_count}")
+        self.vocab = Vocab([words[i] for i in order], counts[order], self.sample,
+                           self.ns_exponent, self.hs)
+        self._init_weights()
+        try:
+            self.corpus = self._encode_with_vocab(self._sentences, self._corpus_file)
+        except BaseException:
+            self.vocab = self.wv = None
+            raise
+        self._sentences = None
+        logger.info("vocabulary: %d words of word_freq (min_count=%d); corpus: %d of them "
+                    "kept in %d texts", len(self.vocab), self.min_count,
+                    self.corpus.total_words, self.corpus.n_texts)
+        return self
+
     def _init_weights(self):
         rng = np.random.default_rng(self.seed)
         n, dim = len(self.vocab), self.vector_size

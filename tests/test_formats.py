@@ -352,7 +352,8 @@ TEXT_CORRUPTIONS = [
     (b"-1 2\n", "line 1"),
     (b"1 0\na\n", "vector size 0"),
     (b"3 2\na 1 2\nb 3 4\n", "file ends after line 3"),
-    (b"1 2\na 1 2\nb 3 4\n", "data continues after the 1 vectors"),
+    (b"1 2\na 1 2\nb 3 4\n", "line 3: data continues after the 1 vectors"),
+    (b"1 2\na 1 2\n\n  \n b 3 4\n", "line 5: data continues after the 1 vectors"),
     (b"2 3\na 1 2 3\nb 1 2\n", "line 3: expected 3 vector values after the word, found 2"),
     (b"2 2\na 1 2\nb 1 2 3\n", "line 3: expected 2 vector values after the word, found 3"),
     (b"2 2\na 1 2\nb 1 x\n", "line 3: non-numeric"),
@@ -373,7 +374,7 @@ BINARY_CORRUPTIONS = [
     (b"", "empty"),
     (b"2 two\n", "line 1"),
     (b"3 2\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n", "file ends at byte offset 26 inside record 3"),
-    (b"1 2\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n", "data continues after the 1 vectors"),
+    (b"1 2\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n", "byte offset 15: data continues after the 1 vectors"),
     (b"2 3\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n", "byte offset"),
     (b"2 2\na " + BIN_RECORD + b"\n\n\n " + BIN_RECORD + b"\n",
      "byte offset 14: record 2 has an invalid word"),
@@ -387,6 +388,76 @@ BINARY_CORRUPTIONS = [
 def test_word2vec_binary_corruption(tmp_path, data, match):
     with pytest.raises(ValueError, match=match):
         KeyedVectors.load_word2vec_format(_write(tmp_path, data), binary=True)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_word2vec_fvocab_round_trip_and_gensim(tmp_path, kv, binary):
+    kv.save_word2vec_format(tmp_path / "v.w2v", tmp_path / "vocab.txt", binary)
+    expected = "".join(f"{w} {c}\n" for w, c in zip(WORDS, kv.counts.tolist()))
+    assert (tmp_path / "vocab.txt").read_text(encoding="utf-8") == expected
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "v.w2v", tmp_path / "vocab.txt", binary)
+    _assert_same_kv(loaded, kv)
+    gensim_models = pytest.importorskip("gensim.models")
+    theirs = gensim_models.KeyedVectors.load_word2vec_format(
+        str(tmp_path / "v.w2v"), fvocab=str(tmp_path / "vocab.txt"), binary=binary)
+    assert [theirs.get_vecattr(w, "count") for w in WORDS] == kv.counts.tolist()
+    limited = KeyedVectors.load_word2vec_format(tmp_path / "v.w2v", fvocab=tmp_path / "vocab.txt",
+                                                binary=binary, limit=3)
+    assert limited.counts.tolist() == kv.counts[:3].tolist()
+
+
+def test_word2vec_fvocab_from_gensim_and_partial(tmp_path, kv, caplog):
+    gensim_models = pytest.importorskip("gensim.models")
+    twin = gensim_models.KeyedVectors(kv.vector_size)
+    twin.add_vectors(WORDS, kv.vectors.copy())
+    for word, count in zip(WORDS, kv.counts.tolist()):
+        twin.set_vecattr(word, "count", count)
+    twin.save_word2vec_format(str(tmp_path / "g.bin"), fvocab=str(tmp_path / "g.vocab"), binary=True)
+    _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "g.bin", tmp_path / "g.vocab", True), kv)
+    (tmp_path / "partial.vocab").write_text("the 7\n\nlast 3\nunused 5\n")
+    with caplog.at_level("WARNING", logger="fastw2v"):
+        partial = KeyedVectors.load_word2vec_format(tmp_path / "g.bin", tmp_path / "partial.vocab", True)
+    assert partial.counts.tolist() == [7] + [0] * (len(WORDS) - 2) + [3]
+    assert "lacks 8 of the words" in caplog.text
+
+
+@pytest.mark.parametrize("text, match", [
+    ("the 5\nof\n", "line 2: expected 'word count'"),
+    ("the 5\nof 2 3\n", "line 2: expected 'word count'"),
+    ("the -5\n", "line 1: expected 'word count'"),
+    ("the 5\nof x\n", "line 2: expected 'word count'"),
+    ("the 5\nof 2\nthe 1\n", "line 3: word 'the' appears a second time"),
+])
+def test_word2vec_bad_fvocab(tmp_path, kv, text, match):
+    kv.save_word2vec_format(tmp_path / "v.txt")
+    (tmp_path / "vocab.txt").write_text(text)
+    with pytest.raises(ValueError, match=match):
+        KeyedVectors.load_word2vec_format(tmp_path / "v.txt", fvocab=tmp_path / "vocab.txt")
+    with pytest.raises(FileNotFoundError):
+        KeyedVectors.load_word2vec_format(tmp_path / "v.txt", fvocab=tmp_path / "missing.txt")
+    with pytest.raises(TypeError, match="fvocab must be a file path or None, got True"):
+        kv.save_word2vec_format(tmp_path / "v.bin", True)  # the old (fname, binary) call
+
+
+def test_fvocab_unicode_errors(tmp_path):
+    (tmp_path / "vocab.txt").write_bytes(b"ok 1\nbad\xff 2\n")
+    with pytest.raises(ValueError, match="line 2.*not valid utf8"):
+        _io.read_vocab(tmp_path / "vocab.txt")
+    assert _io.read_vocab(tmp_path / "vocab.txt", unicode_errors="replace") == {"ok": 1, "bad\ufffd": 2}
+
+
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+def test_is_binary_word2vec(tmp_path, kv, binary, suffix):
+    path = tmp_path / f"v{suffix}"
+    kv.save_word2vec_format(path, binary=binary)
+    assert _io.is_binary_word2vec(path) is binary
+    one = KeyedVectors(np.array([[0.5]], dtype=np.float32), ["a"])
+    one.save_word2vec_format(tmp_path / "one", binary=binary)
+    assert _io.is_binary_word2vec(tmp_path / "one") is binary
+    (tmp_path / "bad").write_bytes(b"hello world\n")
+    with pytest.raises(ValueError, match="line 1: expected a word2vec header"):
+        _io.is_binary_word2vec(tmp_path / "bad")
 
 
 @pytest.mark.parametrize("limit", [None, 2])

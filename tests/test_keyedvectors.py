@@ -209,6 +209,240 @@ def test_similarity_matches_gensim(kv):
         assert kv.similarity(w1, w2) == pytest.approx(float(twin.similarity(w1, w2)), abs=1e-6)
 
 
+def test_most_similar_invalid_topn_and_restrict_vocab(kv):
+    with pytest.raises(TypeError, match="topn must be an int or None, got 2.5"):
+        kv.most_similar("king", topn=2.5)
+    for bad in (0, -3, 1.5, True):
+        with pytest.raises(ValueError, match=f"restrict_vocab must be None or a positive int, got {bad!r}"):
+            kv.most_similar("king", restrict_vocab=bad)
+    assert kv.most_similar("king", topn=-2) == []
+
+
+# ----------------------------------------------------------------------------------------
+# the other similarity queries: same results as gensim
+# ----------------------------------------------------------------------------------------
+
+COSMUL_QUERIES = [
+    dict(positive="king"),
+    dict(positive=["king", "woman"], negative=["man"]),
+    dict(positive=["paris", "italy"], negative="france", topn=20),
+    dict(positive=["cat", "cat", "dog"], topn=5),
+    dict(positive=["big"], topn=100000),
+]
+
+
+GENSIM_COSMUL_CALLS_INIT_SIMS = pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`")
+
+
+@GENSIM_COSMUL_CALLS_INIT_SIMS
+@pytest.mark.parametrize("query", COSMUL_QUERIES)
+def test_most_similar_cosmul_matches_gensim(kv, query):
+    twin = _gensim_twin(kv)
+    _assert_same_neighbours(kv.most_similar_cosmul(**query), twin.most_similar_cosmul(**query))
+
+
+@GENSIM_COSMUL_CALLS_INIT_SIMS
+def test_most_similar_cosmul_vectors_topn_none_and_restrict_vocab(kv):
+    twin = _gensim_twin(kv)
+    vector = kv.get_vector("queen", norm=True) * 0.5  # used as given, not normalised
+    query = dict(positive=[vector, "king"], negative=["man"])
+    _assert_same_neighbours(kv.most_similar_cosmul(**query), twin.most_similar_cosmul(**query))
+    all_scores = twin.most_similar_cosmul(topn=None, **query)
+    np.testing.assert_allclose(kv.most_similar_cosmul(topn=None, **query), all_scores, rtol=1e-5)
+    # gensim 4.4 ignores restrict_vocab here; ours keeps the first 50 keys, ranked the same way
+    expected = [(kv.index_to_key[i], all_scores[i]) for i in np.argsort(-all_scores[:50])
+                if kv.index_to_key[i] != "king"][:7]
+    _assert_same_neighbours(kv.most_similar_cosmul(topn=7, restrict_vocab=50, **query), expected)
+    assert kv.most_similar_cosmul(query["positive"], topn=None, restrict_vocab=50).shape == (50,)
+    assert kv.most_similar_cosmul("king", topn=0) == []
+
+
+def test_most_similar_cosmul_invalid_arguments(kv):
+    with pytest.raises(ValueError, match="at least one positive"):
+        kv.most_similar_cosmul(negative=["king"])
+    with pytest.raises(TypeError, match=r"no weights\), got \('king', 2.0\)"):
+        kv.most_similar_cosmul(positive=[("king", 2.0)])
+    with pytest.raises(KeyError, match="word 'xyzzy' not in vocabulary"):
+        kv.most_similar_cosmul(positive=["king"], negative=["xyzzy"])
+
+
+def test_similar_by_key_word_and_vector_match_gensim(kv):
+    twin = _gensim_twin(kv)
+    _assert_same_neighbours(kv.similar_by_key("dog", topn=6), twin.similar_by_key("dog", topn=6))
+    _assert_same_neighbours(kv.similar_by_word("dog", 4, 30), twin.similar_by_word("dog", 4, 30))
+    vector = np.random.default_rng(9).standard_normal(DIM).astype(np.float32)
+    _assert_same_neighbours(kv.similar_by_vector(vector, topn=8), twin.similar_by_vector(vector, topn=8))
+    np.testing.assert_allclose(kv.similar_by_vector(vector, topn=None),
+                               twin.similar_by_vector(vector, topn=None), atol=1e-5)
+    with pytest.raises(TypeError, match="vector must be a 1-D numpy array, got list"):
+        kv.similar_by_vector(vector.tolist())
+
+
+def test_doesnt_match_and_rank_by_centrality_match_gensim(kv, caplog):
+    twin = _gensim_twin(kv)
+    for words in (["king", "queen", "man", "car"], ["cat", "tiger", "dog", "w3", "w7", "paris"]):
+        assert kv.doesnt_match(words) == twin.doesnt_match(words)
+        for use_norm in (True, False):
+            ours, theirs = kv.rank_by_centrality(words, use_norm), twin.rank_by_centrality(words, use_norm)
+            assert [w for _, w in ours] == [w for _, w in theirs]
+            np.testing.assert_allclose([d for d, _ in ours], [d for d, _ in theirs], atol=1e-5)
+    with caplog.at_level(logging.WARNING, logger="fastw2v"):
+        assert kv.doesnt_match(["king", "queen", "xyzzy", "car"]) == twin.doesnt_match(["king", "queen", "car"])
+    assert "xyzzy" in caplog.text
+    with pytest.raises(ValueError, match="none of the words .* is in the vocabulary"):
+        kv.doesnt_match(["xyzzy", "plugh"])
+
+
+def test_n_similarity_distance_distances_match_gensim(kv):
+    twin = _gensim_twin(kv)
+    for ws1, ws2 in [(["king"], ["queen"]), (["king", "man"], ["queen", "woman", "w1"]),
+                     (["cat", "xyzzy"], ["dog"])]:  # unknown keys are ignored, as in gensim
+        assert kv.n_similarity(ws1, ws2) == pytest.approx(float(twin.n_similarity(ws1, ws2)), abs=1e-5)
+    for w1, w2 in [("king", "queen"), ("cat", "cat"), ("big", "w9")]:
+        assert kv.distance(w1, w2) == pytest.approx(float(twin.distance(w1, w2)), abs=1e-5)
+    vector = np.random.default_rng(2).standard_normal(DIM).astype(np.float32)
+    for args in [("king",), ("king", ["queen", "man", "king"]), (vector,), (vector, ["w5", "dog"])]:
+        ours = kv.distances(*args)
+        assert ours.dtype == np.float32
+        np.testing.assert_allclose(ours, twin.distances(*args), atol=1e-5)
+    with pytest.raises(ValueError, match="at least one key in ws2"):
+        kv.n_similarity(["king"], [])
+    with pytest.raises(KeyError, match="none of the keys in ws1"):
+        kv.n_similarity(["xyzzy"], ["king"])
+    with pytest.raises(KeyError, match="word 'xyzzy' not in vocabulary"):
+        kv.distances("king", ["queen", "xyzzy"])
+    with pytest.raises(ValueError, match="shape"):
+        kv.distances(np.ones(DIM + 2, dtype=np.float32))
+
+
+def test_closer_than_and_rank_match_gensim(kv):
+    twin = _gensim_twin(kv)
+    for key1, key2 in [("king", "queen"), ("cat", "w100"), ("dog", "dog"), ("car", "w399")]:
+        assert kv.closer_than(key1, key2) == twin.closer_than(key1, key2)
+        assert kv.rank(key1, key2) == twin.rank(key1, key2)
+    assert kv.rank("cat", kv.most_similar("cat", topn=1)[0][0]) == 1
+    with pytest.raises(KeyError, match="word 'xyzzy' not in vocabulary"):
+        kv.rank("king", "xyzzy")
+
+
+# ----------------------------------------------------------------------------------------
+# most_similar_batch
+# ----------------------------------------------------------------------------------------
+
+def test_most_similar_batch_equals_single_queries_and_gensim(kv):
+    twin = _gensim_twin(kv)
+    vector = np.random.default_rng(4).standard_normal(DIM).astype(np.float32)
+    queries = ["king", vector, "w17", 3, "dog", "king"]
+    for options in (dict(), dict(topn=3, restrict_vocab=40), dict(topn=500, block=2)):
+        batch = kv.most_similar_batch(queries, **options)
+        assert len(batch) == len(queries)
+        single = dict(topn=options.get("topn", 10), restrict_vocab=options.get("restrict_vocab"))
+        for query, result in zip(queries, batch):
+            _assert_same_neighbours(result, twin.most_similar(positive=[query], **single))
+            _assert_same_neighbours(result, kv.most_similar(positive=[query], **single))
+
+
+def test_most_similar_batch_of_a_matrix_and_edge_cases(kv):
+    matrix = np.random.default_rng(8).standard_normal((7, DIM))  # float64: converted
+    batch = kv.most_similar_batch(matrix, topn=4, block=3)
+    assert len(batch) == len(matrix)
+    for row, result in zip(matrix, batch):
+        _assert_same_neighbours(result, kv.most_similar(positive=[row.astype(np.float32)], topn=4))
+    assert kv.most_similar_batch([], topn=5) == []
+    assert kv.most_similar_batch(["king", "dog"], topn=0) == [[], []]
+    assert kv.most_similar_batch(np.empty((0, DIM), np.float32)) == []
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda kv: kv.most_similar_batch("king"), TypeError, "list of keys or vectors"),
+    (lambda kv: kv.most_similar_batch(["king", None]), TypeError, "query 1 must be a key or a 1-D vector"),
+    (lambda kv: kv.most_similar_batch(["king", "xyzzy"]), KeyError, "word 'xyzzy' not in vocabulary"),
+    (lambda kv: kv.most_similar_batch(np.ones((2, DIM + 1))), ValueError, f"must have {DIM} columns"),
+    (lambda kv: kv.most_similar_batch([np.ones(3)]), ValueError, "shape"),
+    (lambda kv: kv.most_similar_batch(["king"], topn=None), TypeError, "topn must be an int, got None"),
+    (lambda kv: kv.most_similar_batch(["king"], block=0), ValueError, "block must be None or a positive int"),
+    (lambda kv: kv.most_similar_batch(["king"], restrict_vocab=-1), ValueError, "restrict_vocab"),
+])
+def test_most_similar_batch_invalid_arguments(kv, call, error, match):
+    with pytest.raises(error, match=match):
+        call(kv)
+
+
+def test_top_k_kernel_against_a_full_sort():
+    from fastw2v._topk import top_k_rows
+
+    rng = np.random.default_rng(3)
+    scores = rng.standard_normal((5, 300)).astype(np.float32)
+    scores[1] = np.round(scores[1])  # many ties: the lower column comes first
+    for k in (1, 7, 300):
+        index, best = np.empty((5, k), np.int64), np.empty((5, k), np.float32)
+        top_k_rows(scores, index, best)
+        expected = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+        np.testing.assert_array_equal(index, expected)
+        np.testing.assert_array_equal(best, np.take_along_axis(scores, expected, axis=1))
+    index, best = np.empty((5, 302), np.int64), np.empty((5, 302), np.float32)
+    top_k_rows(scores, index, best)
+    assert (index[:, 300:] == -1).all()
+    with pytest.raises(ValueError, match="shapes disagree"):
+        top_k_rows(scores, np.empty((4, 3), np.int64), np.empty((5, 3), np.float32))
+
+
+# ----------------------------------------------------------------------------------------
+# adding vectors
+# ----------------------------------------------------------------------------------------
+
+def test_add_vectors_matches_gensim_and_refreshes_norms(kv):
+    twin = _gensim_twin(kv)
+    before = kv.most_similar("king", topn=3)
+    rng = np.random.default_rng(6)
+    king = kv.get_vector("king", norm=True)
+    new = np.stack([king * 3 + 0.01 * rng.standard_normal(DIM).astype(np.float32),
+                    rng.standard_normal(DIM).astype(np.float32),
+                    rng.standard_normal(DIM).astype(np.float32)])
+    keys = ["kingly", "queen", "zebra"]  # "queen" exists: kept unless replace
+    kv.add_vectors(keys, new)
+    twin.add_vectors(keys, new.copy())
+    assert kv.index_to_key[-2:] == ["kingly", "zebra"] == twin.index_to_key[-2:]
+    assert kv.key_to_index["zebra"] == len(kv) - 1 and kv.vectors.shape == (len(kv), DIM)
+    np.testing.assert_array_equal(kv["queen"], twin["queen"])
+    assert kv.counts[-1] == 0 and kv.counts[0] == len(kv) - 2
+    after = kv.most_similar("king", topn=3)
+    assert after[0][0] == "kingly" and after != before
+    _assert_same_neighbours(after, twin.most_similar("king", topn=3))
+    kv.add_vectors(["queen"], new[2:], extras={"count": np.array([99])}, replace=True)
+    twin.add_vectors(["queen"], new[2:].copy(), replace=True)
+    np.testing.assert_array_equal(kv["queen"], new[2])
+    assert kv.get_vecattr("queen", "count") == 99
+    twin.fill_norms(force=True)  # gensim 4.4 keeps stale norms after replacing vectors; we do not
+    _assert_same_neighbours(kv.most_similar("zebra"), twin.most_similar("zebra"))
+    kv["dog"] = new[0]
+    kv["yak"] = new[1]
+    np.testing.assert_array_equal(kv[["dog", "yak"]], new[:2])
+    np.testing.assert_allclose(kv.get_vector("yak", norm=True), new[1] / np.linalg.norm(new[1]), atol=1e-6)
+
+
+@pytest.mark.parametrize("keys, weights, extras, error, match", [
+    (["a", "b"], np.ones((3, DIM)), None, ValueError, r"weights must have shape \(2, 24\)"),
+    (["a", "a"], np.ones((2, DIM)), None, ValueError, "'a' repeats"),
+    ([1, "b"], np.ones((2, DIM)), None, TypeError, "keys must be str, got int 1"),
+    (["a"], np.ones((1, DIM)), {"freq": [1]}, ValueError, "only hold 'count'"),
+    (["a"], np.ones((1, DIM)), {"count": [1.5]}, ValueError, "must be 1 integers"),
+])
+def test_add_vectors_invalid_arguments(kv, keys, weights, extras, error, match):
+    with pytest.raises(error, match=match):
+        kv.add_vectors(keys, weights, extras)
+    assert len(kv) == len(kv.vectors) == len(kv.counts)
+
+
+def test_fill_norms_force_after_in_place_change(kv):
+    normed = kv.get_normed_vectors()
+    kv.vectors[1] = kv.vectors[0] * 2
+    kv.fill_norms()
+    assert kv.get_normed_vectors() is normed  # cached: in-place changes are not detected
+    kv.fill_norms(force=True)
+    np.testing.assert_allclose(kv.get_normed_vectors()[1], normed[0], atol=1e-6)
+
+
 # ----------------------------------------------------------------------------------------
 # evaluate_word_analogies
 # ----------------------------------------------------------------------------------------
