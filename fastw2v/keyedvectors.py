@@ -820,7 +820,7 @@ class KeyedVectors:
             vocab.setdefault(key.upper() if case_insensitive else key, index)
         return vocab
 
-    def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
+    def evaluate_word_analogies(self, analogies, restrict_vocab=30000, case_insensitive=True,
                                 dummy4unknown=False):
         """Accuracy on an analogy test set such as Google's ``questions-words.txt``.
 
@@ -835,7 +835,9 @@ class KeyedVectors:
             by lines of four words ``a b c d``; blank lines are ignored.
         restrict_vocab : int, optional
             Only the first `restrict_vocab` keys are used: as candidate answers, and a
-            question with any word outside them is out-of-vocabulary.
+            question with any word outside them is out-of-vocabulary. The default, 30000,
+            is the customary setting for questions-words.txt (word2vec's
+            compute-accuracy); gensim's default is 300000.
         case_insensitive : bool, optional
             Compare words upper-cased; of keys differing only by case, the first (most
             frequent) one is used.
