@@ -57,6 +57,9 @@ DEFAULT_ANALOGIES = DATA_DIR / "eval" / "questions-words.txt"
 DEFAULT_PAIRS = DATA_DIR / "eval" / "wordsim353.tsv"
 
 TOOLS = ("fastw2v", "gensim")
+# Runs of fastw2v with other constructor arguments, shown as tools of their own: name ->
+# (extra arguments, the modes where they differ from plain fastw2v).
+VARIANTS = {"fastw2v-classic": ({"kernel": "classic"}, ("sg-ns",))}
 MODES = {
     "sg-ns": {"sg": 1, "hs": 0, "negative": 5},
     "cbow-ns": {"sg": 0, "hs": 0, "negative": 5},
@@ -132,7 +135,9 @@ def build_parser():
     p.add_argument("--words", type=int, default=None,
                    help="use only the first N words (whole lines until N is reached)")
     p.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
-    p.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    p.add_argument("--tools", nargs="+", choices=[*TOOLS, *VARIANTS],
+                   default=["fastw2v", *VARIANTS, "gensim"],
+                   help="fastw2v-classic: fastw2v with kernel='classic' (sg-ns only)")
     p.add_argument("--sg", type=int, choices=(0, 1), default=None,
                    help="override sg for every mode")
     p.add_argument("--hs", type=int, choices=(0, 1), default=None,
@@ -436,7 +441,7 @@ def run_child(cfg):
         import logging
         logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s",
                             level=logging.INFO, stream=sys.stderr)
-    model, vocab_s, train_s, reported = TRAINERS[cfg["tool"]](
+    model, vocab_s, train_s, reported = TRAINERS[base_tool(cfg["tool"])](
         cfg["params"], cfg["corpus"], cfg)
     hwm, ru = peak_rss_mb()  # before evaluation, which is not part of the run
     result = {
@@ -595,7 +600,8 @@ def table_rows(medians, modes, tools):
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for mode in modes:
-        for tool in tools:
+        shown = [t for t in tools if medians[mode][t]["runs"] + medians[mode][t]["failed"]]
+        for tool in shown:
             m = medians[mode][tool]
             acc = None if m["analogy_accuracy"] is None else 100 * m["analogy_accuracy"]
             runs = str(m["runs"]) + (f" ({m['failed']} failed)" if m["failed"] else "")
@@ -604,11 +610,13 @@ def table_rows(medians, modes, tools):
                 f"| {fmt(m['wall_seconds'], '.2f')} | {fmt(m['vocab_seconds'], '.2f')} "
                 f"| {fmt(m['peak_rss_mb'], ',.0f')} | {fmt(acc, '.2f')} "
                 f"| {fmt(m['ws353_spearman'], '.3f')} | {runs} |")
-        if set(TOOLS) <= set(tools):
-            f, g = medians[mode]["fastw2v"], medians[mode]["gensim"]
+        if "gensim" not in shown:
+            continue
+        for tool in (t for t in shown if t != "gensim"):
+            f, g = medians[mode][tool], medians[mode]["gensim"]
             acc = diff(f["analogy_accuracy"], g["analogy_accuracy"])
             lines.append(
-                f"| {mode} | **fastw2v/gensim** "
+                f"| {mode} | **{tool}/gensim** "
                 f"| **{fmt(ratio(f['words_per_sec'], g['words_per_sec']), '.2f', '×')}** "
                 f"| {fmt(ratio(f['wall_seconds'], g['wall_seconds']), '.2f', '×')} "
                 f"| {fmt(ratio(f['vocab_seconds'], g['vocab_seconds']), '.2f', '×')} "
@@ -681,14 +689,18 @@ def run_all(args, tools, corpus, n_words, eval_paths, extra):
         report (or its ``error``).
     """
     runs = []
-    total = args.repeats * len(args.modes) * len(tools)
+    total = args.repeats * sum(1 for mode in args.modes for tool in tools
+                               if tool not in VARIANTS or mode in VARIANTS[tool][1])
     for rep in range(args.repeats):
         for mode in args.modes:
             params = mode_params(mode, args, seed=SEED + rep)
             for tool in (tools if rep % 2 == 0 else tools[::-1]):
+                if tool in VARIANTS and mode not in VARIANTS[tool][1]:
+                    continue
                 cfg = {"tool": tool, "params": params, "corpus": str(corpus),
                        "corpus_words": n_words,
-                       "extra_args": extra if tool == "fastw2v" else {},
+                       "extra_args": ({**extra, **VARIANTS.get(tool, ({},))[0]}
+                                      if base_tool(tool) == "fastw2v" else {}),
                        "gensim_mode": args.gensim_mode, "verbose": args.verbose,
                        "analogies": eval_paths["analogies"], "pairs": eval_paths["pairs"]}
                 print(f"[{len(runs) + 1}/{total}] {mode} {tool} (repeat {rep + 1})",
@@ -744,6 +756,11 @@ def check_inputs(args):
     return eval_paths
 
 
+def base_tool(tool):
+    """The library a tool name runs: a variant's name starts with it."""
+    return "fastw2v" if tool in VARIANTS else tool
+
+
 def importable_tools(requested, versions):
     """The requested tools that the probe could import; warn about the others.
 
@@ -759,7 +776,7 @@ def importable_tools(requested, versions):
     """
     tools = []
     for tool in requested:
-        info = versions["tools"][tool]
+        info = versions["tools"][base_tool(tool)]
         if info["ok"]:
             tools.append(tool)
         else:
