@@ -119,14 +119,13 @@ cdef inline void logistic_step(const Shared* s, Local* t, const float* h, float*
     cdef float f = dot(s.dim, h, row)
     cdef float signed_f = f if label > 0.5 else -f
     cdef float g
-    if s.compute_loss:
+    if signed_f < SATURATED:
+        g = (label - fw2v_sigmoid(f)) * alpha
+        axpy(s.dim, g, row, grad_h)
+        axpy(s.dim, g, h, row)
+    if s.compute_loss:  # after the update, which does not wait for it: 8% -> 1% slower
         t.loss -= fw2v_log_sigmoid(signed_f)
         t.examples += 1
-    if signed_f >= SATURATED:
-        return
-    g = (label - fw2v_sigmoid(f)) * alpha
-    axpy(s.dim, g, row, grad_h)
-    axpy(s.dim, g, h, row)
 
 
 cdef inline void negative_sampling(const Shared* s, Local* t, fw2v_rng* rng, const float* h,

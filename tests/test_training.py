@@ -30,20 +30,23 @@ def tiny_model(**mode):
 
 
 @pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
-def test_update_equals_numpy_reference(mode):
-    model = tiny_model(**mode)
+def test_update_and_loss_equal_numpy_reference(mode):
+    """Two epochs: the vectors, and each epoch's loss (reset per epoch) to 1e-6 relative."""
+    model = tiny_model(epochs=2, **mode)
     ref = Reference(model, model.wv.vectors, model._w_ns, model._w_hs)
     assert model.corpus.n_texts == 1 and len(model.corpus.chunk_texts) == 2
     text = model.corpus.ids.tolist()
-    ref.train_text(SplitMix(model.seed, 0, 0), text, np.float32(model.alpha))
     model.train()
+    for epoch, rec in enumerate(model.history):
+        ref.loss, ref.examples = 0.0, 0
+        ref.train_text(SplitMix(model.seed, epoch, 0), text, np.float32(model.alpha))
+        assert rec["examples"] == ref.examples
+        assert rec["loss"] == pytest.approx(ref.loss, rel=1e-6)
+        assert rec["loss_per_example"] == pytest.approx(ref.loss / ref.examples, rel=1e-6)
     np.testing.assert_allclose(model.wv.vectors, ref.w_in, atol=2e-5)
     np.testing.assert_allclose(model._w_ns, ref.w_ns, atol=2e-5)
     np.testing.assert_allclose(model._w_hs, ref.w_hs, atol=2e-5)
     assert np.abs(model.wv.vectors - ref.w_in).max() < 1e-3 * np.abs(ref.w_in).max()
-    rec = model.history[0]
-    assert rec["examples"] == ref.examples
-    assert rec["loss"] == pytest.approx(ref.loss, rel=1e-5)
 
 
 def test_sigmoid_table_is_accurate():
