@@ -146,8 +146,13 @@ def test_subsampling_keeps_the_word2vec_fraction():
 
 def test_progress_bar_reaches_the_total_and_epochs_are_logged(capsys, caplog):
     caplog.set_level("INFO", logger="fastw2v")
-    FastW2V([["a", "b", "c", "d"] * 50] * 200, min_count=1, progress=True, epochs=3,
-            workers=2).train()
-    assert "120k/120k" in capsys.readouterr().err
+    model = FastW2V([["a", "b", "c", "d"] * 50] * 200, min_count=1, progress=True, epochs=3,
+                    workers=2, compute_loss=True).train()
+    err = capsys.readouterr().err
+    assert "120k/120k" in err and "word/s" in err
+    last = model.history[-1]
+    assert f"epoch=3/3, alpha={last['alpha_end']:.5f}, loss={last['loss_per_example']:.4f}" \
+        in err
     epochs = [r.getMessage() for r in caplog.records if r.getMessage().startswith("epoch ")]
     assert len(epochs) == 3 and epochs[0].startswith("epoch 1: 40000 words")
+    assert f"loss {last['loss']:.6g} ({last['loss_per_example']:.5f} per example)" in epochs[2]
