@@ -132,7 +132,22 @@ class Evaluate(Callback):
         self.every = _check_int("every", every, 1)
 
     def scores(self, wv):
-        """The scores of ``wv``, as a dict of the keys that the callback records."""
+        """Scores vectors on the callback's files.
+
+        Parameters
+        ----------
+        wv : KeyedVectors
+
+        Returns
+        -------
+        dict
+            ``analogy_accuracy`` and/or ``word_pairs_spearman``, as recorded in the history.
+
+        Raises
+        ------
+        ValueError
+            A file holds no usable question or pair (see the KeyedVectors methods).
+        """
         out = {}
         if self.analogies is not None:
             out["analogy_accuracy"] = wv.evaluate_word_analogies(

@@ -86,8 +86,22 @@ def corpus_files(corpus_file, name="corpus_file"):
 
 
 def check_encoding_errors(encoding_errors):
-    """Returns ``encoding_errors`` if it is one of :data:`ENCODING_ERRORS`, else raises
-    ValueError."""
+    """Checks an ``encoding_errors`` argument.
+
+    Parameters
+    ----------
+    encoding_errors : str
+
+    Returns
+    -------
+    str
+        ``encoding_errors``, one of :data:`ENCODING_ERRORS`.
+
+    Raises
+    ------
+    ValueError
+        Any other value.
+    """
     if encoding_errors not in ENCODING_ERRORS:
         raise ValueError(f"encoding_errors must be one of {', '.join(map(repr, ENCODING_ERRORS))}"
                          f", got {encoding_errors!r}")
