@@ -118,6 +118,19 @@ def parse_extra_args(pairs):
     return extra
 
 
+def add_model_options(p):
+    """Add the settings shared by every mode (epochs, workers, vector size, ...) to the
+    parser `p`; bench/inputs.py and bench/bigcorpus.py use them too."""
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--vector-size", type=int, default=100)
+    p.add_argument("--window", type=int, default=5)
+    p.add_argument("--min-count", type=int, default=5)
+    p.add_argument("--sample", type=float, default=1e-4)
+    p.add_argument("--alpha", type=float, default=None,
+                   help="initial learning rate (default 0.025 for skip-gram, 0.05 for CBOW)")
+
+
 def build_parser():
     """Build the command-line parser.
 
@@ -144,14 +157,7 @@ def build_parser():
                    help="override hs for every mode")
     p.add_argument("--negative", type=int, default=None,
                    help="override negative for every mode")
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--vector-size", type=int, default=100)
-    p.add_argument("--window", type=int, default=5)
-    p.add_argument("--min-count", type=int, default=5)
-    p.add_argument("--sample", type=float, default=1e-4)
-    p.add_argument("--alpha", type=float, default=None,
-                   help="initial learning rate (default 0.025 for skip-gram, 0.05 for CBOW)")
+    add_model_options(p)
     p.add_argument("--gensim-mode", choices=("corpus_file", "iterable"), default="corpus_file",
                    help="how gensim reads the corpus: corpus_file (its fastest) or LineSentence")
     p.add_argument("--repeats", type=int, default=1,

@@ -3,9 +3,12 @@ softmax) in multithreaded Cython calling BLAS."""
 import logging
 
 from ._version import __version__
+from .callbacks import Callback, Checkpoint, Evaluate
+from .corpus import LineSentence, Text8Corpus
 from .keyedvectors import KeyedVectors
 from .word2vec import FastW2V
 
 logging.getLogger("fastw2v").addHandler(logging.NullHandler())
 
-__all__ = ["FastW2V", "KeyedVectors", "__version__"]
+__all__ = ["FastW2V", "KeyedVectors", "Callback", "Checkpoint", "Evaluate", "LineSentence",
+           "Text8Corpus", "__version__"]

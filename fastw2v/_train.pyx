@@ -126,30 +126,37 @@ cdef inline int32_t draw_noise(const Shared* s, fw2v_rng* rng) noexcept nogil:
     return s.alias_idx[i]
 
 
-cdef inline float logistic_gradient(const Shared* s, Local* t, float f, float label,
-                                    float alpha, int count) noexcept nogil:
+cdef inline float logistic_gradient(float f, float label, float alpha) noexcept nogil:
     """The gradient ``(label - sigmoid(f)) * alpha`` of one binary logistic unit with score
-    ``f``, and its loss tallied ``count`` times (a noise word drawn twice counts twice).
+    ``f``.
 
     A unit already right with margin (signed score >= SATURATED, gradient below 0.25 % of
     alpha) gets 0, which lets the caller skip its update; a unit wrong by that margin gets its
     full gradient (word2vec.c skips both cases in hs)."""
     cdef float signed_f = f if label > 0.5 else -f
-    if s.compute_loss:
-        t.loss -= count * fw2v_log_sigmoid(signed_f)
-        t.examples += count
     if signed_f >= SATURATED:
         return 0.0
     return (label - fw2v_sigmoid(f)) * alpha
 
 
+cdef inline void tally_loss(const Shared* s, Local* t, float f, float label,
+                            int count) noexcept nogil:
+    """Adds ``count`` times the unit's loss -log sigmoid(+-f) (a noise word drawn twice
+    counts twice), when compute_loss is on."""
+    if s.compute_loss:
+        t.loss -= count * fw2v_log_sigmoid(f if label > 0.5 else -f)
+        t.examples += count
+
+
 cdef inline void logistic_step(const Shared* s, Local* t, const float* h, float* grad_h,
                                float* row, float label, float alpha) noexcept nogil:
-    """One binary logistic unit: grad_h += g * row, row += g * h."""
-    cdef float g = logistic_gradient(s, t, dot(s.dim, h, row), label, alpha, 1)
+    """One binary logistic unit: grad_h += g * row, row += g * h, loss tally."""
+    cdef float f = dot(s.dim, h, row)
+    cdef float g = logistic_gradient(f, label, alpha)
     if g != 0.0:
         axpy(s.dim, g, row, grad_h)
         axpy(s.dim, g, h, row)
+    tally_loss(s, t, f, label, 1)  # after the update, which does not wait for it: 8% -> 1%
 
 
 cdef inline void negative_sampling(const Shared* s, Local* t, fw2v_rng* rng, const float* h,
@@ -254,6 +261,7 @@ cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int center
     scores (n_ctx, n_out) = C O.T;  G = count * (label - sigmoid(scores)) * alpha;
     W_in[contexts] += G O;  W_out[outputs] += G.T C, with C and O the gathered rows."""
     cdef int dim = s.dim, b, k, j, n_ctx = 0, n_out
+    cdef float label
     cdef float* g
     if hi - lo < 2:  # no context word: no draws either
         return
@@ -271,8 +279,9 @@ cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int center
     for b in range(n_ctx):
         g = t.scores + b * n_out
         for k in range(n_out):
-            g[k] = t.out_count[k] * logistic_gradient(s, t, g[k], 1.0 if k == 0 else 0.0,
-                                                      alpha, t.out_count[k])
+            label = 1.0 if k == 0 else 0.0
+            tally_loss(s, t, g[k], label, t.out_count[k])
+            g[k] = t.out_count[k] * logistic_gradient(g[k], label, alpha)
     gemm(False, False, n_ctx, dim, n_out, 1.0, t.scores, n_out, t.out_block, dim, 0.0,
          t.ctx_grad, dim)
     gemm(True, False, n_out, dim, n_ctx, 1.0, t.scores, n_out, t.ctx_block, dim, 0.0,

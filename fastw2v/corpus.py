@@ -1,9 +1,16 @@
-"""Corpus reading and encoding: the text is read and tokenized once, into an int32 id stream."""
+"""Corpus reading and encoding: the text is read and tokenized once, into an int32 id stream.
+
+Files are read as UTF-8 in blocks of 1 MB; a line longer than that is cut at a space into
+pieces (never inside a word), so that no line, however long, is held in memory at once.
+"""
 import bz2
 import gzip
 import logging
 import lzma
+import mmap
+import numbers
 import os
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,33 +23,224 @@ logger = logging.getLogger("fastw2v")
 MAX_TEXT_WORDS = 10000
 #: Approximate number of words in one chunk claimed by a training thread.
 CHUNK_WORDS = 10000
+#: What ``encoding_errors`` may be (see :func:`scan`).
+ENCODING_ERRORS = ("strict", "replace", "ignore")
 
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_BLOCK_BYTES = 1 << 20
 
 
-def open_text(path, encoding="utf-8", errors="strict"):
-    """Opens a text file for reading, decompressing .gz, .bz2 and .xz by extension.
+def corpus_files(corpus_file, name="corpus_file"):
+    """The files that a ``corpus_file`` argument names, checked.
+
+    Parameters
+    ----------
+    corpus_file : str, os.PathLike, or list of them
+        A file, a directory (its files in sorted order, without subdirectories and hidden
+        files), or a list of files and directories, read in the order given.
+    name : str
+        The argument's name, for the messages.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    TypeError
+        ``corpus_file`` is not a path or a list of paths.
+    ValueError
+        The list, or a directory, holds no file.
+    FileNotFoundError, PermissionError
+        A path does not exist or is not readable.
+    """
+    if isinstance(corpus_file, (str, os.PathLike)):
+        paths, name = [corpus_file], name
+    elif isinstance(corpus_file, (list, tuple)):
+        if not corpus_file:
+            raise ValueError(f"{name} is an empty list: give at least one path")
+        paths, name = corpus_file, name + "[{}]"
+    else:
+        raise TypeError(f"{name} must be a path, a directory or a list of paths, got "
+                        f"{type(corpus_file).__name__} {corpus_file!r}")
+    files = []
+    for i, path in enumerate(paths):
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"{name.format(i)} must be a path, got {type(path).__name__} "
+                            f"{path!r}")
+        path = os.fspath(path)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"{name.format(i)} {path!r} does not exist")
+        if os.path.isdir(path):
+            found = sorted(os.path.join(path, f) for f in os.listdir(path)
+                           if not f.startswith(".") and os.path.isfile(os.path.join(path, f)))
+            if not found:
+                raise ValueError(f"{name.format(i)} {path!r} is a directory without files")
+        else:
+            found = [path]
+        for f in found:
+            if not os.access(f, os.R_OK):
+                raise PermissionError(f"{name.format(i)} {f!r} is not readable")
+        files.extend(found)
+    return files
+
+
+def check_encoding_errors(encoding_errors):
+    """Checks an ``encoding_errors`` argument.
+
+    Parameters
+    ----------
+    encoding_errors : str
+
+    Returns
+    -------
+    str
+        ``encoding_errors``, one of :data:`ENCODING_ERRORS`.
+
+    Raises
+    ------
+    ValueError
+        Any other value.
+    """
+    if encoding_errors not in ENCODING_ERRORS:
+        raise ValueError(f"encoding_errors must be one of {', '.join(map(repr, ENCODING_ERRORS))}"
+                         f", got {encoding_errors!r}")
+    return encoding_errors
+
+
+def _decode(data, path, lineno, encoding_errors):
+    """``data`` (bytes starting at line ``lineno`` of ``path``) decoded from UTF-8."""
+    try:
+        return data.decode("utf-8", encoding_errors)
+    except UnicodeDecodeError as e:
+        line = lineno + data.count(b"\n", 0, e.start)
+        column = e.start - data.rfind(b"\n", 0, e.start)
+        raise ValueError(
+            f"{path!r} line {line}, byte {column}: {data[e.start:e.end]!r} is not valid UTF-8 "
+            f"({e.reason}); pass encoding_errors='replace' or 'ignore' to read the file "
+            f"anyway") from None
+
+
+def line_pieces(path, encoding_errors="strict"):
+    """The lines of a text file, plain or compressed (by extension: .gz, .bz2, .xz),
+    decoded from UTF-8, without their newline. A line longer than 1 MB comes in several
+    pieces, cut at spaces.
 
     Parameters
     ----------
     path : str or os.PathLike
-    encoding, errors : str
-        As for :func:`open`.
+    encoding_errors : {'strict', 'replace', 'ignore'}
+        What to do with bytes that are not UTF-8: raise ValueError, turn each into U+FFFD
+        (the replacement character), or drop them.
 
-    Returns
-    -------
-    A text-mode file object.
+    Yields
+    ------
+    str
 
     Raises
     ------
+    ValueError
+        Invalid UTF-8 with ``encoding_errors='strict'`` (the message names the file and the
+        line), or a corrupted or truncated compressed file.
     OSError
-        The file is missing or unreadable.
+        The file cannot be read.
     """
     path = os.fspath(path)
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"corpus_file {path!r} is a directory, not a text file")
     opener = _OPENERS.get(os.path.splitext(path)[1].lower(), open)
-    return opener(path, "rt", encoding=encoding, errors=errors)
+    lineno, carry = 1, b""
+    try:
+        with opener(path, "rb") as f:
+            while True:
+                block = f.read(_BLOCK_BYTES)
+                data = carry + block
+                if not data:
+                    return
+                end = data.rfind(b"\n") + 1 if block else len(data)
+                if end == 0 and len(data) >= _BLOCK_BYTES:  # a long line: cut at a space
+                    head = data.rsplit(None, 1)
+                    end = len(head[0]) if len(head) == 2 else len(data)
+                data, carry = data[:end], data[end:]
+                if not data:
+                    continue
+                text = _decode(data, path, lineno, encoding_errors)
+                lineno += data.count(b"\n")
+                lines = text.split("\n")
+                if text.endswith("\n"):
+                    lines.pop()
+                yield from lines
+    except (EOFError, gzip.BadGzipFile, lzma.LZMAError, zlib.error) as e:
+        raise ValueError(f"corpus_file {path!r} is corrupted or truncated: {e}") from None
+
+
+def _pieces_of(tokens, n):
+    return (tokens[i:i + n] for i in range(0, len(tokens), n))
+
+
+class _TextFiles:
+    """What LineSentence and Text8Corpus share: the files, the options, their checks."""
+
+    def __init__(self, source, max_sentence_length=MAX_TEXT_WORDS, encoding_errors="strict"):
+        self.files = corpus_files(source, "source")
+        if isinstance(max_sentence_length, bool) \
+                or not isinstance(max_sentence_length, numbers.Integral) \
+                or max_sentence_length < 1:
+            raise ValueError(f"max_sentence_length must be an int >= 1, got "
+                             f"{max_sentence_length!r}")
+        self.max_sentence_length = max_sentence_length
+        self.encoding_errors = check_encoding_errors(encoding_errors)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.files!r})"
+
+
+class LineSentence(_TextFiles):
+    """The texts of whitespace-tokenized files, one per line, as lists of str: an iterable
+    that reads the files again at each iteration (like gensim's ``LineSentence`` and
+    ``PathLineSentences``).
+
+    A line of more than ``max_sentence_length`` words is split into several texts of at
+    most that many words (nothing is dropped); empty lines are skipped.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, or list of them
+        A file, a directory (its files in sorted order) or a list of files, each plain or
+        .gz/.bz2/.xz, UTF-8.
+    max_sentence_length : int
+    encoding_errors : {'strict', 'replace', 'ignore'}
+        As for :func:`line_pieces`.
+
+    Raises
+    ------
+    TypeError, ValueError, FileNotFoundError, PermissionError
+        As :func:`corpus_files`, or max_sentence_length or encoding_errors is not allowed.
+    """
+
+    def __iter__(self):
+        for path in self.files:
+            for line in line_pieces(path, self.encoding_errors):
+                yield from _pieces_of(line.split(), self.max_sentence_length)
+
+
+class Text8Corpus(_TextFiles):
+    """The words of files such as text8 (the whole text on one line), as texts of
+    ``max_sentence_length`` words (like gensim's ``Text8Corpus``). Line breaks count as
+    spaces; a file is never held in memory at once; each file ends a text.
+
+    Parameters and exceptions are those of :class:`LineSentence`.
+    """
+
+    def __iter__(self):
+        n = self.max_sentence_length
+        for path in self.files:
+            rest = []
+            for line in line_pieces(path, self.encoding_errors):
+                tokens = rest + line.split()
+                full = len(tokens) - len(tokens) % n
+                yield from _pieces_of(tokens[:full], n)
+                rest = tokens[full:]
+            if rest:
+                yield rest
 
 
 @dataclass
@@ -51,7 +249,8 @@ class EncodedCorpus:
 
     Attributes
     ----------
-    ids : int32 array, all texts back to back
+    ids : int32 array, all texts back to back (a ``numpy.memmap`` of a temporary file when
+        the stream outgrew ``max_corpus_ram``)
     offsets : int64 array, text t is ``ids[offsets[t]:offsets[t + 1]]``
     chunk_texts : int64 array, chunk c is texts ``chunk_texts[c]`` to ``chunk_texts[c + 1] - 1``
     chunk_words_before : int64 array, words of the corpus before chunk c
@@ -74,6 +273,19 @@ class EncodedCorpus:
     def max_text(self):
         return int(np.diff(self.offsets).max(initial=0))
 
+    @property
+    def memory_mapped(self):
+        """True when the ids live in a memory-mapped temporary file."""
+        return isinstance(self.ids.base, mmap.mmap)
+
+    def evict(self):
+        """Drops the pages of a memory-mapped id stream from this process's resident memory:
+        they stay in the file (and usually in the OS page cache), so reading them again is
+        cheap. Training calls it several times a second, which keeps the resident size of a
+        mapped stream to the few MB read in between. Nothing to do for ids in RAM."""
+        if self.memory_mapped and hasattr(mmap, "MADV_DONTNEED"):
+            self.ids.base.madvise(mmap.MADV_DONTNEED)
+
     @classmethod
     def from_stream(cls, ids, offsets, chunk_words=CHUNK_WORDS):
         """Groups whole texts into chunks of about ``chunk_words`` words."""
@@ -84,31 +296,23 @@ class EncodedCorpus:
         return cls(ids, offsets, chunk_texts, offsets[chunk_texts[:-1]].astype(np.int64))
 
 
-def _iter_file_texts(path, encoding, errors):
-    lineno = 0
-    try:
-        with open_text(path, encoding, errors) as f:
-            for lineno, line in enumerate(f):
-                yield line
-    except UnicodeDecodeError as e:
-        raise ValueError(f"corpus_file {os.fspath(path)!r}: text near line {lineno + 1} is not valid "
-                         f"{encoding}: {e.reason} at byte {e.start}") from None
-    except (EOFError, gzip.BadGzipFile, lzma.LZMAError) as e:
-        raise ValueError(f"corpus_file {os.fspath(path)!r} is corrupted or truncated: {e}") \
-            from None
-
-
-def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding="utf-8",
-         errors="strict"):
+def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors="strict",
+         max_ram_ids=None, tmp_dir=None):
     """Reads the corpus once: counts words and encodes them to provisional ids.
 
     Parameters
     ----------
     sentences : iterable of lists of str, optional
-    corpus_file : path, optional
-        Whitespace-tokenized text, one text per line, plain or .gz/.bz2/.xz.
+    corpus_file : path, directory or list of paths, optional
+        Whitespace-tokenized UTF-8 text, one text per line, plain or .gz/.bz2/.xz (see
+        :func:`corpus_files`).
     max_vocab_size : int, optional
         Bound on distinct words kept while scanning (rarest pruned).
+    encoding_errors : {'strict', 'replace', 'ignore'}
+        For corpus_file, as for :func:`line_pieces`.
+    max_ram_ids, tmp_dir : optional
+        Ids held in RAM before the stream goes to a temporary file in tmp_dir (see
+        :class:`fastw2v._scan.Encoder`).
 
     Returns
     -------
@@ -122,12 +326,13 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding="utf-8"
     OSError
         corpus_file missing or unreadable.
     ValueError
-        corpus_file undecodable or corrupted.
+        corpus_file undecodable (with encoding_errors='strict') or corrupted.
     """
-    enc = Encoder(MAX_TEXT_WORDS, max_vocab_size)
+    enc = Encoder(MAX_TEXT_WORDS, max_vocab_size, max_ram_ids, tmp_dir)
     if corpus_file is not None:
-        for line in _iter_file_texts(corpus_file, encoding, errors):
-            enc.add_line(line)
+        for path in corpus_files(corpus_file):
+            for line in line_pieces(path, encoding_errors):
+                enc.add_line(line)
     else:
         for i, text in enumerate(sentences):
             if isinstance(text, str):

@@ -10,7 +10,8 @@ from threadpoolctl import threadpool_limits
 
 from . import _io
 from ._train import EpochRunner
-from .corpus import EncodedCorpus, scan
+from .callbacks import Callback
+from .corpus import EncodedCorpus, check_encoding_errors, corpus_files, scan
 from .keyedvectors import KeyedVectors
 from .vocab import Vocab, final_order
 
@@ -18,7 +19,8 @@ logger = logging.getLogger("fastw2v")
 
 _PARAMS = ("vector_size", "window", "min_count", "max_vocab_size", "sample", "sg", "hs",
            "negative", "ns_exponent", "softmax", "kernel", "cbow_mean", "alpha", "min_alpha",
-           "epochs", "workers", "seed", "shrink_windows", "compute_loss")
+           "epochs", "workers", "seed", "shrink_windows", "compute_loss", "encoding_errors",
+           "max_corpus_ram")
 _KERNELS = ("auto", "classic", "batched")
 
 
@@ -49,14 +51,40 @@ def _check_flag(name, value):
     return int(value)
 
 
-def _show_progress(bar, runner, epoch, shown):
-    """Advances the progress bar to the words trained so far; returns that count."""
+def _show_progress(bar, runner, epoch, epochs, shown):
+    """Advances the progress bar to the words trained so far, with the epoch, alpha and the
+    loss per example so far in this epoch (with compute_loss); returns that word count."""
     if bar is None:
         return shown
     done = runner.words_done
+    tallies = runner.tallies()
+    postfix = dict(epoch=f"{epoch + 1}/{epochs}", alpha=f"{runner.current_alpha:.5f}")
+    if tallies["examples"]:
+        postfix["loss"] = f"{tallies['loss'] / tallies['examples']:.4f}"
+    bar.set_postfix(postfix, refresh=False)
     bar.update(done - shown)
-    bar.set_postfix(epoch=epoch + 1, alpha=f"{runner.current_alpha:.5f}", refresh=False)
     return done
+
+
+def _join(threads):
+    """Joins the threads that started; a second Ctrl-C meanwhile does not stop the wait
+    (the threads stop at the end of their chunk, within a fraction of a second)."""
+    for t in threads:
+        while t.is_alive():
+            try:
+                t.join()
+            except KeyboardInterrupt:
+                pass
+
+
+def _check_callbacks(callbacks):
+    callbacks = list(callbacks or ())
+    for i, cb in enumerate(callbacks):
+        if not isinstance(cb, Callback):
+            raise TypeError(f"callbacks[{i}] must be a fastw2v.Callback, got "
+                            f"{type(cb).__name__}: subclass fastw2v.Callback and override its "
+                            f"on_... methods")
+    return callbacks
 
 
 def _packed(words):
@@ -80,9 +108,11 @@ class FastW2V:
     ----------
     sentences : iterable of lists of str, optional
         The corpus; read exactly once (a one-shot generator works).
-    corpus_file : str or os.PathLike, optional
-        A whitespace-tokenized text file, one text per line, plain or .gz/.bz2/.xz.
-        Give either ``sentences`` or ``corpus_file``.
+    corpus_file : str or os.PathLike, or a list of them, optional
+        Whitespace-tokenized UTF-8 text, one text per line: a file, a directory (its files in
+        sorted order, without subdirectories and hidden files) or a list of files and
+        directories; each plain or .gz/.bz2/.xz. Read once, 1 MB at a time (a line longer
+        than that is cut at a space). Give either ``sentences`` or ``corpus_file``.
     vector_size : int
         Dimensionality of the word vectors.
     window : int
@@ -134,7 +164,27 @@ class FastW2V:
     compute_loss : bool
         Tally the training objective (sum of -log sigmoid terms) per epoch in ``history``.
     progress : bool
-        Show a tqdm progress bar while training.
+        Show a tqdm progress bar while training (words of all epochs; words/s, epoch, alpha,
+        and the loss per example so far in the epoch with compute_loss). Without it, one
+        INFO line per epoch is logged to ``logging.getLogger("fastw2v")``.
+    encoding_errors : {'strict', 'replace', 'ignore'}
+        What to do with bytes of corpus_file that are not valid UTF-8: 'strict' raises
+        ValueError naming the file and the line, while the vocabulary is built (never in the
+        middle of training); 'replace' turns each into U+FFFD, the replacement character,
+        which stays inside its word ('caf\ufffd'); 'ignore' drops it ('caf').
+    max_corpus_ram : int or None
+        Bytes of RAM the encoded corpus (4 bytes a word) may take, default 1 GiB (268M
+        words); None for no limit. A corpus beyond it is written, while it is scanned, to a
+        temporary file in ``tmp_dir`` and trained from a memory mapping of it whose pages
+        are released as training moves on: resident memory stays small, at the cost of 4
+        bytes a word of disk for as long as the model holds its corpus, and of reading it
+        back through the OS page cache (training speed is nearly the same: see
+        bench/bigcorpus.py). 0 always uses the file.
+    tmp_dir : str or os.PathLike, optional
+        Directory of that temporary file (default: :func:`tempfile.gettempdir`, which follows
+        $TMPDIR). Choose a disk, not a RAM-backed tmpfs. The file has no name (it is unlinked
+        when created), so it is freed when the model drops its corpus (``del model`` or
+        ``model.corpus = None``) or the process ends, even by a crash.
 
     Attributes
     ----------
@@ -142,20 +192,34 @@ class FastW2V:
         The word vectors (after :meth:`build_vocab`).
     history : list of dict
         One record per trained epoch: epoch, words, effective_words, seconds, words_per_sec,
-        alpha_start, alpha_end, and with compute_loss: loss, examples, loss_per_example.
+        alpha_start, alpha_end, and with compute_loss: loss, examples, loss_per_example
+        (the loss is the training objective, the sum of -log sigmoid over every positive and
+        negative example or hs decision of the epoch, tallied per thread in float64). An
+        interrupted epoch has ``interrupted=True`` and the words trained before the stop.
+        Callbacks may add keys (see :class:`fastw2v.callbacks.Evaluate`).
+    corpus : EncodedCorpus or None
+        The encoded text, kept so that :meth:`train` can run again; set it to None to free
+        its memory (or temporary file).
+    stop_training : bool
+        Set it to True in a callback to end training at the end of the current epoch.
 
     Raises
     ------
     ValueError
         A parameter is out of range, or both / neither of sentences and corpus_file are given
         when the vocabulary is built.
+    TypeError
+        corpus_file is not a path or a list of paths.
+    FileNotFoundError, PermissionError, NotADirectoryError
+        A corpus file or tmp_dir is missing or unreadable, or tmp_dir is not a directory.
     """
 
     def __init__(self, sentences=None, corpus_file=None, vector_size=100, window=5,
                  min_count=5, max_vocab_size=None, sample=1e-3, sg=0, hs=0, negative=5,
                  ns_exponent=0.75, softmax=0, kernel="auto", cbow_mean=True, alpha=0.025,
                  min_alpha=0.0001, epochs=5, workers=None, seed=1, shrink_windows=True,
-                 compute_loss=False, progress=False):
+                 compute_loss=False, progress=False, encoding_errors="strict",
+                 max_corpus_ram=2**30, tmp_dir=None):
         self.vector_size = _check_int("vector_size", vector_size, 1)
         self.window = _check_int("window", window, 1)
         self.min_count = _check_int("min_count", min_count, 1)
@@ -192,11 +256,14 @@ class FastW2V:
         self.shrink_windows = _check_flag("shrink_windows", shrink_windows)
         self.compute_loss = _check_flag("compute_loss", compute_loss)
         self.progress = bool(progress)
+        self.encoding_errors = check_encoding_errors(encoding_errors)
+        self.max_corpus_ram = (None if max_corpus_ram is None
+                               else _check_int("max_corpus_ram", max_corpus_ram, 0))
+        self.tmp_dir = None if tmp_dir is None else self._check_tmp_dir(tmp_dir)
         self._check_source(sentences, corpus_file, required=False)
-        if corpus_file is not None:
-            self._check_corpus_file(corpus_file)
         self._sentences = sentences
-        self._corpus_file = corpus_file
+        self._corpus_file = None if corpus_file is None else corpus_files(corpus_file)
+        self.stop_training = False
         self.wv = None
         self.vocab = None
         self.corpus = None
@@ -214,12 +281,20 @@ class FastW2V:
                             f"{type(sentences).__name__}; for a file use corpus_file=")
 
     @staticmethod
-    def _check_corpus_file(path):
+    def _check_tmp_dir(path):
         path = os.fspath(path)
         if not os.path.exists(path):
-            raise FileNotFoundError(f"corpus_file {path!r} does not exist")
-        if not os.access(path, os.R_OK):
-            raise PermissionError(f"corpus_file {path!r} is not readable")
+            raise FileNotFoundError(f"tmp_dir {path!r} does not exist")
+        if not os.path.isdir(path):
+            raise NotADirectoryError(f"tmp_dir {path!r} is not a directory")
+        if not os.access(path, os.W_OK):
+            raise PermissionError(f"tmp_dir {path!r} is not writable")
+        return path
+
+    def _scan(self, sentences, corpus_file, max_vocab_size=None):
+        return scan(sentences, corpus_file, max_vocab_size, self.encoding_errors,
+                    None if self.max_corpus_ram is None else self.max_corpus_ram // 4,
+                    self.tmp_dir)
 
     # ------------------------------------------------------------------ vocabulary
 
@@ -237,16 +312,19 @@ class FastW2V:
         ValueError
             The corpus is empty, or no word reaches min_count, or the corpus was already
             consumed by an earlier call.
+            Or corpus_file is not valid UTF-8 (with encoding_errors='strict'; the message
+            names the file and line), or is a corrupted compressed file.
         TypeError
             A text is a str or a token is not a str.
         OSError
-            corpus_file is missing or unreadable.
+            corpus_file is missing or unreadable, or the temporary file of a corpus beyond
+            max_corpus_ram cannot be written in tmp_dir.
         """
         self._check_source(self._sentences, self._corpus_file, required=True)
         if self.vocab is not None:
             raise ValueError("the vocabulary is built already; the corpus was read once")
         t0 = time.perf_counter()
-        enc = scan(self._sentences, self._corpus_file, self.max_vocab_size)
+        enc = self._scan(self._sentences, self._corpus_file, self.max_vocab_size)
         words, counts = enc.provisional_counts()
         if enc.n_words_total == 0:
             raise ValueError("the corpus is empty: it contains no words")
@@ -356,9 +434,7 @@ class FastW2V:
     def _encode_with_vocab(self, sentences, corpus_file):
         """Encodes new text with the existing vocabulary (unknown words dropped)."""
         self._check_source(sentences, corpus_file, required=True)
-        if corpus_file is not None:
-            self._check_corpus_file(corpus_file)
-        enc = scan(sentences, corpus_file)
+        enc = self._scan(sentences, corpus_file)
         words, _ = enc.provisional_counts()
         index = self.wv.key_to_index
         remap = np.fromiter((index.get(w, -1) for w in words), dtype=np.int32,
@@ -370,7 +446,7 @@ class FastW2V:
 
     # ------------------------------------------------------------------ training
 
-    def train(self, sentences=None, corpus_file=None, epochs=None):
+    def train(self, sentences=None, corpus_file=None, epochs=None, callbacks=()):
         """Trains the vectors, building the vocabulary first if needed.
 
         Parameters
@@ -381,6 +457,10 @@ class FastW2V:
             constructor is used.
         epochs : int, optional
             Overrides the model's epochs for this call.
+        callbacks : list of fastw2v.Callback, optional
+            Called with the model at the beginning and end of training and of every epoch
+            (see :class:`fastw2v.Callback`). One of them may stop training after an epoch by
+            setting ``model.stop_training = True``.
 
         Returns
         -------
@@ -391,11 +471,17 @@ class FastW2V:
         ------
         ValueError
             No corpus to train on, or bad epochs.
+        TypeError
+            A callback is not a fastw2v.Callback.
         KeyboardInterrupt
-            Re-raised after the threads stopped; the model stays consistent and the
-            interrupted epoch is recorded in ``history`` with ``interrupted=True``.
+            On Ctrl-C the threads stop at the end of their current chunk (well within a
+            second), are joined, and the interruption is re-raised after the interrupted
+            epoch was recorded in ``history`` (``interrupted=True``, the words trained so
+            far) and a warning logged. The model stays consistent: it can be saved, queried
+            and trained again. Catch it to go on: ``except KeyboardInterrupt: pass``.
         """
         epochs = self.epochs if epochs is None else _check_int("epochs", epochs, 1)
+        callbacks = _check_callbacks(callbacks)
         if sentences is not None or corpus_file is not None:
             if self.vocab is None:
                 raise ValueError("build the vocabulary first (construct the model with the "
@@ -405,8 +491,8 @@ class FastW2V:
             if self.vocab is None:
                 self.build_vocab()
             if self.corpus is None:
-                raise ValueError("this model holds no corpus (it was loaded): pass "
-                                 "sentences or corpus_file to train()")
+                raise ValueError("this model holds no corpus (it was loaded, or its corpus "
+                                 "was set to None): pass sentences or corpus_file to train()")
             corpus = self.corpus
         params = dict(window=self.window, negative=self.negative, hs=self.hs,
                       softmax=self.softmax, sg=self.sg, batched=self.batched,
@@ -416,16 +502,32 @@ class FastW2V:
         runner = EpochRunner(self.wv.vectors, **self._outputs, vocab=self.vocab,
                              corpus=corpus, params=params, workers=self.workers)
         bar = self._progress_bar(epochs * corpus.total_words)
+        self.stop_training = False
+        first = len(self.history)
         try:
-            # one BLAS thread per worker: BLAS's own threads would oversubscribe the cores
-            # (OpenBLAS splits an sgemv over 10k+ elements, e.g. the full softmax's)
-            with threadpool_limits(limits=1, user_api="blas"):
-                for epoch in range(epochs):
-                    self._run_epoch(runner, epoch, corpus, bar)
+            for cb in callbacks:
+                cb.on_train_begin(self)
+            for epoch in range(epochs):
+                for cb in callbacks:
+                    cb.on_epoch_begin(self)
+                if self.stop_training:
+                    break
+                # one BLAS thread per worker: BLAS's own threads would oversubscribe the
+                # cores (OpenBLAS splits an sgemv over 10k+ elements, e.g. the softmax's)
+                with threadpool_limits(limits=1, user_api="blas"):
+                    self._run_epoch(runner, epoch, epochs, corpus, bar)
+                for cb in callbacks:
+                    cb.on_epoch_end(self)
+                if self.stop_training:
+                    break
+            if self.stop_training:
+                logger.info("training stopped by a callback after %d of %d epochs",
+                            len(self.history) - first, epochs)
         finally:
-            self.wv._clear_norms()
             if bar is not None:
                 bar.close()
+            for cb in callbacks:
+                cb.on_train_end(self)
         return self
 
     def _progress_bar(self, total):
@@ -434,29 +536,31 @@ class FastW2V:
         from tqdm.auto import tqdm
         return tqdm(total=total, unit="word", unit_scale=True, desc="training")
 
-    def _run_epoch(self, runner, epoch, corpus, bar):
+    def _run_epoch(self, runner, epoch, epochs, corpus, bar):
         runner.start_epoch(epoch)
         alpha_start = runner.current_alpha
         threads = [threading.Thread(target=runner.run, args=(i,), daemon=True,
                                     name=f"fastw2v-{i}") for i in range(self.workers)]
         t0 = time.perf_counter()
-        for t in threads:
-            t.start()
         shown = 0
         interrupted = False
         try:
             for t in threads:
+                t.start()
+            for t in threads:
                 while t.is_alive():
                     t.join(0.2)
-                    shown = _show_progress(bar, runner, epoch, shown)
-            _show_progress(bar, runner, epoch, shown)
+                    shown = _show_progress(bar, runner, epoch, epochs, shown)
+                    corpus.evict()
+            _show_progress(bar, runner, epoch, epochs, shown)
         except KeyboardInterrupt:
             interrupted = True
             runner.stop()
-            for t in threads:
-                t.join()
+            _join(threads)
             raise
         finally:
+            corpus.evict()
+            self.wv._clear_norms()
             self._record_epoch(runner, epoch, time.perf_counter() - t0, alpha_start,
                                interrupted)
             if interrupted:
@@ -478,7 +582,7 @@ class FastW2V:
         logger.info("epoch %d: %d words (%d effective) in %.2f s, %.0f words/s, alpha "
                     "%.5f -> %.5f%s", rec["epoch"], rec["words"], rec["effective_words"],
                     seconds, rec["words_per_sec"], alpha_start, rec["alpha_end"],
-                    f", loss per example {rec['loss_per_example']:.5f}"
+                    f", loss {rec['loss']:.6g} ({rec['loss_per_example']:.5f} per example)"
                     if self.compute_loss else "")
 
     # ------------------------------------------------------------------ persistence

@@ -35,22 +35,25 @@ def tiny_model(**mode):
 
 
 @pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
-def test_update_equals_numpy_reference(mode):
-    model = tiny_model(**mode)
+def test_update_and_loss_equal_numpy_reference(mode):
+    """Two epochs: the vectors, and each epoch's loss (reset per epoch) to 1e-6 relative."""
+    model = tiny_model(epochs=2, **mode)
     ref = Reference(model)
     assert model.corpus.n_texts == 1 and len(model.corpus.chunk_texts) == 2
     text = model.corpus.ids.tolist()
-    ref.train_text(SplitMix(model.seed, 0, 0), text, np.float32(model.alpha))
     model.train()
+    for epoch, rec in enumerate(model.history):
+        ref.loss, ref.examples = 0.0, 0
+        ref.train_text(SplitMix(model.seed, epoch, 0), text, np.float32(model.alpha))
+        assert rec["examples"] == ref.examples
+        assert rec["loss"] == pytest.approx(ref.loss, rel=1e-6)
+        assert rec["loss_per_example"] == pytest.approx(ref.loss / ref.examples, rel=1e-6)
     np.testing.assert_allclose(model.wv.vectors, ref.w_in, atol=2e-5)
     for name, w in model._outputs.items():
         np.testing.assert_allclose(w, ref.out[name], atol=2e-5)
     assert np.abs(model.wv.vectors - ref.w_in).max() < 1e-3 * np.abs(ref.w_in).max()
     if model.batched:  # 8 draws over 12 words: the shared negatives do repeat
         assert ref.repeated_draws > 0
-    rec = model.history[0]
-    assert rec["examples"] == ref.examples
-    assert rec["loss"] == pytest.approx(ref.loss, rel=1e-5)
 
 
 def test_softmax_gradient_matches_finite_differences():
@@ -171,11 +174,16 @@ def test_subsampling_keeps_the_word2vec_fraction():
 
 def test_progress_bar_reaches_the_total_and_epochs_are_logged(capsys, caplog):
     caplog.set_level("INFO", logger="fastw2v")
-    FastW2V([["a", "b", "c", "d"] * 50] * 200, min_count=1, progress=True, epochs=3,
-            workers=2).train()
-    assert "120k/120k" in capsys.readouterr().err
+    model = FastW2V([["a", "b", "c", "d"] * 50] * 200, min_count=1, progress=True, epochs=3,
+                    workers=2, compute_loss=True).train()
+    err = capsys.readouterr().err
+    assert "120k/120k" in err and "word/s" in err
+    last = model.history[-1]
+    assert f"epoch=3/3, alpha={last['alpha_end']:.5f}, loss={last['loss_per_example']:.4f}" \
+        in err
     epochs = [r.getMessage() for r in caplog.records if r.getMessage().startswith("epoch ")]
     assert len(epochs) == 3 and epochs[0].startswith("epoch 1: 40000 words")
+    assert f"loss {last['loss']:.6g} ({last['loss_per_example']:.5f} per example)" in epochs[2]
 
 
 def cpu_ticks_by_thread():

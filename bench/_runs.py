@@ -1,0 +1,96 @@
+"""What bench/inputs.py and bench/bigcorpus.py share: each measurement runs in a fresh
+interpreter (so that its peak RSS is its own), cases are interleaved run after run (so that
+a noisy neighbour hurts them alike), and the table shows medians. Model settings and the
+helpers for corpora, RSS and the machine come from bench/compare.py."""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+
+from compare import DEFAULT_CORPUS, MODES, machine_info, mode_params  # noqa: E402,F401
+from compare import add_model_options as add_compare_model_options  # noqa: E402
+from compare import open_text, peak_rss_mb, prepare_corpus  # noqa: E402,F401
+
+MARKER = "@@BENCH_RESULT@@ "
+
+
+def add_model_options(parser):
+    """The model options of bench/compare.py for one mode, one epoch by default."""
+    parser.add_argument("--mode", choices=list(MODES), default="sg-ns")
+    add_compare_model_options(parser)
+    parser.add_argument("--runs", type=int, default=3, help="runs per case; medians shown")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.set_defaults(epochs=1, sg=None, hs=None, negative=None)
+
+
+def model_params(args):
+    """FastW2V keyword arguments for the options of :func:`add_model_options`."""
+    return mode_params(args.mode, args)
+
+
+def report(result):
+    """Child side: hands ``result`` (a dict) to the parent."""
+    print(MARKER + json.dumps(result), flush=True)
+
+
+def reset_peak_rss():
+    """Child side: resets VmHWM to the current RSS (Linux 4.0+), so that the next
+    :func:`peak_rss_mb` is the peak since now. Returns False where that is impossible."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def spawn(script, cfg):
+    """Runs ``script --child CFG`` in a fresh interpreter that imports fastw2v from this
+    repository (build it in place first) and returns the dict it reported."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    proc = subprocess.run([sys.executable, str(script), "--child", json.dumps(cfg)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(MARKER):
+            return json.loads(line[len(MARKER):])
+    tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
+    raise RuntimeError(f"{Path(script).name} child exited with {proc.returncode}:\n{tail}")
+
+
+def run_cases(script, cases, runs):
+    """Runs every case (name -> child configuration) ``runs`` times, interleaved; returns
+    name -> list of the children's results, and prints one line per run."""
+    results = {name: [] for name in cases}
+    for r in range(runs):
+        for name, cfg in cases.items():
+            res = spawn(script, cfg)
+            results[name].append(res)
+            print(f"run {r + 1}/{runs} {name}: " + ", ".join(
+                f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                for k, v in res.items()), file=sys.stderr, flush=True)
+    return results
+
+
+def medians(results):
+    """name -> {metric: median over the runs} for the numeric metrics."""
+    return {name: {k: statistics.median(r[k] for r in runs)
+                   for k, v in runs[0].items() if isinstance(v, (int, float))
+                   and not isinstance(v, bool)}
+            for name, runs in results.items()}
+
+
+def print_header(title, settings):
+    """The lines above a table: what was measured, where, with which settings."""
+    m = machine_info()
+    print(f"## {title}\n")
+    print(f"- machine: {m['nproc']} CPUs usable, {m['cpu_model']}; load average at start "
+          f"{' '.join(f'{x:.2f}' for x in m['loadavg'] or [])}")
+    print(f"- settings: {', '.join(f'{k}={v}' for k, v in settings.items())}\n")

@@ -1,0 +1,159 @@
+"""corpus_file as files, directories and lists; LineSentence and Text8Corpus; bad bytes."""
+import bz2
+import gzip
+import lzma
+
+import gensim.models.word2vec as gensim_w2v
+import numpy as np
+import pytest
+
+from fastw2v import FastW2V, LineSentence, Text8Corpus
+from fastw2v import corpus as corpus_module
+
+OPENERS = {".txt": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def random_lines(n, seed, vocab=40):
+    rng = np.random.default_rng(seed)
+    return [[f"w{k}" for k in rng.integers(0, vocab, size=rng.integers(1, 30))]
+            for _ in range(n)]
+
+
+def write(path, texts):
+    with OPENERS.get(path.suffix, open)(path, "wt", encoding="utf-8") as f:
+        for t in texts:
+            f.write(" ".join(t) + "\n")
+    return path
+
+
+@pytest.fixture
+def corpus_dir(tmp_path):
+    """Four files, one per format, whose sorted order differs from their creation order;
+    a hidden file and a subdirectory that must be skipped."""
+    d = tmp_path / "corpus"
+    d.mkdir()
+    parts = {}
+    for i, suffix in enumerate([".xz", ".txt", ".bz2", ".gz"]):
+        parts[f"part{3 - i}{suffix}"] = random_lines(30, seed=i)
+    for name, texts in parts.items():
+        write(d / name, texts)
+    write(d / ".hidden.txt", [["hidden"] * 5])
+    (d / "sub").mkdir()
+    write(d / "sub" / "inner.txt", [["inner"] * 5])
+    return d, [t for name in sorted(parts) for t in parts[name]]
+
+
+def test_directory_reads_its_files_in_sorted_order(corpus_dir):
+    d, texts = corpus_dir
+    from_dir = FastW2V(corpus_file=d, min_count=1, vector_size=8).build_vocab()
+    from_list = FastW2V(texts, min_count=1, vector_size=8).build_vocab()
+    assert from_dir.wv.index_to_key == from_list.wv.index_to_key
+    assert from_dir.corpus.ids.tolist() == from_list.corpus.ids.tolist()
+    assert from_dir.corpus.offsets.tolist() == from_list.corpus.offsets.tolist()
+    assert "hidden" not in from_dir.wv and "inner" not in from_dir.wv
+
+
+def test_list_of_paths_is_read_in_the_order_given(tmp_path):
+    a = write(tmp_path / "a.txt", [["x", "y"]] * 3)
+    b = write(tmp_path / "b.gz", [["z"]] * 2)
+    model = FastW2V(corpus_file=[str(b), a], min_count=1, vector_size=8).build_vocab()
+    ids = model.corpus.ids.tolist()
+    assert [model.wv.index_to_key[i] for i in ids] == ["z", "z"] + ["x", "y"] * 3
+    assert model.corpus.n_texts == 5
+
+
+def test_bad_corpus_file_arguments(tmp_path):
+    a = write(tmp_path / "a.txt", [["x"]])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="corpus_file is an empty list"):
+        FastW2V(corpus_file=[])
+    with pytest.raises(FileNotFoundError, match=r"corpus_file\[1\] '.*missing.txt' does not"):
+        FastW2V(corpus_file=[a, tmp_path / "missing.txt"])
+    with pytest.raises(TypeError, match=r"corpus_file\[0\] must be a path, got int 3"):
+        FastW2V(corpus_file=[3])
+    with pytest.raises(TypeError, match="corpus_file must be a path, a directory or a list of "
+                                        "paths, got dict"):
+        FastW2V(corpus_file={"a": 1})
+    with pytest.raises(ValueError, match=r"corpus_file '.*empty' is a directory without files"):
+        FastW2V(corpus_file=tmp_path / "empty")
+
+
+def test_line_sentence_matches_gensim(tmp_path):
+    texts = random_lines(50, seed=4) + [[f"long{i}" for i in range(23)], []]
+    path = write(tmp_path / "c.txt.gz", texts)
+    ours = list(LineSentence(path, max_sentence_length=7))
+    theirs = list(gensim_w2v.LineSentence(str(path), max_sentence_length=7))
+    assert ours == theirs
+    assert list(LineSentence(path)) == [t for t in texts if t]  # and it iterates again
+
+
+def test_text8_corpus_matches_gensim(tmp_path):
+    words = [f"w{k}" for k in np.random.default_rng(5).integers(0, 50, size=1003)]
+    path = tmp_path / "text8"
+    path.write_text(" " + " ".join(words))  # one line without a newline, as text8
+    ours = list(Text8Corpus(path, max_sentence_length=100))
+    assert ours == list(gensim_w2v.Text8Corpus(str(path), max_sentence_length=100))
+    assert [len(s) for s in ours] == [100] * 10 + [3]
+    model = FastW2V(Text8Corpus(path), min_count=1, vector_size=8).build_vocab()
+    assert model.corpus.total_words == 1003
+
+
+def test_text8_corpus_reads_a_huge_line_in_pieces_without_cutting_words(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus_module, "_BLOCK_BYTES", 64)
+    words = [f"word{k}" * (1 + k % 3) for k in range(500)]
+    path = tmp_path / "one_line.txt"
+    path.write_text(" ".join(words) + "\n" + " ".join(words[:10]))
+    pieces = list(corpus_module.line_pieces(path))
+    assert len(pieces) > 50 and max(map(len, pieces)) <= 64 + max(map(len, words)) + 1
+    assert list(Text8Corpus(path, max_sentence_length=1000)) == [words + words[:10]]
+    assert [w for t in LineSentence(path) for w in t] == words + words[:10]
+
+
+def test_reader_errors(tmp_path):
+    with pytest.raises(ValueError, match="max_sentence_length must be an int >= 1, got 0"):
+        LineSentence(write(tmp_path / "a.txt", [["x"]]), max_sentence_length=0)
+    with pytest.raises(FileNotFoundError, match="source '.*nope' does not exist"):
+        Text8Corpus(tmp_path / "nope")
+    with pytest.raises(ValueError, match="encoding_errors must be one of 'strict', 'replace', "
+                                         "'ignore', got 'surrogateescape'"):
+        LineSentence(tmp_path / "a.txt", encoding_errors="surrogateescape")
+
+
+@pytest.fixture
+def latin1_file(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("ok fine\n".encode() * 200 + "un caf\xe9 noir\n".encode("latin-1"))
+    return path
+
+
+@pytest.mark.parametrize("block", [1 << 20, 100])
+def test_strict_names_file_and_line_at_scan_time(latin1_file, monkeypatch, block):
+    monkeypatch.setattr(corpus_module, "_BLOCK_BYTES", block)
+    model = FastW2V(corpus_file=latin1_file, min_count=1)
+    with pytest.raises(ValueError, match=r"mixed.txt' line 201, byte 7: b'\\xe9' is not valid "
+                                         r"UTF-8 .*pass encoding_errors='replace' or 'ignore'"):
+        model.build_vocab()
+    assert model.vocab is None and model.corpus is None
+    with pytest.raises(ValueError, match="line 201, byte 7"):
+        list(LineSentence(latin1_file))
+
+
+@pytest.mark.parametrize("errors, word", [("replace", "caf\ufffd"), ("ignore", "caf")])
+def test_replace_and_ignore(latin1_file, errors, word):
+    model = FastW2V(corpus_file=latin1_file, min_count=1, encoding_errors=errors,
+                    vector_size=8).train()
+    assert word in model.wv and model.wv.get_vecattr(word, "count") == 1
+    assert model.corpus.total_words == 403
+    assert list(LineSentence(latin1_file, encoding_errors=errors))[-1] == ["un", word, "noir"]
+
+
+def test_bad_encoding_errors_value():
+    with pytest.raises(ValueError, match="encoding_errors must be one of .* got 'bogus'"):
+        FastW2V([["a"]], encoding_errors="bogus")
+
+
+def test_corrupt_compressed_files(tmp_path):
+    path = tmp_path / "bad.xz"
+    path.write_bytes(lzma.compress(b"alpha beta\n" * 1000)[:-40])
+    with pytest.raises(ValueError, match="bad.xz' is corrupted or truncated"):
+        FastW2V(corpus_file=path, min_count=1).build_vocab()
