@@ -59,7 +59,7 @@ DEFAULT_PAIRS = DATA_DIR / "eval" / "wordsim353.tsv"
 TOOLS = ("fastw2v", "gensim")
 # Runs of fastw2v with other constructor arguments, shown as tools of their own: name ->
 # (extra arguments, the modes where they differ from plain fastw2v).
-VARIANTS = {"fastw2v-classic": ({"kernel": "classic"}, ("sg-ns",))}
+VARIANTS = {"fastw2v-classic": ({"kernel": "classic"}, ("sg-ns", "sg-hs"))}
 MODES = {
     "sg-ns": {"sg": 1, "hs": 0, "negative": 5},
     "cbow-ns": {"sg": 0, "hs": 0, "negative": 5},
@@ -150,7 +150,7 @@ def build_parser():
     p.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
     p.add_argument("--tools", nargs="+", choices=[*TOOLS, *VARIANTS],
                    default=["fastw2v", *VARIANTS, "gensim"],
-                   help="fastw2v-classic: fastw2v with kernel='classic' (sg-ns only)")
+                   help="fastw2v-classic: fastw2v with kernel='classic' (skip-gram modes only)")
     p.add_argument("--sg", type=int, choices=(0, 1), default=None,
                    help="override sg for every mode")
     p.add_argument("--hs", type=int, choices=(0, 1), default=None,

@@ -12,8 +12,9 @@ Both architectures build one hidden vector ``h`` and hand it to one output layer
 * back: skip-gram adds ``grad_h`` to ``W_in[context]``, CBOW to every ``W_in[c]``.
 
 The batched skip-gram kernel (``Shared.batched``) trains all contexts of one center word
-against one shared set of negatives as a small dense problem: three sgemm calls on the
-gathered rows instead of one sdot and two saxpy per (context, output row) pair.
+against the same output rows (the center's hs path, one shared set of negatives) as a small
+dense problem: three sgemm calls on the gathered rows instead of one sdot and two saxpy per
+(context, output row) pair.
 
 Threads claim chunks (runs of whole texts, about ``chunk_words`` words each) from an atomic
 counter.  Each chunk's random draws come from a generator seeded by (seed, epoch, chunk) and
@@ -67,7 +68,8 @@ cdef struct Shared:
     bint hs
     bint softmax
     bint sg
-    bint batched                  # skip-gram with negative sampling, one sgemm per window
+    bint batched                  # skip-gram, one sgemm per window
+    int max_path                  # longest Huffman path (0 without hs)
     bint cbow_mean
     bint shrink_windows
     bint compute_loss
@@ -109,8 +111,10 @@ cdef struct Local:
     float* ctx_block             # (2 * window, dim)
     float* ctx_grad              # (2 * window, dim)
     float* out_block             # (negative + 1, dim): rows, then their gradients
-    int32_t* out_rows            # the target, then the distinct noise words
+    int32_t* out_rows            # hs path nodes, then the target and distinct noise words
+    float* out_label
     int32_t* out_count           # how often each output row was drawn
+    int n_hs                     # out_rows[:n_hs] index w_hs, the others w_ns
     float* scores                # batched: (2 * window, negative + 1); softmax: (vocab,)
     double loss
     int64_t examples
@@ -228,24 +232,39 @@ cdef inline void output_layer(const Shared* s, Local* t, fw2v_rng* rng, const fl
         full_softmax(s, t, h, t.grad_h, target, alpha)
 
 
-cdef inline int shared_outputs(const Shared* s, Local* t, fw2v_rng* rng,
+cdef inline int window_outputs(const Shared* s, Local* t, fw2v_rng* rng,
                                int32_t target) noexcept nogil:
-    """The output rows of one batched window: the target, then each distinct noise word
-    (a draw equal to the target skipped, a repeated draw counted in out_count); returns
-    how many rows."""
-    cdef int d, k, n = 1
+    """The output rows shared by all contexts of one center word, with their labels and
+    counts: with hs the inner nodes of the target's Huffman path (label 1 - code), then with
+    negative sampling the target (label 1) and each distinct noise word (label 0; a draw
+    equal to the target skipped, a repeated draw counted in out_count). Returns how many."""
+    cdef int d, k, n = 0
+    cdef int64_t p
     cdef int32_t w
-    t.out_rows[0] = target
-    t.out_count[0] = 1
+    if s.hs:
+        for p in range(s.path_off[target], s.path_off[target + 1]):
+            t.out_rows[n] = s.points[p]
+            t.out_label[n] = 1.0 - s.codes[p]
+            t.out_count[n] = 1
+            fw2v_prefetch_row(s.w_hs + <int64_t>s.points[p] * s.dim, s.dim)
+            n += 1
+    t.n_hs = n
+    if s.negative == 0:
+        return n
+    t.out_rows[n] = target
+    t.out_label[n] = 1.0
+    t.out_count[n] = 1
+    n += 1
     for d in range(s.negative):
         w = draw_noise(s, rng)
         if w == target:
             continue
-        k = 1
+        k = t.n_hs + 1
         while k < n and t.out_rows[k] != w:
             k += 1
         if k == n:
             t.out_rows[n] = w
+            t.out_label[n] = 0.0
             t.out_count[n] = 0
             n += 1
             fw2v_prefetch_row(s.w_ns + <int64_t>w * s.dim, s.dim)
@@ -253,35 +272,39 @@ cdef inline int shared_outputs(const Shared* s, Local* t, fw2v_rng* rng,
     return n
 
 
+cdef inline float* output_row(const Shared* s, const Local* t, int k) noexcept nogil:
+    """Row k of the window's outputs in its matrix (w_hs or w_ns)."""
+    if k < t.n_hs:
+        return s.w_hs + <int64_t>t.out_rows[k] * s.dim
+    return s.w_ns + <int64_t>t.out_rows[k] * s.dim
+
+
 cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int center, int lo,
                             int hi, float alpha) noexcept nogil:
-    """Skip-gram with negative sampling for one center word: its n_ctx context rows
-    against its n_out output rows (target + shared negatives) in three sgemm calls.
+    """Skip-gram for one center word: its n_ctx context rows against its n_out output rows
+    (hs path nodes and/or target + shared negatives, see window_outputs) in three sgemm calls.
 
     scores (n_ctx, n_out) = C O.T;  G = count * (label - sigmoid(scores)) * alpha;
     W_in[contexts] += G O;  W_out[outputs] += G.T C, with C and O the gathered rows."""
     cdef int dim = s.dim, b, k, j, n_ctx = 0, n_out
-    cdef float label
     cdef float* g
     if hi - lo < 2:  # no context word: no draws either
         return
-    n_out = shared_outputs(s, t, rng, t.text[center])
+    n_out = window_outputs(s, t, rng, t.text[center])
     for j in range(lo, hi):
         if j != center:
             memcpy(t.ctx_block + n_ctx * dim, s.w_in + <int64_t>t.text[j] * dim,
                    dim * sizeof(float))
             n_ctx += 1
     for k in range(n_out):
-        memcpy(t.out_block + k * dim, s.w_ns + <int64_t>t.out_rows[k] * dim,
-               dim * sizeof(float))
+        memcpy(t.out_block + k * dim, output_row(s, t, k), dim * sizeof(float))
     gemm(False, True, n_ctx, n_out, dim, 1.0, t.ctx_block, dim, t.out_block, dim, 0.0,
          t.scores, n_out)
     for b in range(n_ctx):
         g = t.scores + b * n_out
         for k in range(n_out):
-            label = 1.0 if k == 0 else 0.0
-            tally_loss(s, t, g[k], label, t.out_count[k])
-            g[k] = t.out_count[k] * logistic_gradient(g[k], label, alpha)
+            tally_loss(s, t, g[k], t.out_label[k], t.out_count[k])
+            g[k] = t.out_count[k] * logistic_gradient(g[k], t.out_label[k], alpha)
     gemm(False, False, n_ctx, dim, n_out, 1.0, t.scores, n_out, t.out_block, dim, 0.0,
          t.ctx_grad, dim)
     gemm(True, False, n_out, dim, n_ctx, 1.0, t.scores, n_out, t.ctx_block, dim, 0.0,
@@ -292,7 +315,7 @@ cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int center
             axpy(dim, 1.0, t.ctx_grad + b * dim, s.w_in + <int64_t>t.text[j] * dim)
             b += 1
     for k in range(n_out):
-        axpy(dim, 1.0, t.out_block + k * dim, s.w_ns + <int64_t>t.out_rows[k] * dim)
+        axpy(dim, 1.0, t.out_block + k * dim, output_row(s, t, k))
 
 
 cdef inline int subsample(const Shared* s, fw2v_rng* rng, const int32_t* words, int64_t n,
@@ -434,6 +457,7 @@ cdef class EpochRunner:
         self.s.softmax = params["softmax"]
         self.s.sg = params["sg"]
         self.s.batched = params["batched"]
+        self.s.max_path = np.diff(vocab.path_offsets).max() if self.s.hs else 0
         self.s.cbow_mean = params["cbow_mean"]
         self.s.shrink_windows = params["shrink_windows"]
         self.s.compute_loss = params["compute_loss"]
@@ -463,9 +487,10 @@ cdef class EpochRunner:
             self._allocate_scratch(&self.locals[i])
 
     cdef _allocate_scratch(self, Local* t):
-        cdef int dim = self.s.dim, n_ctx = 2 * self.s.window, n_out = self.s.negative + 1
+        cdef int dim = self.s.dim, n_ctx = 2 * self.s.window
+        cdef int n_out = self.s.negative + 1 + self.s.max_path
         cdef int64_t n_scores = self.s.vocab_size if self.s.softmax else n_ctx * n_out
-        cdef float[::1] floats = np.zeros(dim * (2 + 2 * n_ctx + n_out) + n_scores,
+        cdef float[::1] floats = np.zeros(dim * (2 + 2 * n_ctx + n_out) + n_out + n_scores,
                                           dtype=np.float32)
         cdef int32_t[::1] ints = np.zeros(max(self.s.max_text, 1) + 3 * n_out,
                                           dtype=np.int32)
@@ -475,7 +500,8 @@ cdef class EpochRunner:
         t.ctx_block = t.grad_h + dim
         t.ctx_grad = t.ctx_block + n_ctx * dim
         t.out_block = t.ctx_grad + n_ctx * dim
-        t.scores = t.out_block + n_out * dim
+        t.out_label = t.out_block + n_out * dim
+        t.scores = t.out_label + n_out
         t.noise = &ints[0]
         t.out_rows = t.noise + n_out
         t.out_count = t.out_rows + n_out

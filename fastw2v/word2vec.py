@@ -139,15 +139,15 @@ class FastW2V:
         approximations are judged against; with ``compute_loss`` it reports the true
         cross-entropy.
     kernel : {"auto", "classic", "batched"}
-        How skip-gram with negative sampling is trained. "classic" (word2vec.c, gensim)
-        updates one (center, context) pair at a time, each pair with its own ``negative``
-        noise words. "batched" gives all contexts of a center word one shared set of noise
-        words and trains the window as a small dense problem with three sgemm calls
-        (Ji et al. 2016, "HogBatch"): several times fewer BLAS calls and cache misses, at the
-        price of fewer distinct noise words per epoch and updates applied once per window
-        instead of once per pair. "auto" picks "batched" for skip-gram with negative
-        sampling only, "classic" otherwise. "batched" requires ``sg=1, hs=0,
-        negative > 0``.
+        How skip-gram is trained. "classic" (word2vec.c, gensim) updates one (center,
+        context) pair at a time, each pair with its own ``negative`` noise words. "batched"
+        trains all contexts of a center word against the same output rows, the center's hs
+        path and/or one shared set of noise words, as a small dense problem with three sgemm
+        calls (Ji et al. 2016, "HogBatch"): several times fewer BLAS calls and cache misses,
+        at the price of fewer distinct noise words per epoch and of updates applied once per
+        window instead of once per pair. "auto" picks "batched" for skip-gram (hs and/or
+        negative sampling) and "classic" otherwise. "batched" requires ``sg=1`` and
+        ``softmax=0``.
     cbow_mean : bool
         CBOW hidden vector is the mean (True) or the sum (False) of the context vectors.
         As in word2vec.c and gensim, the full gradient is added to every context vector.
@@ -241,10 +241,10 @@ class FastW2V:
         if kernel not in _KERNELS:
             raise ValueError(f"kernel must be one of {', '.join(map(repr, _KERNELS))}, "
                              f"got {kernel!r}")
-        if kernel == "batched" and not (self.sg and self.negative and not self.hs):
-            raise ValueError("kernel='batched' trains skip-gram with negative sampling only: "
-                             f"it needs sg=1, hs=0, negative > 0 (got sg={self.sg}, "
-                             f"hs={self.hs}, negative={self.negative})")
+        if kernel == "batched" and not (self.sg and not self.softmax):
+            raise ValueError("kernel='batched' trains skip-gram with hs and/or negative "
+                             f"sampling: it needs sg=1 and softmax=0 (got sg={self.sg}, "
+                             f"softmax={self.softmax})")
         self.kernel = kernel
         self.cbow_mean = _check_flag("cbow_mean", cbow_mean)
         self.alpha = _check_float("alpha", alpha, 0.0, strict=True)
@@ -426,9 +426,9 @@ class FastW2V:
 
     @property
     def batched(self):
-        """Whether skip-gram with negative sampling runs the batched kernel (see ``kernel``)."""
+        """Whether skip-gram runs the batched kernel (see ``kernel``)."""
         if self.kernel == "auto":
-            return bool(self.sg and self.negative and not self.hs)
+            return bool(self.sg and not self.softmax)
         return self.kernel == "batched"
 
     def _encode_with_vocab(self, sentences, corpus_file):

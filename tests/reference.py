@@ -94,27 +94,40 @@ class Reference:
         return grad_h
 
     def batched_window(self, rng, ctx, target, alpha):
-        """All contexts of one center word against the target and one shared set of noise
-        words: a noise word drawn twice is one row whose gradient counts twice."""
-        rows, counts = [target], [1]
-        for _ in range(self.m.negative):
-            w = rng.noise(self.m.vocab)
-            if w == target:
-                continue
-            if w in rows:
-                counts[rows.index(w)] += 1
-                self.repeated_draws += 1
-            else:
-                rows.append(w)
+        """All contexts of one center word against the same output rows: the target's hs
+        path, then the target and one shared set of noise words, where a noise word drawn
+        twice is one row whose gradient counts twice."""
+        v = self.m.vocab
+        rows, labels, counts = [], [], []  # rows as (matrix name, index)
+        if self.m.hs:
+            for p in range(v.path_offsets[target], v.path_offsets[target + 1]):
+                rows.append(("w_hs", int(v.points[p])))
+                labels.append(1 - int(v.codes[p]))
                 counts.append(1)
-        w_ns = self.out["w_ns"]
-        c, o = self.w_in[ctx], w_ns[rows]
+        if self.m.negative:
+            rows.append(("w_ns", target))
+            labels.append(1)
+            counts.append(1)
+            for _ in range(self.m.negative):
+                w = rng.noise(v)
+                if w == target:
+                    continue
+                if ("w_ns", w) in rows:
+                    counts[rows.index(("w_ns", w))] += 1
+                    self.repeated_draws += 1
+                else:
+                    rows.append(("w_ns", w))
+                    labels.append(0)
+                    counts.append(1)
+        c = self.w_in[ctx]
+        o = np.array([self.out[name][i] for name, i in rows])
         scores = c @ o.T
-        g = np.array([[count * self.gradient(f, int(k == 0), alpha, count)
-                       for k, (f, count) in enumerate(zip(row, counts))] for row in scores],
+        g = np.array([[n * self.gradient(f, label, alpha, n)
+                       for f, label, n in zip(row, labels, counts)] for row in scores],
                      dtype=np.float32)
         np.add.at(self.w_in, ctx, g @ o)
-        w_ns[rows] += g.T @ c
+        for (name, i), grad in zip(rows, g.T @ c):
+            self.out[name][i] += grad
 
     def train_text(self, rng, text, alpha):
         b = self.m.window
