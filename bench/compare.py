@@ -809,6 +809,7 @@ def describe_settings(args, n_words, n_lines, extra):
     common = {k: v for k, v in mode_params(args.modes[0], args).items()
               if k not in ("sg", "hs", "negative", "alpha")}
     common["alpha"] = args.alpha if args.alpha is not None else "0.025 sg / 0.05 cbow"
+    common["seed"] = SEED if args.repeats == 1 else f"{SEED}..{SEED + args.repeats - 1}"
     common["gensim_mode"] = args.gensim_mode
     overrides = {k: getattr(args, k) for k in ("sg", "hs", "negative")
                  if getattr(args, k) is not None}
