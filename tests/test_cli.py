@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import fastw2v
 from fastw2v import FastW2V, KeyedVectors
 from fastw2v.__main__ import main
 
-REPO = Path(__file__).resolve().parents[1]
 WORDS = [f"w{i}" for i in range(40)] + ["über", "naïve"]
 
 
@@ -141,7 +141,8 @@ def test_eval_prints_both_scores(tmp_path, vectors, capsys):
 
 def test_python_m_fastw2v_and_a_native_directory(tmp_path, vectors):
     KeyedVectors.load_word2vec_format(vectors, binary=True).save(tmp_path / "kv")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
+    # the child imports the fastw2v this process imported (installed, or built in place)
+    env = dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
     done = subprocess.run([sys.executable, "-m", "fastw2v", "similar", str(tmp_path / "kv"), "w1", "--topn", "2"],
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 2 and done.stderr == ""
