@@ -3,7 +3,6 @@
 Files are read as UTF-8 in blocks of 1 MB; a line longer than that is cut at a space into
 pieces (never inside a word), so that no line, however long, is held in memory at once.
 """
-import bz2
 import gzip
 import logging
 import lzma
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._io import open_compressed
 from ._scan import Encoder
 
 logger = logging.getLogger("fastw2v")
@@ -26,7 +26,6 @@ CHUNK_WORDS = 10000
 #: What ``encoding_errors`` may be (see :func:`scan`).
 ENCODING_ERRORS = ("strict", "replace", "ignore")
 
-_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _BLOCK_BYTES = 1 << 20
 
 
@@ -146,10 +145,9 @@ def line_pieces(path, encoding_errors="strict"):
         The file cannot be read.
     """
     path = os.fspath(path)
-    opener = _OPENERS.get(os.path.splitext(path)[1].lower(), open)
     lineno, carry = 1, b""
     try:
-        with opener(path, "rb") as f:
+        with open_compressed(path, "rb") as f:
             while True:
                 block = f.read(_BLOCK_BYTES)
                 data = carry + block
