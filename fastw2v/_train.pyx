@@ -110,12 +110,13 @@ cdef struct Local:
     # batched kernel: the window's context rows and the output rows, gathered
     float* ctx_block             # (2 * window, dim)
     float* ctx_grad              # (2 * window, dim)
-    float* out_block             # (negative + 1, dim): rows, then their gradients
+    float* out_block             # (n_out, dim): rows, then their gradients
     int32_t* out_rows            # hs path nodes, then the target and distinct noise words
     float* out_label
     int32_t* out_count           # how often each output row was drawn
     int n_hs                     # out_rows[:n_hs] index w_hs, the others w_ns
-    float* scores                # batched: (2 * window, negative + 1); softmax: (vocab,)
+    float* scores                # batched: (2 * window, n_out); softmax: (vocab,)
+    # (n_out = max_path + negative + 1, the most output rows a window can have)
     double loss
     int64_t examples
     int64_t words
