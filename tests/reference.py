@@ -54,10 +54,12 @@ class Reference:
         self.loss = 0.0
         self.examples = 0
         self.repeated_draws = 0
+        self.max_abs_score = 0.0
 
     def gradient(self, f, label, alpha, count=1):
         """(label - sigmoid(f)) * alpha, 0 for a saturated correct unit; tallies the loss."""
         signed = f if label else -f
+        self.max_abs_score = max(self.max_abs_score, abs(float(f)))
         self.loss -= count * np.log(sigmoid(signed))
         self.examples += count
         if signed >= SATURATED:

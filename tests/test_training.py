@@ -21,7 +21,7 @@ MODE_IDS = ["sg-ns", "cbow-ns", "sg-hs", "cbow-hs", "sg-hs+ns", "cbow-sum-ns",
             "sg-ns-batched", "sg-hs-batched", "sg-hs+ns-batched", "sg-softmax", "cbow-softmax"]
 
 
-def tiny_model(**mode):
+def tiny_model(scale=0.3, **mode):
     rng = np.random.default_rng(3)
     words = [f"w{i}" for i in range(12)]
     text = [words[i] for i in rng.zipf(1.6, size=40) % 12]
@@ -32,8 +32,8 @@ def tiny_model(**mode):
     model = FastW2V([text], **params).build_vocab()
     # non-zero output layers, so that every term of the update matters
     for w in model._outputs.values():
-        w[:] = rng.normal(0, 0.3, w.shape)
-    model.wv.vectors[:] = rng.normal(0, 0.3, model.wv.vectors.shape)
+        w[:] = rng.normal(0, scale, w.shape)
+    model.wv.vectors[:] = rng.normal(0, scale, model.wv.vectors.shape)
     return model
 
 
@@ -57,6 +57,18 @@ def test_update_and_loss_equal_numpy_reference(mode):
     assert np.abs(model.wv.vectors - ref.w_in).max() < 1e-3 * np.abs(ref.w_in).max()
     if model.batched and model.negative:  # 8 draws over 12 words: repeats happen
         assert ref.repeated_draws > 0
+
+
+@pytest.mark.parametrize("mode", MODES[:9], ids=MODE_IDS[:9])
+def test_loss_of_large_scores_equals_numpy_reference(mode):
+    """Scores of tens (saturated units, far out in the tails of -log sigmoid) are summed as
+    accurately as the small ones."""
+    model = tiny_model(scale=3.0, **mode)
+    ref = Reference(model)
+    model.train()
+    ref.train_text(SplitMix(model.seed, 0, 0), model.corpus.ids.tolist(), np.float32(model.alpha))
+    assert ref.max_abs_score > 20
+    assert model.history[0]["loss"] == pytest.approx(ref.loss, rel=1e-6)
 
 
 def test_softmax_gradient_matches_finite_differences():
