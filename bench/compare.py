@@ -1003,7 +1003,8 @@ def run_all(args, plan, corpora, eval_paths, extra):
                "gensim_mode": args.gensim_mode, "verbose": args.verbose,
                "analogies": eval_paths["analogies"], "pairs": eval_paths["pairs"]}
         print(f"[{len(runs) + 1}/{len(plan)}] {mode} {tool} (repeat {rep + 1}, "
-              f"{n_words:,} words, {job['workers']} workers)", file=sys.stderr, flush=True)
+              f"{n_words:,} words, {job['workers']} worker{'s' * (job['workers'] != 1)})",
+              file=sys.stderr, flush=True)
         res = spawn(["--_child", json.dumps(cfg)], verbose=args.verbose)
         report_progress(res)
         runs.append({"mode": mode, "tool": tool, "repeat": rep, "corpus_words": n_words,
