@@ -17,11 +17,12 @@ TOOLS = ["fastw2v", "fastw2v-classic", "gensim", "fasttext"]
 def bench():
     """bench/compare.py, figures.py and plot.py as modules (they import each other by
     name from their own directory)."""
+    saved = list(sys.path)
     sys.path.insert(0, str(BENCH_DIR))
     try:
         yield {name: importlib.import_module(name) for name in ("compare", "figures", "plot")}
     finally:
-        sys.path.remove(str(BENCH_DIR))
+        sys.path[:] = saved  # they add their directory too
 
 
 def test_figure_runs_measure_each_point_once_and_reuse_the_main_run(bench):
