@@ -1,12 +1,24 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Top-k selection over the rows of a score matrix, without the GIL.
+"""Top-k selection without the GIL: over the rows of a score matrix (``top_k_rows``), or
+over the rows of a product ``queries @ candidates.T`` that is never formed whole
+(``top_k_products``).
 
-One pass over each row keeps the k best (score, column) pairs in a binary heap whose root
-is the worst of them, so a row of n scores costs O(n) comparisons plus O(log k) per
-replacement, far less than a full ``argpartition``. "Best" means the higher score; of
-equal scores the lower column comes first, so the order is deterministic.
+Each row's k best (score, column) pairs so far are a binary heap whose root is the worst of
+them, so a row of n scores costs O(n) comparisons plus O(log k) per replacement, far less
+than a full ``argpartition``, and the scores can arrive in pieces. "Best" means the higher
+score; of equal scores the lower column comes first, so the order is deterministic.
 """
 from libc.stdint cimport int64_t
+from libc.stdlib cimport malloc, free
+
+from ._blas cimport gemm
+
+
+cdef struct Heap:
+    float* score
+    int64_t* column
+    Py_ssize_t size
+    Py_ssize_t k
 
 
 cdef inline bint _worse(float s1, int64_t i1, float s2, int64_t i2) noexcept nogil:
@@ -34,31 +46,61 @@ cdef void _sift_down(float* hs, int64_t* hi, Py_ssize_t size, Py_ssize_t pos) no
     hi[pos] = i
 
 
-cdef void _select_row(const float* row, Py_ssize_t n, Py_ssize_t k, float* hs,
-                      int64_t* hi) noexcept nogil:
-    """Write the k best columns of `row` to hi/hs, best first; if the row has fewer than
-    k columns, the remaining slots get column -1."""
-    cdef Py_ssize_t size = min(k, n), j, t
+cdef inline void _heapify(Heap* h) noexcept nogil:
+    """Floyd's heap construction over the h.size pairs."""
+    cdef Py_ssize_t t
+    for t in range(h.size // 2 - 1, -1, -1):
+        _sift_down(h.score, h.column, h.size, t)
+
+
+cdef void _offer(Heap* h, const float* row, Py_ssize_t n, int64_t first) noexcept nogil:
+    """Offer the scores row[:n], of columns first, first + 1, ..., to the heap."""
+    cdef Py_ssize_t j = 0
     cdef float s
-    for j in range(size):
-        hs[j] = row[j]
-        hi[j] = j
-    for t in range(size // 2 - 1, -1, -1):  # Floyd's heap construction
-        _sift_down(hs, hi, size, t)
-    for j in range(size, n):
+    while h.size < h.k and j < n:  # filling: heapified once full (or by _finish)
+        h.score[h.size] = row[j]
+        h.column[h.size] = first + j
+        h.size += 1
+        j += 1
+        if h.size == h.k:
+            _heapify(h)
+    for j in range(j, n):
         s = row[j]
-        if s > hs[0]:  # a later column wins only with a strictly higher score
-            hs[0] = s
-            hi[0] = j
-            _sift_down(hs, hi, size, 0)
-    for t in range(size, k):
-        hi[t] = -1
-    # heap sort: the root (the worst kept) goes to the last free slot
-    for t in range(size - 1, 0, -1):
-        s, j = hs[0], hi[0]
-        hs[0], hi[0] = hs[t], hi[t]
-        _sift_down(hs, hi, t, 0)
-        hs[t], hi[t] = s, j
+        if s > h.score[0]:  # a later column wins only with a strictly higher score
+            h.score[0] = s
+            h.column[0] = first + j
+            _sift_down(h.score, h.column, h.size, 0)
+
+
+cdef void _finish(Heap* h) noexcept nogil:
+    """Sort the heap's pairs best first into its arrays; column -1 in the slots beyond the
+    columns seen."""
+    cdef Py_ssize_t t
+    cdef float s
+    cdef int64_t j
+    if h.size < h.k:
+        _heapify(h)
+    for t in range(h.size, h.k):
+        h.column[t] = -1
+    for t in range(h.size - 1, 0, -1):  # heap sort: the root (the worst kept) goes last
+        s, j = h.score[0], h.column[0]
+        h.score[0], h.column[0] = h.score[t], h.column[t]
+        _sift_down(h.score, h.column, t, 0)
+        h.score[t], h.column[t] = s, j
+
+
+cdef inline Heap _heap(float* score, int64_t* column, Py_ssize_t k) noexcept nogil:
+    cdef Heap h
+    h.score, h.column, h.size, h.k = score, column, 0, k
+    return h
+
+
+def _check_outputs(Py_ssize_t m, int64_t[:, ::1] out_index, float[:, ::1] out_score, what):
+    if (out_index.shape[0] != m or out_score.shape[0] != m
+            or out_score.shape[1] != out_index.shape[1]):
+        raise ValueError(f"{what}: shapes disagree: {m} rows, out_index "
+                         f"{(out_index.shape[0], out_index.shape[1])}, out_score "
+                         f"{(out_score.shape[0], out_score.shape[1])}")
 
 
 def top_k_rows(const float[:, ::1] scores, int64_t[:, ::1] out_index, float[:, ::1] out_score):
@@ -78,11 +120,69 @@ def top_k_rows(const float[:, ::1] scores, int64_t[:, ::1] out_index, float[:, :
         If the shapes disagree.
     """
     cdef Py_ssize_t m = scores.shape[0], n = scores.shape[1], k = out_index.shape[1], r
-    if out_index.shape[0] != m or out_score.shape[0] != m or out_score.shape[1] != k:
-        raise ValueError(f"top_k_rows: shapes disagree: scores {(m, n)}, "
-                         f"out_index {(out_index.shape[0], k)}, out_score {(out_score.shape[0], out_score.shape[1])}")
+    cdef Heap h
+    _check_outputs(m, out_index, out_score, "top_k_rows")
     if k == 0:
         return
     with nogil:
         for r in range(m):
-            _select_row(&scores[r, 0], n, k, &out_score[r, 0], &out_index[r, 0])
+            h = _heap(&out_score[r, 0], &out_index[r, 0], k)
+            _offer(&h, &scores[r, 0], n, 0)
+            _finish(&h)
+
+
+def top_k_products(const float[:, ::1] queries, const float[:, ::1] candidates,
+                   int64_t[:, ::1] out_index, float[:, ::1] out_score, float[:, ::1] buffer):
+    """``top_k_rows(queries @ candidates.T, out_index, out_score)`` without the whole
+    product: ``buffer.shape[0]`` queries at a time against ``buffer.shape[1]`` candidates at
+    a time (one sgemm into `buffer`, small enough to stay in cache), each piece offered to
+    those queries' heaps as soon as it is computed.
+
+    BLAS runs in the calling thread; several threads may each call this on their own rows
+    and buffers (limit BLAS to one thread for that, e.g. with threadpoolctl).
+
+    Parameters
+    ----------
+    queries : float32 array of shape (m, d), C-contiguous
+    candidates : float32 array of shape (n, d), C-contiguous
+    out_index, out_score : int64 and float32 arrays of shape (m, k)
+        As for top_k_rows.
+    buffer : float32 array of shape (rows, columns), C-contiguous
+        Scratch for the products.
+
+    Raises
+    ------
+    ValueError
+        If the shapes disagree.
+    """
+    cdef Py_ssize_t m = queries.shape[0], d = queries.shape[1], n = candidates.shape[0]
+    cdef Py_ssize_t k = out_index.shape[1], rows = buffer.shape[0], cols = buffer.shape[1]
+    cdef Py_ssize_t r0, c0, r, nr, nc
+    cdef Heap* heaps
+    _check_outputs(m, out_index, out_score, "top_k_products")
+    if candidates.shape[1] != d or rows == 0 or cols == 0:
+        raise ValueError(f"top_k_products: shapes disagree: queries {(m, d)}, candidates "
+                         f"{(n, candidates.shape[1])}, buffer {(rows, cols)}")
+    if k == 0 or m == 0:
+        return
+    heaps = <Heap*>malloc(rows * sizeof(Heap))
+    if heaps == NULL:
+        raise MemoryError()
+    with nogil:
+        r0 = 0
+        while r0 < m:
+            nr = min(rows, m - r0)
+            for r in range(nr):
+                heaps[r] = _heap(&out_score[r0 + r, 0], &out_index[r0 + r, 0], k)
+            c0 = 0
+            while c0 < n:
+                nc = min(cols, n - c0)
+                gemm(False, True, <int>nr, <int>nc, <int>d, 1.0, &queries[r0, 0], <int>d,
+                     &candidates[c0, 0], <int>d, 0.0, &buffer[0, 0], <int>nc)
+                for r in range(nr):
+                    _offer(&heaps[r], &buffer[0, 0] + r * nc, nc, c0)
+                c0 += nc
+            for r in range(nr):
+                _finish(&heaps[r])
+            r0 += nr
+    free(heaps)

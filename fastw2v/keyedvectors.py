@@ -5,25 +5,27 @@ features word2vec users rely on, with a pickle-free native format (see :mod:`fas
 and the word2vec C text/binary formats.
 """
 
+import concurrent.futures
 import itertools
 import logging
 import numbers
 import os
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ._io import (load_arrays, open_compressed, read_vocab, read_word2vec, save_arrays, write_vocab,
                   write_word2vec)
-from ._topk import top_k_rows
+from ._topk import top_k_products, top_k_rows
 
 logger = logging.getLogger("fastw2v")
 
 _KEY_TYPES = (str, int, np.integer)
 # evaluate_word_analogies: candidates gensim inspects per question (topn=5)
 _ANALOGY_TOPN = 5
-# batched similarity queries: upper bound on score-matrix elements per block (64 MB of float32)
-_SCORE_BLOCK_ELEMENTS = 1 << 24
-_MAX_QUERIES_PER_BLOCK = 1000
+# most_similar_batch: the scores one sgemm computes (1 MB, in cache) before their top-k
+_QUERIES_PER_PRODUCT = 256
+_CANDIDATES_PER_PRODUCT = 1024
 
 
 class KeyedVectors:
@@ -714,9 +716,10 @@ class KeyedVectors:
         """Nearest neighbours of many keys or vectors in one call.
 
         Returns the same as ``[most_similar(positive=[q], topn=topn,
-        restrict_vocab=restrict_vocab) for q in queries]``, but scores the queries in
-        blocks with one matrix product (sgemm) each and selects every query's best keys in
-        one pass over its scores, so memory stays bounded by one block of scores.
+        restrict_vocab=restrict_vocab) for q in queries]``, but scores blocks of queries
+        against blocks of keys with one matrix product (sgemm) each, on every usable CPU,
+        and keeps each query's best keys as the scores come, so memory stays bounded by one
+        small block of scores per thread.
 
         Parameters
         ----------
@@ -727,8 +730,8 @@ class KeyedVectors:
         restrict_vocab : int, optional
             Only consider the first `restrict_vocab` keys.
         block : int, optional
-            Queries scored per matrix product. The default keeps a block of scores under
-            64 MB (``block * min(len(self), restrict_vocab)`` float32 values).
+            Queries scored per matrix product (default 256, against 1,024 keys: 1 MB of
+            scores).
 
         Returns
         -------
@@ -754,12 +757,9 @@ class KeyedVectors:
         unit, rows = self._batch_queries(queries)
         if topn == 0:
             return [[] for _ in rows]
-        results = []
-        candidates = self.get_normed_vectors()[:limit]
-        for start, index, scores in _blocked_top_k(unit, candidates, topn + 1, block):
-            for query_rows, best, best_scores in zip(rows[start:], index.tolist(), scores.tolist()):
-                results.append(self._pairs(best, best_scores, query_rows, topn))
-        return results
+        index, scores = _top_k_products(unit, self.get_normed_vectors()[:limit], topn + 1, block)
+        return [self._pairs(best, best_scores, query_rows, topn)
+                for query_rows, best, best_scores in zip(rows, index.tolist(), scores.tolist())]
 
     def _batch_queries(self, queries):
         """Unit-length query matrix of most_similar_batch() and, per query, its key's rows."""
@@ -912,15 +912,15 @@ class KeyedVectors:
         # same arithmetic as gensim: (1 * b + 1 * c - 1 * a) / 3, then unit length
         queries = _unit_rows((normed[b] + normed[c] - normed[a]) / np.float32(3))
         predictions = []
-        for start, top, _ in _blocked_top_k(queries, candidates, _ANALOGY_TOPN + 3):
-            for question, best in zip(abc[start:start + len(top)].tolist(), top.tolist()):
-                ignore = {self._evaluation_key(row, case_insensitive) for row in question}
-                predicted = None
-                for row in [row for row in best if row not in question][:_ANALOGY_TOPN]:
-                    predicted = self._evaluation_key(row, case_insensitive)
-                    if predicted in vocab and predicted not in ignore:
-                        break
-                predictions.append(predicted)
+        top, _ = _top_k_products(queries, candidates, _ANALOGY_TOPN + 3)
+        for question, best in zip(abc.tolist(), top.tolist()):
+            ignore = {self._evaluation_key(row, case_insensitive) for row in question}
+            predicted = None
+            for row in [row for row in best if row not in question][:_ANALOGY_TOPN]:
+                predicted = self._evaluation_key(row, case_insensitive)
+                if predicted in vocab and predicted not in ignore:
+                    break
+            predictions.append(predicted)
         return predictions
 
     def _evaluation_key(self, row, case_insensitive):
@@ -1215,22 +1215,42 @@ def _top_k(scores, k):
     return index, best
 
 
-def _blocked_top_k(queries, candidates, k, block=None):
-    """Yield ``(start, columns, scores)``: :func:`_top_k` of ``queries @ candidates.T`` for
-    consecutive blocks of `block` query rows starting at row `start`.
+def _top_k_products(queries, candidates, k, block=None):
+    """:func:`_top_k` of ``queries @ candidates.T``, without forming the product.
 
-    Each block is one matrix product (sgemm) into a reused buffer of scores, so memory is
-    bounded by ``block * len(candidates)`` float32 values (by default at most
-    `_SCORE_BLOCK_ELEMENTS`).
+    The query rows are split between the usable CPUs; each thread scores `block` queries
+    (default `_QUERIES_PER_PRODUCT`) against `_CANDIDATES_PER_PRODUCT` candidates at a time
+    with single-threaded sgemm into a buffer that stays in cache (top_k_products), so memory
+    is bounded by that buffer per thread.
     """
-    if block is None:
-        block = max(1, min(_MAX_QUERIES_PER_BLOCK, _SCORE_BLOCK_ELEMENTS // max(1, len(candidates))))
-    buffer = np.empty((min(block, len(queries)), len(candidates)), dtype=np.float32)
-    for start in range(0, len(queries), block):
-        chunk = queries[start:start + block]
-        scores = buffer[:len(chunk)]
-        np.matmul(chunk, candidates.T, out=scores)
-        yield (start, *_top_k(scores, k))
+    k = min(k, len(candidates))
+    index = np.empty((len(queries), k), dtype=np.int64)
+    best = np.empty((len(queries), k), dtype=np.float32)
+    rows = block or _QUERIES_PER_PRODUCT
+    parts = max(1, min(usable_cpus(), -(-len(queries) // rows)))
+    bounds = np.linspace(0, len(queries), parts + 1).astype(int)
+
+    def part(a, b):
+        shape = (min(rows, b - a), min(_CANDIDATES_PER_PRODUCT, len(candidates)))
+        buffer = np.empty((max(1, shape[0]), max(1, shape[1])), dtype=np.float32)
+        top_k_products(queries[a:b], candidates, index[a:b], best[a:b], buffer)
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        if parts == 1:
+            part(0, len(queries))
+        else:
+            with concurrent.futures.ThreadPoolExecutor(parts) as pool:
+                for done in [pool.submit(part, a, b) for a, b in zip(bounds[:-1], bounds[1:])]:
+                    done.result()
+    return index, best
+
+
+def usable_cpus():
+    """CPUs this process may run on (the default number of worker threads)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _check_topn(topn, allow_none):

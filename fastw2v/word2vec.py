@@ -12,7 +12,7 @@ from . import _io
 from ._train import EpochRunner
 from .callbacks import Callback
 from .corpus import EncodedCorpus, check_encoding_errors, corpus_files, scan
-from .keyedvectors import KeyedVectors
+from .keyedvectors import KeyedVectors, usable_cpus
 from .vocab import Vocab, final_order
 
 logger = logging.getLogger("fastw2v")
@@ -22,13 +22,6 @@ _PARAMS = ("vector_size", "window", "min_count", "max_vocab_size", "sample", "sg
            "epochs", "workers", "seed", "shrink_windows", "compute_loss", "encoding_errors",
            "max_corpus_ram")
 _KERNELS = ("auto", "classic", "batched")
-
-
-def _default_workers():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _check_int(name, value, low):
@@ -250,7 +243,7 @@ class FastW2V:
         self.alpha = _check_float("alpha", alpha, 0.0, strict=True)
         self.min_alpha = _check_float("min_alpha", min_alpha, 0.0, strict=False)
         self.epochs = _check_int("epochs", epochs, 1)
-        self.workers = _check_int("workers", _default_workers() if workers is None else workers,
+        self.workers = _check_int("workers", usable_cpus() if workers is None else workers,
                                   1)
         self.seed = _check_int("seed", seed, 0)
         self.shrink_windows = _check_flag("shrink_windows", shrink_windows)

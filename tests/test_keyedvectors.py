@@ -387,6 +387,26 @@ def test_top_k_kernel_against_a_full_sort():
         top_k_rows(scores, np.empty((4, 3), np.int64), np.empty((5, 3), np.float32))
 
 
+def test_top_k_of_products_in_pieces_equals_top_k_of_the_whole_product():
+    """Pieces of 3 queries x 7 candidates (the last ones smaller), ties across pieces."""
+    from fastw2v._topk import top_k_products, top_k_rows
+
+    rng = np.random.default_rng(4)
+    queries = rng.integers(-2, 3, (8, 5)).astype(np.float32)  # integer scores: many ties
+    candidates = rng.integers(-2, 3, (30, 5)).astype(np.float32)
+    for k in (1, 6, 30, 33):
+        expected = np.empty((8, k), np.int64), np.empty((8, k), np.float32)
+        top_k_rows(queries @ candidates.T, *expected)
+        got = np.empty((8, k), np.int64), np.empty((8, k), np.float32)
+        top_k_products(queries, candidates, *got, np.empty((3, 7), np.float32))
+        np.testing.assert_array_equal(got[0], expected[0])
+        valid = expected[0] >= 0
+        np.testing.assert_array_equal(got[1][valid], expected[1][valid])
+    with pytest.raises(ValueError, match="shapes disagree"):
+        top_k_products(queries, np.ascontiguousarray(candidates[:, :4]), *got,
+                       np.empty((3, 7), np.float32))
+
+
 # ----------------------------------------------------------------------------------------
 # adding vectors
 # ----------------------------------------------------------------------------------------
