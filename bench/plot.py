@@ -194,7 +194,7 @@ def workers_figure(plt, results):
     counts = set()
     for tool, xy in tool_points(part, "workers", "words_per_sec", y_scale=1e6):
         counts.update(x for x, _ in xy)
-        gain = (f" ({xy[-1][1] / xy[0][1]:.2f}× from {xy[0][0]} to {xy[-1][0]} workers)"
+        gain = (f" ({xy[-1][1] / xy[0][1]:.2f}× from {xy[0][0]:g} to {xy[-1][0]:g} workers)"
                 if len(xy) > 1 else "")
         ax.plot(*zip(*xy), marker="o", color=color(tool), label=label(tool) + gain)
     ax.set_xticks(sorted(counts))
