@@ -22,6 +22,8 @@ longer falls by 1%::
 import logging
 import os
 
+from ._checks import check_int
+
 logger = logging.getLogger("fastw2v")
 
 
@@ -72,9 +74,8 @@ class Checkpoint(Callback):
     """
 
     def __init__(self, path, every=1):
-        from .word2vec import _check_int  # here: word2vec imports this module
         self.path = os.fspath(path)
-        self.every = _check_int("every", every, 1)
+        self.every = check_int("every", every, 1)
         try:
             parent = os.path.dirname(os.path.abspath(self.path.format(epoch=0)))
         except (KeyError, IndexError, ValueError) as e:
@@ -126,10 +127,9 @@ class Evaluate(Callback):
         for name, path in (("analogies", analogies), ("word_pairs", word_pairs)):
             if path is not None and not os.path.isfile(path):
                 raise FileNotFoundError(f"{name} file {os.fspath(path)!r} does not exist")
-        from .word2vec import _check_int  # here: word2vec imports this module
         self.analogies, self.word_pairs = analogies, word_pairs
-        self.restrict_vocab = _check_int("restrict_vocab", restrict_vocab, 1)
-        self.every = _check_int("every", every, 1)
+        self.restrict_vocab = check_int("restrict_vocab", restrict_vocab, 1)
+        self.every = check_int("every", every, 1)
 
     def scores(self, wv):
         """Scores vectors on the callback's files.

@@ -7,13 +7,13 @@ import gzip
 import logging
 import lzma
 import mmap
-import numbers
 import os
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_int
 from ._io import open_compressed
 from ._scan import Encoder
 
@@ -54,7 +54,7 @@ def corpus_files(corpus_file, name="corpus_file"):
         A path does not exist or is not readable.
     """
     if isinstance(corpus_file, (str, os.PathLike)):
-        paths, name = [corpus_file], name
+        paths = [corpus_file]
     elif isinstance(corpus_file, (list, tuple)):
         if not corpus_file:
             raise ValueError(f"{name} is an empty list: give at least one path")
@@ -179,12 +179,7 @@ class _TextFiles:
 
     def __init__(self, source, max_sentence_length=MAX_TEXT_WORDS, encoding_errors="strict"):
         self.files = corpus_files(source, "source")
-        if isinstance(max_sentence_length, bool) \
-                or not isinstance(max_sentence_length, numbers.Integral) \
-                or max_sentence_length < 1:
-            raise ValueError(f"max_sentence_length must be an int >= 1, got "
-                             f"{max_sentence_length!r}")
-        self.max_sentence_length = max_sentence_length
+        self.max_sentence_length = check_int("max_sentence_length", max_sentence_length, 1)
         self.encoding_errors = check_encoding_errors(encoding_errors)
 
     def __repr__(self):

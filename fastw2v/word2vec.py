@@ -1,6 +1,5 @@
 """The FastW2V model: vocabulary building, multithreaded training, persistence."""
 import logging
-import numbers
 import os
 import threading
 import time
@@ -9,6 +8,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from . import _io
+from ._checks import check_flag, check_float, check_int
 from ._train import EpochRunner
 from .callbacks import Callback
 from .corpus import EncodedCorpus, check_encoding_errors, corpus_files, scan
@@ -22,26 +22,6 @@ _PARAMS = ("vector_size", "window", "min_count", "max_vocab_size", "sample", "sg
            "epochs", "workers", "seed", "shrink_windows", "compute_loss", "encoding_errors",
            "max_corpus_ram")
 _KERNELS = ("auto", "classic", "batched")
-
-
-def _check_int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
-    return int(value)
-
-
-def _check_float(name, value, low, strict):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) \
-            or value < low or (strict and value == low):
-        bound = f"> {low}" if strict else f">= {low}"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return float(value)
-
-
-def _check_flag(name, value):
-    if value not in (0, 1):  # also admits True/False
-        raise ValueError(f"{name} must be 0 or 1, got {value!r}")
-    return int(value)
 
 
 def _show_progress(bar, runner, epoch, epochs, shown):
@@ -213,16 +193,16 @@ class FastW2V:
                  min_alpha=0.0001, epochs=5, workers=None, seed=1, shrink_windows=True,
                  compute_loss=False, progress=False, encoding_errors="strict",
                  max_corpus_ram=2**30, tmp_dir=None):
-        self.vector_size = _check_int("vector_size", vector_size, 1)
-        self.window = _check_int("window", window, 1)
-        self.min_count = _check_int("min_count", min_count, 1)
+        self.vector_size = check_int("vector_size", vector_size, 1)
+        self.window = check_int("window", window, 1)
+        self.min_count = check_int("min_count", min_count, 1)
         self.max_vocab_size = (None if max_vocab_size is None
-                               else _check_int("max_vocab_size", max_vocab_size, 1))
-        self.sample = _check_float("sample", sample, 0.0, strict=False)
-        self.sg = _check_flag("sg", sg)
-        self.hs = _check_flag("hs", hs)
-        self.negative = _check_int("negative", negative, 0)
-        self.softmax = _check_flag("softmax", softmax)
+                               else check_int("max_vocab_size", max_vocab_size, 1))
+        self.sample = check_float("sample", sample, 0.0, strict=False)
+        self.sg = check_flag("sg", sg)
+        self.hs = check_flag("hs", hs)
+        self.negative = check_int("negative", negative, 0)
+        self.softmax = check_flag("softmax", softmax)
         if self.softmax and (self.hs or self.negative):
             raise ValueError("softmax=1 is the exact output layer and replaces its "
                              f"approximations: set hs=0 and negative=0 (got hs={self.hs}, "
@@ -230,7 +210,7 @@ class FastW2V:
         if not (self.hs or self.negative or self.softmax):
             raise ValueError("hs=0 with negative=0 leaves no output layer to train: "
                              "set hs=1, negative > 0 or softmax=1")
-        self.ns_exponent = _check_float("ns_exponent", ns_exponent, -np.inf, strict=False)
+        self.ns_exponent = check_float("ns_exponent", ns_exponent, -np.inf, strict=False)
         if kernel not in _KERNELS:
             raise ValueError(f"kernel must be one of {', '.join(map(repr, _KERNELS))}, "
                              f"got {kernel!r}")
@@ -239,19 +219,19 @@ class FastW2V:
                              f"sampling: it needs sg=1 and softmax=0 (got sg={self.sg}, "
                              f"softmax={self.softmax})")
         self.kernel = kernel
-        self.cbow_mean = _check_flag("cbow_mean", cbow_mean)
-        self.alpha = _check_float("alpha", alpha, 0.0, strict=True)
-        self.min_alpha = _check_float("min_alpha", min_alpha, 0.0, strict=False)
-        self.epochs = _check_int("epochs", epochs, 1)
-        self.workers = _check_int("workers", usable_cpus() if workers is None else workers,
+        self.cbow_mean = check_flag("cbow_mean", cbow_mean)
+        self.alpha = check_float("alpha", alpha, 0.0, strict=True)
+        self.min_alpha = check_float("min_alpha", min_alpha, 0.0, strict=False)
+        self.epochs = check_int("epochs", epochs, 1)
+        self.workers = check_int("workers", usable_cpus() if workers is None else workers,
                                   1)
-        self.seed = _check_int("seed", seed, 0)
-        self.shrink_windows = _check_flag("shrink_windows", shrink_windows)
-        self.compute_loss = _check_flag("compute_loss", compute_loss)
+        self.seed = check_int("seed", seed, 0)
+        self.shrink_windows = check_flag("shrink_windows", shrink_windows)
+        self.compute_loss = check_flag("compute_loss", compute_loss)
         self.progress = bool(progress)
         self.encoding_errors = check_encoding_errors(encoding_errors)
         self.max_corpus_ram = (None if max_corpus_ram is None
-                               else _check_int("max_corpus_ram", max_corpus_ram, 0))
+                               else check_int("max_corpus_ram", max_corpus_ram, 0))
         self.tmp_dir = None if tmp_dir is None else self._check_tmp_dir(tmp_dir)
         self._check_source(sentences, corpus_file, required=False)
         self._sentences = sentences
@@ -379,7 +359,7 @@ class FastW2V:
         bad = next((w for w in words if not isinstance(w, str)), None)
         if bad is not None:
             raise TypeError(f"word_freq keys must be str, got {type(bad).__name__} {bad!r}")
-        counts = np.array([_check_int(f"word_freq[{w!r}]", word_freq[w], 0) for w in words],
+        counts = np.array([check_int(f"word_freq[{w!r}]", word_freq[w], 0) for w in words],
                           dtype=np.int64)
         order = final_order(counts, np.ones(len(words), dtype=bool), self.min_count)
         if len(order) == 0:
@@ -473,7 +453,7 @@ class FastW2V:
             far) and a warning logged. The model stays consistent: it can be saved, queried
             and trained again. Catch it to go on: ``except KeyboardInterrupt: pass``.
         """
-        epochs = self.epochs if epochs is None else _check_int("epochs", epochs, 1)
+        epochs = self.epochs if epochs is None else check_int("epochs", epochs, 1)
         callbacks = _check_callbacks(callbacks)
         if sentences is not None or corpus_file is not None:
             if self.vocab is None:
