@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,9 +15,8 @@ sys.path.insert(0, str(BENCH_DIR))
 
 from compare import DEFAULT_CORPUS, MODES, machine_info, mode_params  # noqa: E402,F401
 from compare import add_model_options as add_compare_model_options  # noqa: E402
+from compare import RESULT_MARKER, run_fresh  # noqa: E402
 from compare import open_text, peak_rss_mb, prepare_corpus  # noqa: E402,F401
-
-MARKER = "@@BENCH_RESULT@@ "
 
 
 def add_model_options(parser):
@@ -37,7 +35,7 @@ def model_params(args):
 
 def report(result):
     """Child side: hands ``result`` (a dict) to the parent."""
-    print(MARKER + json.dumps(result), flush=True)
+    print(RESULT_MARKER + json.dumps(result), flush=True)
 
 
 def reset_peak_rss():
@@ -56,13 +54,10 @@ def spawn(script, cfg):
     repository (build it in place first) and returns the dict it reported."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    proc = subprocess.run([sys.executable, str(script), "--child", json.dumps(cfg)],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    for line in reversed(proc.stdout.splitlines()):
-        if line.startswith(MARKER):
-            return json.loads(line[len(MARKER):])
-    tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
-    raise RuntimeError(f"{Path(script).name} child exited with {proc.returncode}:\n{tail}")
+    result = run_fresh(script, ["--child", json.dumps(cfg)], env=env)
+    if "error" in result:
+        raise RuntimeError(f"{Path(script).name} child failed: {result['error']}")
+    return result
 
 
 def run_cases(script, cases, runs):

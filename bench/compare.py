@@ -692,6 +692,36 @@ def run_probe():
 # --------------------------------------------------------------------------- parent side
 
 
+def run_fresh(script, argv, verbose=False, **run_args):
+    """Run `script` with `argv` in a fresh interpreter and parse the JSON report it printed
+    after ``RESULT_MARKER`` (bench/compare.py's children, and bench/_runs.py's).
+
+    Parameters
+    ----------
+    script : str or Path
+    argv : list of str
+    verbose : bool
+        Let the child's stderr through instead of capturing it.
+    **run_args
+        More arguments of :func:`subprocess.run` (``cwd``, ``env``).
+
+    Returns
+    -------
+    dict
+        The child's report, or ``{"error": message}`` if it failed.
+    """
+    proc = subprocess.run(
+        [sys.executable, str(script), *argv],
+        stdout=subprocess.PIPE, stderr=None if verbose else subprocess.PIPE, text=True,
+        **run_args,
+    )
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RESULT_MARKER):
+            return json.loads(line[len(RESULT_MARKER):])
+    tail = "\n".join((proc.stderr or proc.stdout or "").strip().splitlines()[-15:])
+    return {"error": f"exit code {proc.returncode}\n{tail}"}
+
+
 def spawn(extra_argv, verbose=False):
     """Run this script in a fresh interpreter and parse its JSON report.
 
@@ -712,16 +742,7 @@ def spawn(extra_argv, verbose=False):
     """
     # The child runs from the temp directory, so paths in its configuration are absolute
     # and nothing in the current directory shadows an installed package.
-    proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), *extra_argv],
-        stdout=subprocess.PIPE, stderr=None if verbose else subprocess.PIPE,
-        text=True, cwd=tempfile.gettempdir(),
-    )
-    for line in reversed(proc.stdout.splitlines()):
-        if line.startswith(RESULT_MARKER):
-            return json.loads(line[len(RESULT_MARKER):])
-    tail = "\n".join((proc.stderr or proc.stdout or "").strip().splitlines()[-15:])
-    return {"error": f"exit code {proc.returncode}\n{tail}"}
+    return run_fresh(Path(__file__).resolve(), extra_argv, verbose, cwd=tempfile.gettempdir())
 
 
 def cpu_model():
