@@ -503,3 +503,67 @@ def test_word2vec_invalid_arguments_and_missing_file(tmp_path, kv):
         KeyedVectors.load_word2vec_format(tmp_path / "missing.txt")
     with pytest.raises(OSError):
         KeyedVectors.load_word2vec_format(os.fspath(tmp_path / "missing.bin"), binary=True)
+
+
+# ----------------------------------------------------------------------------------------
+# atomic_output: every writer's way to a file
+# ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", ["", ".gz", ".bz2", ".xz"])
+def test_atomic_output_replaces_the_file_whole(tmp_path, suffix):
+    target = tmp_path / f"out.txt{suffix}"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    with _io.atomic_output(target) as fout:
+        fout.write(b"new content\n")
+        assert target.read_bytes() == b"old"  # nothing visible before the block ends
+    with _io.open_compressed(target) as fin:
+        assert fin.read() == b"new content\n"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_atomic_output_keeps_the_old_file_when_the_writer_fails(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_bytes(b"old")
+    with pytest.raises(KeyboardInterrupt):
+        with _io.atomic_output(target) as fout:
+            fout.write(b"partial")
+            raise KeyboardInterrupt
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_atomic_output_names_the_file_of_an_anonymous_write_error(tmp_path):
+    target = tmp_path / "out.txt"
+    with pytest.raises(OSError, match=r"writing '.*out\.txt' failed: No space left") as info:
+        with _io.atomic_output(target):
+            raise OSError(28, "No space left on device")
+    assert info.value.errno == 28
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_atomic_output_refuses_a_directory(tmp_path):
+    with pytest.raises(IsADirectoryError, match="over a directory"):
+        with _io.atomic_output(tmp_path):
+            pass
+
+
+def test_open_compressed_only_reads(tmp_path):
+    with pytest.raises(ValueError, match="mode='wb'.*atomic_output"):
+        _io.open_compressed(tmp_path / "x.gz", "wb")
+
+
+def test_atomic_output_removes_what_a_killed_writer_left(tmp_path):
+    target = tmp_path / "out.txt"
+    abandoned = tmp_path / ".out.txt.tmp-0123"  # a writer killed mid-write: no lock held
+    abandoned.write_bytes(b"x" * 1000)
+    living = tmp_path / ".out.txt.tmp-4567"  # a writer still at work holds its lock
+    living.write_bytes(b"y")
+    import fcntl
+    with open(living, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        with _io.atomic_output(target) as fout:
+            fout.write(b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [living.name, "out.txt"]
+    assert target.read_bytes() == b"new"
