@@ -30,6 +30,7 @@ or ``.xz`` are (de)compressed on the fly.
 """
 
 import bz2
+import codecs
 import contextlib
 import errno
 import fcntl
@@ -76,12 +77,17 @@ _COMPRESSED_OPENERS = {
 _DECOMPRESSION_ERRORS = (EOFError, zlib.error, lzma.LZMAError, OSError)
 # Whitespace that separates tokens in word2vec files (bytes.split() semantics).
 _WORD_SEPARATORS = re.compile(r"[ \t\n\r\x0b\x0c]")
+_WORD_SEPARATORS_BYTES = re.compile(_WORD_SEPARATORS.pattern.encode("ascii"))
 # Bytes that make up the numbers of a text-format record; see _looks_like_text().
 _TEXT_NUMBER_BYTES = b"0123456789.-+eEinfaINFA \t\r\n"
 _READ_CHUNK = 1 << 20
 _NEWLINE = b"\n"
 _MAX_WORD_BYTES = 1 << 16
 _MAX_HEADER_BYTES = 256
+_MAX_DIM = 2**31 - 1  # largest vector size in a word2vec header
+_INT64_MAX = 2**63 - 1  # largest vector count in a word2vec header, largest word count
+_DETECTION_DIM = 1 << 16  # is_binary_word2vec judges at most this many values
+_UTF8_BOM = b"\xef\xbb\xbf"
 _WRITE_BLOCK_ROWS = 4096
 
 
@@ -733,6 +739,9 @@ def write_vocab(fname, words, counts):
     """
     if len(words) != len(counts):
         raise ValueError(f"need one count per word: {len(words)} words, {len(counts)} counts")
+    if words and isinstance(words[0], str) and words[0].startswith("\ufeff"):
+        raise ValueError(f"word {words[0]!r} cannot be the first of a vocabulary file: its leading "
+                         "U+FEFF would read back as a byte-order mark")
     with atomic_output(fname) as fout:
         for start in range(0, len(words), _WRITE_BLOCK_ROWS):
             block = zip(words[start:start + _WRITE_BLOCK_ROWS], counts[start:start + _WRITE_BLOCK_ROWS])
@@ -769,6 +778,8 @@ def read_vocab(fname, encoding="utf8", unicode_errors="strict"):
     where = os.fspath(fname)
     with open_compressed(fname, "rb") as fin:
         for line_no, line in enumerate(fin, 1):
+            if line_no == 1 and line.startswith(_UTF8_BOM) and codecs.lookup(encoding).name == "utf-8":
+                line = line[len(_UTF8_BOM):]  # a byte-order mark is not part of the first word
             fields = line.split()
             if not fields:
                 continue
@@ -777,10 +788,14 @@ def read_vocab(fname, encoding="utf8", unicode_errors="strict"):
                     f"{where}, line {line_no}: expected 'word count' (a word and a non-negative "
                     f"integer), got {line[:60]!r}"
                 )
+            count = int(fields[1])
+            if count > _INT64_MAX:
+                raise ValueError(f"{where}, line {line_no}: count {count} is larger than the "
+                                 f"maximum {_INT64_MAX} (2**63 - 1)")
             word = _decode_word(fields[0], encoding, unicode_errors, f"{where}, line {line_no}")
             if word in counts:
                 raise ValueError(f"{where}, line {line_no}: word {word!r} appears a second time")
-            counts[word] = int(fields[1])
+            counts[word] = count
     logger.info("read %d word counts from %s", len(counts), where)
     return counts
 
@@ -807,19 +822,27 @@ def is_binary_word2vec(fname):
     """
     with open_compressed(fname, "rb") as fin:
         _, dim, _ = _parse_header(fin, os.fspath(fname))
-        record = fin.read(_MAX_WORD_BYTES + 4 * dim)
+        record = fin.read(_MAX_WORD_BYTES + 4 * min(dim, _DETECTION_DIM))  # bounded read
     space = record.find(b" ")
     values = record[space + 1:space + 1 + 4 * dim]
     return space > 0 and bool(values.translate(None, _TEXT_NUMBER_BYTES))
 
 
 def _encode_word(word):
+    """The UTF-8 bytes of a word for a word2vec or vocabulary file: exactly what the readers
+    read back as that word (non-empty, no ASCII whitespace, no lone surrogates)."""
     if not isinstance(word, str) or not word or _WORD_SEPARATORS.search(word):
         raise ValueError(
             f"word {word!r} cannot be stored in word2vec format: words must be non-empty "
             "strings without whitespace"
         )
-    return word.encode("utf-8", "surrogateescape")
+    try:
+        return word.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(
+            f"word {word!r} cannot be stored in word2vec format: it holds a lone surrogate "
+            f"({err.reason}), which UTF-8 cannot encode"
+        ) from None
 
 
 def read_word2vec(fname, binary=False, limit=None, encoding="utf8", unicode_errors="strict",
@@ -887,14 +910,21 @@ def _parse_header(fin, where):
     if not line:
         raise ValueError(f"{where}: file is empty; expected a word2vec header line 'COUNT DIM'")
     parts = line.split()
+    if line.startswith(b"PK\x03\x04"):
+        raise ValueError(f"{where} is a zip archive, not a word2vec file; if it is a fastw2v "
+                         "model, load it with KeyedVectors.load or FastW2V.load")
     if not line.endswith(b"\n") or len(parts) != 2 or not all(p.isdigit() for p in parts):
         raise ValueError(
             f"{where}, line 1: expected a word2vec header 'COUNT DIM' ending in a newline, "
             f"got {line[:60]!r}"
         )
     count, dim = int(parts[0]), int(parts[1])
-    if dim < 1:
-        raise ValueError(f"{where}, line 1: header declares vector size {dim}; it must be at least 1")
+    if not 1 <= dim <= _MAX_DIM:
+        raise ValueError(f"{where}, line 1: header declares vector size {dim}; it must be from 1 "
+                         f"to {_MAX_DIM}")
+    if count > _INT64_MAX:
+        raise ValueError(f"{where}, line 1: header declares {count} vectors; at most {_INT64_MAX} "
+                         "can be read")
     return count, dim, len(line)
 
 
@@ -1033,10 +1063,10 @@ def _read_binary_body(fin, where, limit, encoding, unicode_errors, datatype):
             space = buf.find(b" ", 0, _MAX_WORD_BYTES)
         raw = bytes(buf[pos:space]).lstrip(b"\n")
         start = space + 1
-        if not raw or b"\n" in raw:
+        if not raw or _WORD_SEPARATORS_BYTES.search(raw):
             raise ValueError(
                 f"{where}, byte offset {base + pos}: record {i + 1} has an invalid word {raw[:60]!r} "
-                "(corrupt file, wrong vector size in the header, or a text file: then pass binary=False)"
+                "(words are non-empty, without whitespace: corrupt file, wrong vector size in the header, or a text file: then pass binary=False)"
             )
         if i == 0 and _looks_like_text(bytes(buf[start:start + record_bytes])):
             raise ValueError(

@@ -570,7 +570,11 @@ BINARY_CORRUPTIONS = [
      "byte offset 14: record 2 has an invalid word"),
     (b"1 2\n" + bytes(range(33, 256)) * 300, "byte offset 4: no word ends within"),
     (b"3000000000 2\na " + BIN_RECORD + b"\n", "inside record 2"),  # no huge allocation
-    (b"1 100000000000\na " + BIN_RECORD + b"\n", "inside record 1"),
+    (b"1 2000000000\na " + BIN_RECORD + b"\n", "inside record 1"),
+    (b"1 1099511627776\na " + BIN_RECORD + b"\n",
+     r"line 1: header declares vector size 1099511627776; it must be from 1 to 2147483647"),
+    (b"18446744073709551616 2\na " + BIN_RECORD + b"\n",
+     "line 1: header declares 18446744073709551616 vectors; at most 9223372036854775807"),
 ]
 
 
@@ -757,3 +761,100 @@ def test_atomic_output_removes_what_a_killed_writer_left(tmp_path):
             fout.write(b"new")
     assert sorted(p.name for p in tmp_path.iterdir()) == [living.name, "out.txt"]
     assert target.read_bytes() == b"new"
+
+
+# ----------------------------------------------------------------------------------------
+# bounded reads of headers, and what one side writes the other reads
+# ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("header, match", [
+    (b"1 1099511627776", "vector size 1099511627776; it must be from 1 to 2147483647"),
+    (b"1 99999999999999999999999999", "vector size 99999999999999999999999999"),
+    (b"99999999999999999999999999 3", "99999999999999999999999999 vectors; at most"),
+])
+def test_huge_header_is_refused_naming_the_file(tmp_path, header, match):
+    """`fastw2v similar FILE` on a 30-byte file used to try allocating 4 TB."""
+    path = tmp_path / "tiny.bin"
+    path.write_bytes((header + b"\nw " + bytes(range(40)))[:30])
+    message = rf"'?{path}'?, line 1: header declares {match}"
+    with pytest.raises(ValueError, match=message):
+        _io.is_binary_word2vec(path)
+    for binary in (False, True):
+        with pytest.raises(ValueError, match=message):
+            KeyedVectors.load_word2vec_format(path, binary=binary)
+
+
+def test_is_binary_word2vec_reads_a_bounded_prefix(tmp_path, monkeypatch):
+    path = tmp_path / "wide.bin"
+    path.write_bytes(b"1 2000000000\nw " + bytes(range(1, 200)))
+    sizes = []
+    real_open = _io.open_compressed
+
+    def recording_open(*args):
+        fin = real_open(*args)
+        real_read = fin.read
+        fin.read = lambda size=-1: sizes.append(size) or real_read(size)
+        return fin
+
+    monkeypatch.setattr(_io, "open_compressed", recording_open)
+    assert _io.is_binary_word2vec(path) is True
+    assert sizes == [65536 + 4 * 65536]
+
+
+def test_read_vocab_count_beyond_int64(tmp_path):
+    (tmp_path / "vocab.txt").write_bytes(b"a 9223372036854775807\nb 9223372036854775808\n")
+    with pytest.raises(ValueError, match=r"vocab.txt, line 2: count 9223372036854775808 is larger "
+                       r"than the maximum 9223372036854775807 \(2\*\*63 - 1\)"):
+        _io.read_vocab(tmp_path / "vocab.txt")
+    (tmp_path / "vocab.txt").write_bytes(b"a 9223372036854775807\n")
+    assert _io.read_vocab(tmp_path / "vocab.txt") == {"a": 2**63 - 1}
+
+
+def test_vocab_byte_order_mark(tmp_path):
+    """A BOM (Windows editors write one) is not part of the first word; so the writer
+    refuses a first word that starts with U+FEFF, which would read back without it."""
+    (tmp_path / "vocab.txt").write_bytes(b"\xef\xbb\xbfthe 5\nof 3\n")
+    assert _io.read_vocab(tmp_path / "vocab.txt") == {"the": 5, "of": 3}
+    with pytest.raises(ValueError, match=r"word '\\ufeffthe' cannot be the first of a vocabulary "
+                       "file: its leading U\\+FEFF would read back as a byte-order mark"):
+        _io.write_vocab(tmp_path / "out.txt", ["\ufeffthe", "of"], [5, 3])
+    _io.write_vocab(tmp_path / "out.txt", ["of", "\ufeffthe"], [3, 5])  # not first: kept as is
+    assert _io.read_vocab(tmp_path / "out.txt") == {"of": 3, "\ufeffthe": 5}
+    assert not (tmp_path / "out.txt").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("space", ["\t", "\r", "\x0b", "\x0c", "\n", " "])
+def test_words_with_whitespace_are_refused_on_both_sides(tmp_path, space):
+    word = f"a{space}b"
+    with pytest.raises(ValueError, match="words must be non-empty strings without whitespace"):
+        KeyedVectors(np.ones((1, 2), np.float32), [word]).save_word2vec_format(tmp_path / "v.bin", binary=True)
+    if space != " ":  # (a space ends the word)
+        path = _write(tmp_path, b"1 2\n" + word.encode() + b" " + BIN_RECORD + b"\n")
+        with pytest.raises(ValueError, match=r"byte offset 4: record 1 has an invalid word .*"
+                           "words are non-empty, without whitespace"):
+            KeyedVectors.load_word2vec_format(path, binary=True)
+
+
+@pytest.mark.parametrize("word", ["\udcff", "a\ud800b"])
+def test_lone_surrogates_are_refused_on_both_sides(tmp_path, word):
+    """UTF-8 cannot hold them; the writer used to write surrogate-escaped bytes that the
+    reader then refused."""
+    kv = KeyedVectors(np.ones((1, 2), np.float32), [word])
+    for binary in (False, True):
+        with pytest.raises(ValueError, match=r"cannot be stored in word2vec format: it holds a lone surrogate"):
+            kv.save_word2vec_format(tmp_path / "v", binary=binary)
+    with pytest.raises(ValueError, match="lone surrogate"):
+        _io.write_vocab(tmp_path / "vocab.txt", [word], [1])
+    assert list(tmp_path.iterdir()) == []
+    kv.save(tmp_path / "kv")  # the native format stores any str (JSON escapes)
+    assert KeyedVectors.load(tmp_path / "kv").index_to_key == [word]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_every_writable_word_reads_back(tmp_path, binary):
+    words = ["\u3000x", "\x85", "\xa0", "\x1c\x1f", "é", "\U0001f600", "\ufeff", "a\x00b", "\\n"]
+    kv = KeyedVectors(np.arange(2 * len(words), dtype=np.float32).reshape(-1, 2), words,
+                      np.arange(len(words)))
+    kv.save_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab", binary=binary)
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab", binary=binary)
+    _assert_same_kv(loaded, kv)
