@@ -45,6 +45,7 @@ import math
 import os
 import re
 import struct
+import tokenize
 import uuid
 import zipfile
 import zlib
@@ -321,6 +322,13 @@ def _load_file(path, mmap):
                 "word2vec text/binary files use load_word2vec_format") from None
         except (EOFError, struct.error, NotImplementedError, OverflowError) as err:
             raise ValueError(f"{where!r} is not a valid fastw2v model file: {err}") from None
+        except OSError as err:
+            if err.filename is not None:
+                raise
+            if err.errno == errno.EINVAL:  # a seek to a negative offset read from the archive
+                raise ValueError(f"{where!r} is not a valid fastw2v model file: an offset in its "
+                                 "zip directory is invalid") from None
+            raise type(err)(err.errno, f"reading {where!r} failed: {err.strerror}") from None
     return doc, arrays
 
 
@@ -443,10 +451,12 @@ def _check_array_spec(where, name, spec):
         isinstance(dim, int) and not isinstance(dim, bool) and dim >= 0 for dim in spec["shape"]
     ):
         problem = "shape must be a list of non-negative integers"
+    elif not isinstance(spec.get("dtype"), str):
+        problem = "dtype must be a string"
     else:
         try:
-            np.dtype(spec.get("dtype"))
-        except TypeError:
+            np.dtype(spec["dtype"])
+        except (TypeError, ValueError):
             problem = "invalid dtype"
     if problem:
         raise ValueError(f"{where}: bad entry for array {name!r} ({problem}): {str(spec)[:200]}")
@@ -475,7 +485,7 @@ def _load_npy_region(file, fin, start, length, spec, mmap, where):
         read_header = np.lib.format.read_array_header_1_0 if major == 1 else \
             np.lib.format.read_array_header_2_0
         file_shape, fortran_order, file_dtype = read_header(header, max_header_size=_MAX_NPY_HEADER)
-    except (ValueError, EOFError, SyntaxError, RecursionError, TypeError) as err:
+    except (ValueError, EOFError, SyntaxError, RecursionError, TypeError, tokenize.TokenError) as err:
         raise ValueError(f"{where} is not a valid .npy array: {err}") from None
     shape, dtype = tuple(spec["shape"]), np.dtype(spec["dtype"])
     if file_shape != shape or file_dtype != dtype:

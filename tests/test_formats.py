@@ -269,6 +269,8 @@ DIRECTORY_CORRUPTIONS = {
     "bad dtype": (lambda d: _edit_meta(d, lambda m: m["arrays"]["counts"].update(dtype="nonsense")),
                   "invalid dtype"),
     "npy garbage": (lambda d: (d / "counts.npy").write_bytes(b"garbage" * 30), "counts.npy.*not a valid"),
+    "npy header unclosed": (lambda d: (d / "vectors.npy").write_bytes((d / "vectors.npy").read_bytes().replace(
+        b"}", b"\x00", 1)), r"vectors.npy' is not a valid \.npy array"),  # numpy: tokenize.TokenError
     "npy trailing bytes": (lambda d: (d / "vectors.npy").write_bytes((d / "vectors.npy").read_bytes() + b"x"),
                            "vectors.npy.*longer"),
 }
@@ -323,6 +325,8 @@ FILE_CORRUPTIONS = {
                   "member vectors.npy is truncated: 276 data bytes, expected 280"),
     "shape mismatch": (lambda p: _edit_file_meta(p, lambda m: m["arrays"]["vectors"].update(shape=[10, 8])),
                        r"member vectors.npy holds shape \(10, 7\)"),
+    "dtype missing": (lambda p: _edit_file_meta(p, lambda m: m["arrays"]["vectors"].pop("dtype")),
+                      r"bad entry for array 'vectors' \(dtype must be a string\)"),  # was a KeyError
     "path in name": (lambda p: _edit_file_meta(p, lambda m: m["arrays"]["vectors"].update(file="../v.npy")),
                      "file must be"),
 }
