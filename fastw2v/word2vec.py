@@ -613,10 +613,12 @@ class FastW2V:
             message names the file and what is wrong).
         """
         meta, arrays = _io.load_arrays(path)
+        words, vectors, counts = _io.word_vectors_of(path, meta, arrays)
+        for name in arrays.keys() - {"vectors", "counts"}:  # the output layers
+            _io.check_array(path, name, arrays[name], "f", 2)
         try:
             if meta.get("kind") != "FastW2V":
                 raise ValueError("it holds vectors only; use KeyedVectors.load")
-            words, vectors, counts = _io.word_vectors_of(path, meta, arrays)
             history = meta.get("history", [])
             if not isinstance(history, list) or not all(isinstance(r, dict) for r in history):
                 raise ValueError(f"history must be a list of epoch records (objects), got "
@@ -628,8 +630,6 @@ class FastW2V:
             for name, shape in expected.items():
                 if arrays[name].shape != shape:
                     raise ValueError(f"{name} has shape {arrays[name].shape}, expected {shape}")
-            for name in outputs:
-                _io.check_array(path, name, arrays[name], "f", 2)
             model.vocab = Vocab(words, counts, model.sample, model.ns_exponent, model.hs)
             model.wv = KeyedVectors(np.ascontiguousarray(vectors, dtype=np.float32), words,
                                     np.asarray(counts, dtype=np.int64))

@@ -734,11 +734,19 @@ def test_atomic_output_keeps_the_old_file_when_the_writer_fails(tmp_path):
 
 def test_atomic_output_names_the_file_of_an_anonymous_write_error(tmp_path):
     target = tmp_path / "out.txt"
-    with pytest.raises(OSError, match=r"writing '.*out\.txt' failed: No space left") as info:
+    with pytest.raises(OSError, match=r"writing '.*out\.txt' failed: No space left on device "
+                       r"\(the disk is full\); nothing was written") as info:
         with _io.atomic_output(target):
             raise OSError(28, "No space left on device")
     assert info.value.errno == 28
     assert not target.exists() and list(tmp_path.iterdir()) == []
+    target.write_bytes(b"old")
+    # numpy's tofile() on a full disk raises an OSError with neither errno nor file name
+    with pytest.raises(OSError, match=r"^writing '.*out\.txt' failed: 600000 requested and "
+                       "418784 written; the previous file is intact$"):
+        with _io.atomic_output(target):
+            raise OSError("600000 requested and 418784 written")
+    assert target.read_bytes() == b"old" and list(tmp_path.iterdir()) == [target]
 
 
 def test_atomic_output_refuses_a_directory(tmp_path):
