@@ -1,9 +1,11 @@
 """FastW2V.save / FastW2V.load in the native model file (and old model directories)."""
+import zipfile
+
 import numpy as np
 import pytest
 
 from fastw2v import FastW2V, _io
-from test_formats import SAVERS, save_old_directory
+from test_formats import SAVERS, _data_offset, save_old_directory
 
 TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
 
@@ -67,3 +69,17 @@ def test_model_with_complex_output_layer_is_refused(tmp_path, model, layout):
     with pytest.raises(ValueError, match=r"^'[^']*bad': array 'w_ns' must be a 2-D floating-point "
                        "array, got dtype complex64"):
         FastW2V.load(tmp_path / "bad")
+
+
+def test_zip64_members_stay_aligned_and_load(tmp_path, monkeypatch):
+    """Members above 2 GiB get zip64 local headers; a small limit takes that path here."""
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
+    vectors = np.arange(600 * 4, dtype=np.float32).reshape(600, 4)  # 9.6 kB > 2 * limit
+    _io.save_arrays(tmp_path / "big", {}, {"vectors": vectors})
+    with zipfile.ZipFile(tmp_path / "big") as archive:
+        extra = archive.getinfo("vectors.npy").extra
+    assert b"\x01\x00\x10\x00" in extra  # the zip64 record (id 1, 16 bytes)
+    assert _data_offset(tmp_path / "big", "vectors.npy") % 64 == 0
+    monkeypatch.undo()
+    for mmap in (None, "r"):
+        np.testing.assert_array_equal(_io.load_arrays(tmp_path / "big", mmap=mmap)[1]["vectors"], vectors)
