@@ -1047,7 +1047,8 @@ class KeyedVectors:
         path : str or os.PathLike
             The saved file (or directory).
         mmap : {None, 'r', 'r+', 'c'}, optional
-            Memory-map the arrays instead of reading them; ``'r'`` is read-only.
+            Memory-map the arrays from the file instead of reading them; ``'r'`` is
+            read-only, ``'c'`` copy-on-write, ``'r+'`` writes through to the file.
 
         Returns
         -------
