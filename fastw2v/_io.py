@@ -1,15 +1,23 @@
-"""Persistence helpers: the native fastw2v directory format and the word2vec C formats.
+"""Persistence helpers: the native fastw2v model file and the word2vec C formats.
 
-Native format
--------------
-A saved object is a *directory* holding ``meta.json`` and one ``NAME.npy`` file per
-array. ``meta.json`` carries ``"format": "fastw2v"``, ``"format_version"``, the caller's
-own keys, and under ``"arrays"`` the file name, shape and dtype of every array, which
-:func:`load_arrays` checks against the ``.npy`` headers and file sizes. Arrays are written
-with ``allow_pickle=False`` and read the same way, so loading never unpickles anything,
-and they can be memory-mapped. :func:`save_arrays` writes into a temporary sibling
-directory and renames it into place, so an interrupted save never leaves a half-written
-directory at the target path.
+Every file is written through :func:`atomic_output`: a locked hidden sibling, fsynced and
+``os.replace``'d onto the target, so that the target holds its old or its new content at
+every instant, and nothing is left behind by a failed or interrupted write.
+
+Native format (format_version 2)
+--------------------------------
+A saved object is a *single file*: an uncompressed (``ZIP_STORED``) zip archive whose
+first member ``meta.json`` carries ``"format": "fastw2v"``, ``"format_version": 2``, the
+caller's own keys, and under ``"arrays"`` the member name (``"file"``), shape and dtype of
+every array; each array is a member ``NAME.npy``. Arrays are written and read with
+``allow_pickle=False``, so loading never unpickles anything. The data of every member
+starts at a multiple of 64 bytes in the file (the local header's extra field is padded,
+and numpy pads ``.npy`` headers to 64 bytes), and :func:`load_arrays` can memory-map each
+array directly from the file. Loading checks every member against ``meta.json`` (stored
+uncompressed, sizes, ``.npy`` header) and bounds every read by the file's real size.
+
+Model *directories* written by earlier versions (format_version 1: ``meta.json`` and one
+``NAME.npy`` file per array) still load; saving onto a directory is refused.
 
 word2vec C formats
 ------------------
@@ -17,23 +25,29 @@ word2vec C formats
 the original C word2vec tool: a header line ``"COUNT DIM\\n"``, then one record per word.
 Text records are ``"word v1 ... vDIM\\n"``; binary records are the word's bytes, a space,
 DIM little-endian float32 values and (optionally, as the C tool writes it) a newline.
-Paths ending in ``.gz``, ``.bz2`` or ``.xz`` are (de)compressed on the fly.
+Words are UTF-8 without ASCII whitespace, on both sides. Paths ending in ``.gz``, ``.bz2``
+or ``.xz`` are (de)compressed on the fly.
 """
 
 import bz2
+import codecs
 import contextlib
 import errno
 import fcntl
 import functools
 import gzip
+import io
 import itertools
 import json
 import logging
 import lzma
+import math
 import os
 import re
-import shutil
+import struct
+import tokenize
 import uuid
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -42,11 +56,17 @@ import numpy as np
 logger = logging.getLogger("fastw2v")
 
 FORMAT_NAME = "fastw2v"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the single-file layout; 1 is the model directory of earlier versions
+_DIRECTORY_FORMAT_VERSION = 1
 META_FILE = "meta.json"
 _RESERVED_META_KEYS = ("format", "format_version", "arrays")
 _ARRAY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MMAP_MODES = (None, "r", "r+", "c")
+_ALIGN = 64  # array data offset in a model file
+_PADDING_EXTRA_ID = 0xD935  # zip extra-field id of the alignment padding (as Android's zipalign)
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # members carry no time stamp: the same model, the same bytes
+_ZIP_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_MAX_NPY_HEADER = 1 << 16
 
 # gzip level 6 (the gzip tool's default): level 9 is ~3x slower on vector text for ~1% smaller files
 _COMPRESSED_OPENERS = {
@@ -58,35 +78,41 @@ _COMPRESSED_OPENERS = {
 _DECOMPRESSION_ERRORS = (EOFError, zlib.error, lzma.LZMAError, OSError)
 # Whitespace that separates tokens in word2vec files (bytes.split() semantics).
 _WORD_SEPARATORS = re.compile(r"[ \t\n\r\x0b\x0c]")
+_WORD_SEPARATORS_BYTES = re.compile(_WORD_SEPARATORS.pattern.encode("ascii"))
 # Bytes that make up the numbers of a text-format record; see _looks_like_text().
 _TEXT_NUMBER_BYTES = b"0123456789.-+eEinfaINFA \t\r\n"
 _READ_CHUNK = 1 << 20
 _NEWLINE = b"\n"
 _MAX_WORD_BYTES = 1 << 16
 _MAX_HEADER_BYTES = 256
+_MAX_DIM = 2**31 - 1  # largest vector size in a word2vec header
+_INT64_MAX = 2**63 - 1  # largest vector count in a word2vec header, largest word count
+_DETECTION_DIM = 1 << 16  # is_binary_word2vec judges at most this many values
+_UTF8_BOM = b"\xef\xbb\xbf"
 _WRITE_BLOCK_ROWS = 4096
 
 
 # ----------------------------------------------------------------------------------------
-# native directory format
+# native format
 # ----------------------------------------------------------------------------------------
 
 def save_arrays(path, meta, arrays):
-    """Save metadata and named arrays as a fastw2v model directory, atomically.
+    """Save metadata and named arrays as one fastw2v model file, atomically.
 
-    The directory is first written under a temporary name next to `path` and then renamed
-    to `path`. A previous fastw2v directory at `path` is replaced (renamed away, the new
-    one renamed in, the old one deleted); anything else at `path` is left untouched.
+    The file is an uncompressed zip archive (see the module docstring), written through
+    :func:`atomic_output`: at every instant `path` holds either its previous content or
+    the complete new file, and nothing is left behind when the save fails or is
+    interrupted. An existing regular file at `path` is replaced; a directory is not.
 
     Parameters
     ----------
     path : str or os.PathLike
-        Directory to create or replace. Its parent directory must exist.
+        File to create or replace. Its directory must exist.
     meta : dict
         JSON-serialisable metadata with string keys (numpy scalars are converted to Python
         numbers). The keys ``"format"``, ``"format_version"`` and ``"arrays"`` are reserved.
     arrays : dict of str to numpy.ndarray
-        Arrays to store, one ``NAME.npy`` file each. Names must be Python identifiers;
+        Arrays to store, one ``NAME.npy`` member each. Names must be Python identifiers;
         object (pickled) dtypes are not allowed.
 
     Raises
@@ -96,50 +122,89 @@ def save_arrays(path, meta, arrays):
     ValueError
         If `meta` uses a reserved key, an array name is not an identifier, or an array
         has an object dtype.
-    FileExistsError
-        If `path` exists and is not a directory previously written by this function
-        (for example a regular file or an unrelated directory).
+    IsADirectoryError
+        If `path` is a directory (such as a model saved by fastw2v before format
+        version 2): it is left as it is.
     OSError
-        If the files cannot be written (missing parent directory, permissions, disk full).
+        If the file cannot be written (missing directory, permissions, disk full); the
+        message names the file, and the previous file at `path` is intact.
     """
-    path = Path(os.fspath(path))
     doc = _build_meta_document(meta, arrays)
     meta_bytes = json.dumps(doc, indent=1, default=_json_default).encode("utf-8")
-    _check_replaceable(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(
-            f"cannot save to {str(path)!r}: directory {str(path.parent)!r} does not exist"
-        )
-
-    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex}")
-    os.mkdir(tmp)  # unlike tempfile.mkdtemp, honours the umask (the directory is renamed to `path`)
     try:
-        for name, array in arrays.items():
-            with open(tmp / f"{name}.npy", "wb") as fout:
-                np.save(fout, array, allow_pickle=False)
-                _flush_to_disk(fout)
-        # meta.json goes last: a directory with a meta.json is a complete one
-        with open(tmp / META_FILE, "wb") as fout:
-            fout.write(meta_bytes)
-            _flush_to_disk(fout)
-        _fsync_directory(tmp)
-        _swap_into_place(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        with atomic_output(path, compress=False) as fout:
+            with zipfile.ZipFile(fout, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+                _write_member(archive, fout, META_FILE, [meta_bytes], len(meta_bytes))
+                for name, array in arrays.items():
+                    header = _npy_header(array)
+                    _write_member(archive, fout, f"{name}.npy",
+                                  itertools.chain([header], _array_chunks(array)),
+                                  len(header) + array.nbytes)
+    except IsADirectoryError:
+        raise IsADirectoryError(
+            errno.EISDIR, "is a directory (a model directory of fastw2v format version 1, or "
+            "another directory); fastw2v saves a model as one file and does not replace a "
+            "directory: remove it or choose another path", os.fspath(path)) from None
     logger.info("saved %s (%d arrays) to %s", ", ".join(arrays) or "metadata", len(arrays), path)
 
 
+def _write_member(archive, fout, name, chunks, size):
+    """Add an uncompressed member whose data starts at a multiple of _ALIGN in the file.
+
+    The local header's extra field is padded (an extra record of id _PADDING_EXTRA_ID) so
+    that, with .npy headers padded to 64 bytes by numpy, array data is aligned."""
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_STORED
+    info.file_size = size
+    info.CRC = info.compress_size = 0  # FileHeader() needs them; zipfile writes the real ones
+    zip64 = size > zipfile.ZIP64_LIMIT // 2  # then zipfile's own test (size * 1.05 > limit) agrees
+    pad = -(fout.tell() + len(info.FileHeader(zip64))) % _ALIGN
+    if pad:
+        pad += _ALIGN if pad < 4 else 0  # an extra record takes at least its 4-byte header
+        info.extra = struct.pack("<HH", _PADDING_EXTRA_ID, pad - 4) + bytes(pad - 4)
+    with archive.open(info, "w", force_zip64=zip64) as member:
+        for chunk in chunks:
+            member.write(chunk)
+
+
+def _npy_header(array):
+    """The .npy header of `array` written in C order (numpy pads it to 64 bytes)."""
+    fields = np.lib.format.header_data_from_array_1_0(array)
+    fields["fortran_order"] = False
+    header = io.BytesIO()
+    try:
+        np.lib.format.write_array_header_1_0(header, fields)
+    except ValueError:  # header longer than 65535 bytes
+        np.lib.format.write_array_header_2_0(header, fields)
+    return header.getvalue()
+
+
+def _array_chunks(array):
+    """The bytes of `array` in C order, in blocks of about _READ_CHUNK bytes."""
+    if array.size == 0:
+        return
+    if array.ndim == 0:
+        yield array.tobytes()
+        return
+    rows = max(1, _READ_CHUNK // max(1, array[0].nbytes))
+    for start in range(0, len(array), rows):
+        yield np.ascontiguousarray(array[start:start + rows]).reshape(-1).view(np.uint8)
+
+
 def load_arrays(path, mmap=None):
-    """Load a directory written by :func:`save_arrays`, validating every file.
+    """Load a model file written by :func:`save_arrays` (or a model directory of format
+    version 1), validating every part.
 
     Parameters
     ----------
     path : str or os.PathLike
-        The model directory.
+        The model file (or old model directory).
     mmap : {None, 'r', 'r+', 'c'}, optional
         Memory-map the arrays with this mode instead of reading them into memory
-        (see :func:`numpy.load`). ``'r'`` gives read-only arrays.
+        (see :class:`numpy.memmap`); ``'r'`` gives read-only arrays. In a model file the
+        maps cover the members' data inside the file; writing through ``'r+'`` changes
+        the file (the CRC-32 that the zip directory records for the member then goes
+        stale: fastw2v does not check array CRCs, zip tools will report them).
 
     Returns
     -------
@@ -153,30 +218,168 @@ def load_arrays(path, mmap=None):
     FileNotFoundError
         If `path` does not exist.
     ValueError
-        If `mmap` is not an allowed mode, or `path` is not a valid fastw2v directory:
-        not a directory, ``meta.json`` missing, unreadable or from an unknown format
-        version, an array file missing, truncated or disagreeing with ``meta.json``.
-        The message names the offending file.
+        If `mmap` is not an allowed mode, or `path` is not a valid fastw2v model: not a
+        zip archive or model directory, ``meta.json`` missing, unreadable, nested too
+        deeply or from an unknown format version, an array missing, compressed, truncated,
+        outside the model directory (a symbolic link) or disagreeing with ``meta.json``.
+        The message names the file (and the member).
+    OSError
+        If the file cannot be read.
     """
     if mmap not in _MMAP_MODES:
         raise ValueError(f"mmap must be one of {_MMAP_MODES}, got {mmap!r}")
     path = Path(os.fspath(path))
-    if not path.exists():
-        raise FileNotFoundError(f"no saved fastw2v model at {str(path)!r}: path does not exist")
-    if not path.is_dir():
+    if not os.path.lexists(path):
+        raise FileNotFoundError(errno.ENOENT, "no saved fastw2v model: path does not exist", str(path))
+    if path.is_dir():
+        meta, arrays = _load_directory(path, mmap)
+    elif not path.is_file():
+        raise ValueError(f"{str(path)!r} is not a regular file nor a directory: not a fastw2v model")
+    else:
+        meta, arrays = _load_file(path, mmap)
+    for key in _RESERVED_META_KEYS:
+        meta.pop(key)
+    return meta, arrays
+
+
+def word_vectors_of(path, meta, arrays):
+    """The checked ``(index_to_key, vectors, counts)`` of a save loaded by :func:`load_arrays`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file or directory loaded (named in errors).
+    meta, arrays : dict
+        What :func:`load_arrays` returned.
+
+    Returns
+    -------
+    index_to_key : list of str
+    vectors : numpy.ndarray
+        2-D, floating-point.
+    counts : numpy.ndarray
+        1-D, integer.
+
+    Raises
+    ------
+    ValueError
+        If the arrays or the key list are missing, a key is not a non-empty string, or an
+        array has another dtype kind or number of dimensions (nothing is converted).
+    """
+    where = repr(os.fspath(path))
+    keys = meta.get("index_to_key")
+    missing = [name for name in ("vectors", "counts") if name not in arrays]
+    if missing or not isinstance(keys, list):
         raise ValueError(
-            f"{str(path)!r} is a file, not a fastw2v model directory "
-            "(for word2vec text/binary files use load_word2vec_format)"
-        )
+            f"{where} holds no word vectors (missing arrays {missing} or the 'index_to_key' list)")
+    bad = next((i for i, key in enumerate(keys) if not isinstance(key, str) or not key), None)
+    if bad is not None:
+        raise ValueError(f"{where}: index_to_key must hold non-empty strings; entry {bad} is "
+                         f"{keys[bad]!r}")
+    check_array(path, "vectors", arrays["vectors"], "f", 2)
+    check_array(path, "counts", arrays["counts"], "iu", 1)
+    return keys, arrays["vectors"], arrays["counts"]
+
+
+def check_array(path, name, array, kinds, ndim):
+    """Raise ValueError naming `path` unless `array` has a dtype kind in `kinds` ('f' or 'iu')
+    and `ndim` dimensions."""
+    if array.dtype.kind not in kinds or array.ndim != ndim:
+        wanted = {"f": "floating-point", "iu": "integer"}[kinds]
+        raise ValueError(
+            f"{os.fspath(path)!r}: array {name!r} must be a {ndim}-D {wanted} array, got dtype "
+            f"{array.dtype} and shape {array.shape}")
+
+
+def _load_file(path, mmap):
+    where = str(path)
+    with open(path, "rb") as fin:
+        size = os.fstat(fin.fileno()).st_size
+        try:
+            with zipfile.ZipFile(fin) as archive:
+                names = archive.namelist()
+                if len(set(names)) != len(names):
+                    raise ValueError(f"{where!r}: the archive holds a member name twice")
+                if META_FILE not in names:
+                    raise ValueError(f"{where!r} is not a fastw2v model file: it has no {META_FILE}")
+                info = archive.getinfo(META_FILE)
+                _member_region(fin, size, info, where)
+                doc = _parse_meta_document(archive.read(info), f"{where!r}, member {META_FILE}",
+                                           FORMAT_VERSION)
+                members = {spec["file"] for spec in doc["arrays"].values()}
+                if set(names) != members | {META_FILE}:
+                    raise ValueError(
+                        f"{where!r}: the archive's members {sorted(names)} disagree with the arrays "
+                        f"{META_FILE} lists {sorted(members)}")
+                arrays = {}
+                for name, spec in doc["arrays"].items():
+                    start, length = _member_region(fin, size, archive.getinfo(spec["file"]), where)
+                    arrays[name] = _load_npy_region(path, fin, start, length, spec, mmap,
+                                                    f"{where!r}, member {spec['file']}")
+        except zipfile.BadZipFile as err:
+            raise ValueError(
+                f"{where!r} is not a fastw2v model file (not a valid zip archive: {err}); for "
+                "word2vec text/binary files use load_word2vec_format") from None
+        except (EOFError, struct.error, NotImplementedError, OverflowError) as err:
+            raise ValueError(f"{where!r} is not a valid fastw2v model file: {err}") from None
+        except OSError as err:
+            if err.filename is not None:
+                raise
+            if err.errno == errno.EINVAL:  # a seek to a negative offset read from the archive
+                raise ValueError(f"{where!r} is not a valid fastw2v model file: an offset in its "
+                                 "zip directory is invalid") from None
+            raise type(err)(err.errno, f"reading {where!r} failed: {err.strerror}") from None
+    return doc, arrays
+
+
+def _member_region(fin, size, info, where):
+    """(offset, length) of an uncompressed member's data in the archive file, checked."""
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise ValueError(f"{where!r}: member {name} is encrypted")
+    if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
+        raise ValueError(
+            f"{where!r}: member {name} is compressed (method {info.compress_type}); fastw2v "
+            "stores members uncompressed (ZIP_STORED) so that they can be memory-mapped")
+    fin.seek(info.header_offset)
+    local = fin.read(_ZIP_LOCAL_HEADER.size)
+    if len(local) < _ZIP_LOCAL_HEADER.size or not local.startswith(b"PK\x03\x04"):
+        raise ValueError(f"{where!r}: the local header of member {name} is missing or damaged")
+    name_length, extra_length = _ZIP_LOCAL_HEADER.unpack(local)[-2:]
+    start = info.header_offset + len(local) + name_length + extra_length
+    if start + info.file_size > size:
+        raise ValueError(
+            f"{where!r} is truncated: member {name} needs bytes {start} to {start + info.file_size}, "
+            f"the file has {size}")
+    return start, info.file_size
+
+
+def _load_directory(path, mmap):
+    """Load a model directory of format version 1 (meta.json and NAME.npy files)."""
     meta_path = path / META_FILE
     if not meta_path.is_file():
         raise ValueError(f"{str(path)!r} is not a fastw2v model directory: {META_FILE} is missing")
-    meta = _read_meta_document(meta_path)
-    specs = meta.pop("arrays")
-    meta.pop("format")
-    meta.pop("format_version")
-    arrays = {name: _load_checked_array(path, name, spec, mmap) for name, spec in specs.items()}
-    return meta, arrays
+    _check_inside(path, meta_path)
+    doc = _parse_meta_document(meta_path.read_bytes(), repr(str(meta_path)), _DIRECTORY_FORMAT_VERSION)
+    arrays = {}
+    for name, spec in doc["arrays"].items():
+        file = path / spec["file"]
+        if not file.is_file():
+            raise ValueError(f"{str(file)!r} is missing (listed in {META_FILE})")
+        _check_inside(path, file)
+        with open(file, "rb") as fin:
+            size = os.fstat(fin.fileno()).st_size
+            arrays[name] = _load_npy_region(file, fin, 0, size, spec, mmap, repr(str(file)))
+    return doc, arrays
+
+
+def _check_inside(directory, file):
+    """Refuse a file of a model directory that is a symbolic link leading out of it."""
+    target = os.path.realpath(file)
+    if os.path.dirname(target) != os.path.realpath(directory):
+        raise ValueError(
+            f"{str(file)!r} is a symbolic link to {target!r}, outside the model directory; "
+            "refusing to follow it")
 
 
 def _build_meta_document(meta, arrays):
@@ -207,31 +410,37 @@ def _json_default(value):
     raise TypeError(f"meta value of type {type(value).__name__} is not JSON-serialisable")
 
 
-def _read_meta_document(meta_path):
-    """Parse and validate meta.json; return the whole document as a dict."""
+def _parse_meta_document(raw, where, layout_version):
+    """Parse and validate a meta.json document (`where` names it in errors)."""
     try:
-        doc = json.loads(meta_path.read_bytes().decode("utf-8"))
+        doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ValueError(f"{str(meta_path)!r} is corrupt or truncated: {err}") from None
+        raise ValueError(f"{where} is corrupt or truncated: {err}") from None
+    except RecursionError:
+        raise ValueError(f"{where} is damaged: its JSON nests too deeply") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
-        raise ValueError(f"{str(meta_path)!r} does not describe a fastw2v model (no \"format\": \"fastw2v\")")
+        raise ValueError(f"{where} does not describe a fastw2v model (no \"format\": \"fastw2v\")")
     version = doc.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ValueError(f"{str(meta_path)!r}: invalid format_version {version!r}")
+        raise ValueError(f"{where}: invalid format_version {version!r}")
     if version > FORMAT_VERSION:
         raise ValueError(
-            f"{str(meta_path)!r} has format_version {version}, but this fastw2v reads only up to "
+            f"{where} has format_version {version}, but this fastw2v reads only up to "
             f"{FORMAT_VERSION}; upgrade fastw2v to load it"
         )
+    if version != layout_version:
+        layouts = {_DIRECTORY_FORMAT_VERSION: "a model directory", FORMAT_VERSION: "a model file"}
+        raise ValueError(f"{where}: format_version {version} is not the version of "
+                         f"{layouts[layout_version]} ({layout_version})")
     specs = doc.get("arrays")
     if not isinstance(specs, dict):
-        raise ValueError(f"{str(meta_path)!r}: \"arrays\" must be an object, got {specs!r}")
+        raise ValueError(f"{where}: \"arrays\" must be an object, got {specs!r}")
     for name, spec in specs.items():
-        _check_array_spec(meta_path, name, spec)
+        _check_array_spec(where, name, spec)
     return doc
 
 
-def _check_array_spec(meta_path, name, spec):
+def _check_array_spec(where, name, spec):
     """Check one "arrays" entry of meta.json (also guards against path traversal)."""
     problem = None
     if not _ARRAY_NAME.match(name):
@@ -242,96 +451,71 @@ def _check_array_spec(meta_path, name, spec):
         isinstance(dim, int) and not isinstance(dim, bool) and dim >= 0 for dim in spec["shape"]
     ):
         problem = "shape must be a list of non-negative integers"
+    elif not isinstance(spec.get("dtype"), str):
+        problem = "dtype must be a string"
     else:
         try:
-            np.dtype(spec.get("dtype"))
-        except TypeError:
+            np.dtype(spec["dtype"])
+        except (TypeError, ValueError):
             problem = "invalid dtype"
     if problem:
-        raise ValueError(f"{str(meta_path)!r}: bad entry for array {name!r} ({problem}): {spec!r}")
+        raise ValueError(f"{where}: bad entry for array {name!r} ({problem}): {str(spec)[:200]}")
 
 
-def _load_checked_array(directory, name, spec, mmap):
-    """Load NAME.npy after checking its header and size against the meta.json spec."""
-    file = directory / spec["file"]
-    if not file.is_file():
-        raise ValueError(f"{str(file)!r} is missing (listed in {META_FILE})")
+def _load_npy_region(file, fin, start, length, spec, mmap, where):
+    """Load the .npy data stored in bytes [start, start + length) of `file` (open as `fin`),
+    after checking its header and size against the meta.json spec. Reads and allocations
+    are bounded by `length`, which the caller checked against the file's size."""
+    fin.seek(start)
+    prefix = fin.read(min(length, 12))
+    major = prefix[6] if len(prefix) >= 10 and prefix.startswith(b"\x93NUMPY") else None
+    if major == 1:
+        header_end = 10 + int.from_bytes(prefix[8:10], "little")
+    elif major == 2 and len(prefix) == 12:
+        header_end = 12 + int.from_bytes(prefix[8:12], "little")
+    else:
+        raise ValueError(f"{where} is not a valid .npy array (no .npy 1.0/2.0 header)")
+    if header_end > min(length, _MAX_NPY_HEADER):
+        raise ValueError(f"{where} is not a valid .npy array: its header length is {header_end} "
+                         f"bytes, the data region {length}")
+    fin.seek(start)
+    header = io.BytesIO(fin.read(header_end))
+    try:
+        np.lib.format.read_magic(header)
+        read_header = np.lib.format.read_array_header_1_0 if major == 1 else \
+            np.lib.format.read_array_header_2_0
+        file_shape, fortran_order, file_dtype = read_header(header, max_header_size=_MAX_NPY_HEADER)
+    except (ValueError, EOFError, SyntaxError, RecursionError, TypeError, tokenize.TokenError) as err:
+        raise ValueError(f"{where} is not a valid .npy array: {err}") from None
     shape, dtype = tuple(spec["shape"]), np.dtype(spec["dtype"])
-    with open(file, "rb") as fin:
-        try:
-            version = np.lib.format.read_magic(fin)
-            if version == (1, 0):
-                header = np.lib.format.read_array_header_1_0(fin)
-            elif version == (2, 0):
-                header = np.lib.format.read_array_header_2_0(fin)
-            else:
-                raise ValueError(f"unsupported .npy version {version}")
-        except (ValueError, EOFError, SyntaxError) as err:
-            raise ValueError(f"{str(file)!r} is not a valid .npy file: {err}") from None
-        data_offset = fin.tell()
-    file_shape, _fortran, file_dtype = header
     if file_shape != shape or file_dtype != dtype:
         raise ValueError(
-            f"{str(file)!r} holds shape {file_shape} dtype {file_dtype}, but {META_FILE} says "
+            f"{where} holds shape {file_shape} dtype {file_dtype}, but {META_FILE} says "
             f"shape {shape} dtype {dtype}"
         )
     if dtype.hasobject:
-        raise ValueError(f"{str(file)!r} holds an object array, which would need pickle; refusing to load")
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    found = file.stat().st_size - data_offset
+        raise ValueError(f"{where} holds an object array, which would need pickle; refusing to load")
+    expected = math.prod(shape) * dtype.itemsize
+    found = length - header_end
     if found != expected:
         state = "truncated" if found < expected else "longer than its header says"
-        raise ValueError(f"{str(file)!r} is {state}: {found} data bytes, expected {expected}")
+        raise ValueError(f"{where} is {state}: {found} data bytes, expected {expected}")
+    order = "F" if fortran_order else "C"
     if expected == 0:  # numpy cannot memory-map an empty region
-        return np.empty(shape, dtype=dtype)
-    try:
-        return np.load(file, mmap_mode=mmap, allow_pickle=False)
-    except (ValueError, EOFError) as err:
-        raise ValueError(f"{str(file)!r} could not be loaded: {err}") from None
-
-
-def _check_replaceable(path):
-    """Raise FileExistsError unless `path` is absent, empty, or a fastw2v directory."""
-    if not os.path.lexists(path):
-        return
-    if path.is_symlink() or not path.is_dir():
-        raise FileExistsError(
-            f"cannot save to {str(path)!r}: it exists and is not a directory; "
-            "remove it or choose another path"
-        )
-    if not any(path.iterdir()):
-        return
-    try:
-        _read_meta_document(path / META_FILE)
-    except (OSError, ValueError):
-        raise FileExistsError(
-            f"cannot save to {str(path)!r}: it is an existing directory that is not a fastw2v "
-            "model; refusing to replace it. Remove it or choose another path"
-        ) from None
-
-
-def _swap_into_place(tmp, path):
-    """Rename directory `tmp` to `path`, replacing a previous save at `path`."""
-    if not os.path.lexists(path):
-        os.rename(tmp, path)
-    else:
-        _check_replaceable(path)
-        old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex}")
-        os.rename(path, old)
-        try:
-            os.rename(tmp, path)
-        except BaseException:
-            os.rename(old, path)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-        if os.path.lexists(old):
-            logger.warning("could not delete the previous save, moved to %s; remove it by hand", old)
-    _fsync_directory(path.parent)
-
-
-def _flush_to_disk(fileobj):
-    fileobj.flush()
-    os.fsync(fileobj.fileno())
+        return np.empty(shape, dtype=dtype, order=order)
+    if mmap is not None:
+        return np.memmap(file, dtype=dtype, mode=mmap, offset=start + header_end, shape=shape,
+                         order=order)
+    array = np.empty(shape, dtype=dtype, order=order)
+    view = memoryview(array.reshape(-1, order="A").view(np.uint8))
+    fin.seek(start + header_end)
+    done = 0
+    while done < expected:
+        got = fin.readinto(view[done:done + _READ_CHUNK])
+        if not got:
+            raise ValueError(f"{where} is truncated: it ends after {done} of {expected} data bytes")
+        done += got
+    return array
 
 
 def _fsync_directory(directory):
@@ -346,7 +530,6 @@ def _fsync_directory(directory):
         pass
     finally:
         os.close(fd)
-
 
 # ----------------------------------------------------------------------------------------
 # word2vec C formats
@@ -411,13 +594,15 @@ def atomic_output(fname, compress=True):
         If ``fname`` is a directory.
     OSError
         If the file cannot be written; an error without a file name (such as a full disk)
-        is raised again with ``fname`` in its message.
+        is raised again with ``fname`` in its message, saying whether the disk is full and
+        that the previous file is intact (or that nothing was written).
     """
     path = os.path.abspath(os.fspath(fname))
     directory, name = os.path.split(path)
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, "cannot write a file over a directory", path)
     fd, tmp = _new_file_in(directory, name)
+    kept = "nothing was written"
     try:
         try:
             old_mode = os.stat(path).st_mode & 0o7777
@@ -425,6 +610,7 @@ def atomic_output(fname, compress=True):
             pass
         else:
             os.fchmod(fd, old_mode)
+            kept = "the previous file is intact"
         with os.fdopen(fd, "wb", closefd=False) as raw:
             suffix = Path(path).suffix.lower() if compress else ""
             if suffix in _COMPRESSED_OPENERS:
@@ -438,8 +624,10 @@ def atomic_output(fname, compress=True):
         tmp = None
         _fsync_directory(directory)
     except OSError as err:
-        if err.filename is None and err.errno is not None:
-            raise type(err)(err.errno, f"writing {path!r} failed: {err.strerror}") from err
+        if err.filename is None:
+            full = " (the disk is full)" if err.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+            message = f"writing {path!r} failed: {err.strerror or err}{full}; {kept}"
+            raise (type(err)(err.errno, message) if err.errno else type(err)(message)) from err
         raise
     finally:
         os.close(fd)
@@ -561,6 +749,9 @@ def write_vocab(fname, words, counts):
     """
     if len(words) != len(counts):
         raise ValueError(f"need one count per word: {len(words)} words, {len(counts)} counts")
+    if words and isinstance(words[0], str) and words[0].startswith("\ufeff"):
+        raise ValueError(f"word {words[0]!r} cannot be the first of a vocabulary file: its leading "
+                         "U+FEFF would read back as a byte-order mark")
     with atomic_output(fname) as fout:
         for start in range(0, len(words), _WRITE_BLOCK_ROWS):
             block = zip(words[start:start + _WRITE_BLOCK_ROWS], counts[start:start + _WRITE_BLOCK_ROWS])
@@ -597,6 +788,8 @@ def read_vocab(fname, encoding="utf8", unicode_errors="strict"):
     where = os.fspath(fname)
     with open_compressed(fname, "rb") as fin:
         for line_no, line in enumerate(fin, 1):
+            if line_no == 1 and line.startswith(_UTF8_BOM) and codecs.lookup(encoding).name == "utf-8":
+                line = line[len(_UTF8_BOM):]  # a byte-order mark is not part of the first word
             fields = line.split()
             if not fields:
                 continue
@@ -605,10 +798,14 @@ def read_vocab(fname, encoding="utf8", unicode_errors="strict"):
                     f"{where}, line {line_no}: expected 'word count' (a word and a non-negative "
                     f"integer), got {line[:60]!r}"
                 )
+            count = int(fields[1])
+            if count > _INT64_MAX:
+                raise ValueError(f"{where}, line {line_no}: count {count} is larger than the "
+                                 f"maximum {_INT64_MAX} (2**63 - 1)")
             word = _decode_word(fields[0], encoding, unicode_errors, f"{where}, line {line_no}")
             if word in counts:
                 raise ValueError(f"{where}, line {line_no}: word {word!r} appears a second time")
-            counts[word] = int(fields[1])
+            counts[word] = count
     logger.info("read %d word counts from %s", len(counts), where)
     return counts
 
@@ -635,19 +832,27 @@ def is_binary_word2vec(fname):
     """
     with open_compressed(fname, "rb") as fin:
         _, dim, _ = _parse_header(fin, os.fspath(fname))
-        record = fin.read(_MAX_WORD_BYTES + 4 * dim)
+        record = fin.read(_MAX_WORD_BYTES + 4 * min(dim, _DETECTION_DIM))  # bounded read
     space = record.find(b" ")
     values = record[space + 1:space + 1 + 4 * dim]
     return space > 0 and bool(values.translate(None, _TEXT_NUMBER_BYTES))
 
 
 def _encode_word(word):
+    """The UTF-8 bytes of a word for a word2vec or vocabulary file: exactly what the readers
+    read back as that word (non-empty, no ASCII whitespace, no lone surrogates)."""
     if not isinstance(word, str) or not word or _WORD_SEPARATORS.search(word):
         raise ValueError(
             f"word {word!r} cannot be stored in word2vec format: words must be non-empty "
             "strings without whitespace"
         )
-    return word.encode("utf-8", "surrogateescape")
+    try:
+        return word.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(
+            f"word {word!r} cannot be stored in word2vec format: it holds a lone surrogate "
+            f"({err.reason}), which UTF-8 cannot encode"
+        ) from None
 
 
 def read_word2vec(fname, binary=False, limit=None, encoding="utf8", unicode_errors="strict",
@@ -715,14 +920,21 @@ def _parse_header(fin, where):
     if not line:
         raise ValueError(f"{where}: file is empty; expected a word2vec header line 'COUNT DIM'")
     parts = line.split()
+    if line.startswith(b"PK\x03\x04"):
+        raise ValueError(f"{where} is a zip archive, not a word2vec file; if it is a fastw2v "
+                         "model, load it with KeyedVectors.load or FastW2V.load")
     if not line.endswith(b"\n") or len(parts) != 2 or not all(p.isdigit() for p in parts):
         raise ValueError(
             f"{where}, line 1: expected a word2vec header 'COUNT DIM' ending in a newline, "
             f"got {line[:60]!r}"
         )
     count, dim = int(parts[0]), int(parts[1])
-    if dim < 1:
-        raise ValueError(f"{where}, line 1: header declares vector size {dim}; it must be at least 1")
+    if not 1 <= dim <= _MAX_DIM:
+        raise ValueError(f"{where}, line 1: header declares vector size {dim}; it must be from 1 "
+                         f"to {_MAX_DIM}")
+    if count > _INT64_MAX:
+        raise ValueError(f"{where}, line 1: header declares {count} vectors; at most {_INT64_MAX} "
+                         "can be read")
     return count, dim, len(line)
 
 
@@ -861,10 +1073,10 @@ def _read_binary_body(fin, where, limit, encoding, unicode_errors, datatype):
             space = buf.find(b" ", 0, _MAX_WORD_BYTES)
         raw = bytes(buf[pos:space]).lstrip(b"\n")
         start = space + 1
-        if not raw or b"\n" in raw:
+        if not raw or _WORD_SEPARATORS_BYTES.search(raw):
             raise ValueError(
                 f"{where}, byte offset {base + pos}: record {i + 1} has an invalid word {raw[:60]!r} "
-                "(corrupt file, wrong vector size in the header, or a text file: then pass binary=False)"
+                "(words are non-empty, without whitespace: corrupt file, wrong vector size in the header, or a text file: then pass binary=False)"
             )
         if i == 0 and _looks_like_text(bytes(buf[start:start + record_bytes])):
             raise ValueError(

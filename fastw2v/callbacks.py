@@ -54,16 +54,18 @@ class Checkpoint(Callback):
     Parameters
     ----------
     path : str or os.PathLike
-        The model directory. A ``{epoch}`` in it is replaced by the epoch number, to keep
-        every checkpoint (``"ckpt/epoch{epoch:02d}"``); otherwise each checkpoint replaces
-        the previous one. Saving is atomic: an interrupted save leaves the previous one.
+        The model file. A ``{epoch}`` in it is replaced by the epoch number, to keep
+        every checkpoint (``"ckpt/epoch{epoch:02d}.model"``); otherwise each checkpoint
+        replaces the previous one. Saving is atomic (:func:`fastw2v._io.atomic_output`): at
+        every instant the file holds the previous checkpoint or the complete new one, and
+        a failed or interrupted save (disk full, Ctrl-C, kill) leaves nothing behind.
     every : int
         Epochs between checkpoints.
 
     Attributes
     ----------
     saved : list of str
-        The directories written, in order.
+        The files written, in order.
 
     Raises
     ------

@@ -14,8 +14,8 @@ import os
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._io import (load_arrays, open_compressed, read_vocab, read_word2vec, save_arrays, write_vocab,
-                  write_word2vec)
+from ._io import (load_arrays, open_compressed, read_vocab, read_word2vec, save_arrays,
+                  word_vectors_of, write_vocab, write_word2vec)
 from ._topk import top_k_products, top_k_rows
 
 logger = logging.getLogger("fastw2v")
@@ -1018,33 +1018,37 @@ class KeyedVectors:
     # ------------------------------------------------------------------------------------
 
     def save(self, path):
-        """Save in the native fastw2v format: a directory of ``.npy`` files and JSON.
+        """Save in the native fastw2v format: one file, an uncompressed zip of ``.npy``
+        arrays and JSON (see :mod:`fastw2v._io`), written atomically.
 
         Parameters
         ----------
         path : str or os.PathLike
-            Directory to create, or a previous save to replace (atomically).
+            File to create or replace (``"vectors.kv"``). At every instant it holds the
+            previous file or the complete new one; nothing is left behind on failure.
 
         Raises
         ------
-        FileExistsError
-            If `path` exists and is not a fastw2v directory.
+        IsADirectoryError
+            If `path` is a directory (such as a save of fastw2v format version 1).
         OSError
-            If writing fails.
+            If writing fails (the message names the file; the previous one is intact).
         """
         save_arrays(path, {"kind": "KeyedVectors", "index_to_key": self.index_to_key},
                     {"vectors": self._vectors, "counts": self.counts})
 
     @classmethod
     def load(cls, path, mmap=None):
-        """Load vectors saved by :meth:`save` (or by a fastw2v model's ``save``).
+        """Load vectors saved by :meth:`save` (or by a fastw2v model's ``save``), from a
+        model file or from a model directory of an earlier fastw2v.
 
         Parameters
         ----------
         path : str or os.PathLike
-            The saved directory.
+            The saved file (or directory).
         mmap : {None, 'r', 'r+', 'c'}, optional
-            Memory-map the arrays instead of reading them; ``'r'`` is read-only.
+            Memory-map the arrays from the file instead of reading them; ``'r'`` is
+            read-only, ``'c'`` copy-on-write, ``'r+'`` writes through to the file.
 
         Returns
         -------
@@ -1056,18 +1060,13 @@ class KeyedVectors:
         FileNotFoundError
             If `path` does not exist.
         ValueError
-            If `path` is not a valid fastw2v directory or lacks the vectors.
+            If `path` is not a valid fastw2v save or lacks the vectors (the message
+            names the file and what is wrong).
         """
         meta, arrays = load_arrays(path, mmap=mmap)
-        missing = [name for name in ("vectors", "counts") if name not in arrays]
-        keys = meta.get("index_to_key")
-        if missing or not isinstance(keys, list):
-            raise ValueError(
-                f"{os.fspath(path)!r} holds no word vectors (missing arrays {missing} or the "
-                "'index_to_key' list)"
-            )
+        keys, vectors, counts = word_vectors_of(path, meta, arrays)
         try:
-            return cls(arrays["vectors"], keys, arrays["counts"])
+            return cls(vectors, keys, counts)
         except (TypeError, ValueError) as err:
             raise ValueError(f"{os.fspath(path)!r} holds invalid word vectors: {err}") from None
 

@@ -561,16 +561,27 @@ class FastW2V:
     # ------------------------------------------------------------------ persistence
 
     def save(self, path):
-        """Saves the whole model (parameters, vocabulary, both layers) to the directory
-        ``path``, in the native format (.npy arrays and JSON, no pickle). The encoded
-        corpus is not saved.
+        """Saves the whole model (parameters, vocabulary, both layers, history) to the
+        file ``path`` in the native format: one uncompressed zip of ``.npy`` arrays and
+        JSON, no pickle (see :mod:`fastw2v._io`). The encoded corpus is not saved.
+
+        The file is written atomically: at every instant ``path`` holds the previous file
+        or the complete new model, and a failed or interrupted save leaves nothing behind.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to create or replace (``"word2vec.model"``).
 
         Raises
         ------
         ValueError
             The model has no vocabulary yet.
+        IsADirectoryError
+            ``path`` is a directory (such as a model saved by an earlier fastw2v, in
+            format version 1); it is left as it is.
         OSError
-            The directory cannot be written.
+            The file cannot be written (the message names it; the previous file is intact).
         """
         if self.wv is None:
             raise ValueError("nothing to save: build the vocabulary or train first")
@@ -581,22 +592,38 @@ class FastW2V:
 
     @classmethod
     def load(cls, path):
-        """Loads a model written by :meth:`save`; it can be queried and trained further.
+        """Loads a model written by :meth:`save` (a model file, or the model directory of
+        an earlier fastw2v); it can be queried and trained further.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The saved file (or directory).
+
+        Returns
+        -------
+        FastW2V
 
         Raises
         ------
         OSError
-            ``path`` is missing.
+            ``path`` is missing or cannot be read.
         ValueError
-            ``path`` is not a saved FastW2V model, or is truncated or corrupted.
+            ``path`` is not a saved FastW2V model, or is truncated or corrupted (the
+            message names the file and what is wrong).
         """
         meta, arrays = _io.load_arrays(path)
+        words, vectors, counts = _io.word_vectors_of(path, meta, arrays)
+        for name in arrays.keys() - {"vectors", "counts"}:  # the output layers
+            _io.check_array(path, name, arrays[name], "f", 2)
         try:
             if meta.get("kind") != "FastW2V":
                 raise ValueError("it holds vectors only; use KeyedVectors.load")
+            history = meta.get("history", [])
+            if not isinstance(history, list) or not all(isinstance(r, dict) for r in history):
+                raise ValueError(f"history must be a list of epoch records (objects), got "
+                                 f"{str(history)[:80]}")
             model = cls(**meta["params"])
-            words = meta["index_to_key"]
-            vectors, counts = arrays["vectors"], arrays["counts"]
             n = len(words)
             outputs = model._output_shapes(n)
             expected = dict(vectors=(n, model.vector_size), counts=(n,), **outputs)
@@ -608,7 +635,7 @@ class FastW2V:
                                     np.asarray(counts, dtype=np.int64))
             model._outputs = {name: np.ascontiguousarray(arrays[name], dtype=np.float32)
                               for name in outputs}
-            model.history = list(meta.get("history", []))
+            model.history = history
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError(f"{os.fspath(path)!r} is not a valid FastW2V model: {e}") from None
         return model

@@ -1,9 +1,12 @@
-"""Persistence: the native directory format (fastw2v._io) and the word2vec C formats."""
+"""Persistence: the native model file (fastw2v._io), old model directories and the word2vec C formats."""
 
+import errno
 import gzip
 import json
 import os
 import struct
+import tempfile
+import zipfile
 
 import numpy as np
 import pytest
@@ -39,17 +42,51 @@ def _leftovers(directory):
 # native format: KeyedVectors.save / load
 # ----------------------------------------------------------------------------------------
 
+def save_old_directory(path, meta, arrays):
+    """A model directory as fastw2v wrote it before format_version 2 (built by hand)."""
+    path.mkdir()
+    specs = {}
+    for name, array in arrays.items():
+        np.save(path / f"{name}.npy", array, allow_pickle=False)
+        specs[name] = {"file": f"{name}.npy", "shape": list(array.shape), "dtype": array.dtype.str}
+    doc = {"format": "fastw2v", "format_version": 1, **meta, "arrays": specs}
+    (path / "meta.json").write_text(json.dumps(doc, default=lambda v: v.item()))
+
+
+SAVERS = {"file": _io.save_arrays, "directory": save_old_directory}
+
+
+def _kv_parts(kv):
+    return {"kind": "KeyedVectors", "index_to_key": kv.index_to_key}, {"vectors": kv.vectors, "counts": kv.counts}
+
+
+def _data_offset(path, member):
+    """Offset of a zip member's data in the file, from its local header."""
+    info = zipfile.ZipFile(path).getinfo(member)
+    with open(path, "rb") as fin:
+        fin.seek(info.header_offset)
+        local = fin.read(30)
+    return info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+
+
 def test_native_round_trip(tmp_path, kv):
     kv.save(tmp_path / "kv")
     loaded = KeyedVectors.load(tmp_path / "kv")
     _assert_same_kv(loaded, kv)
     assert loaded.vectors.flags.c_contiguous and loaded.vectors.flags.writeable
     assert loaded.most_similar("the", topn=3) == kv.most_similar("the", topn=3)
-    assert sorted(p.name for p in (tmp_path / "kv").iterdir()) == ["counts.npy", "meta.json", "vectors.npy"]
-    meta = json.loads((tmp_path / "kv" / "meta.json").read_text())
-    assert meta["format"] == "fastw2v" and meta["format_version"] == 1
+    assert (tmp_path / "kv").is_file() and os.listdir(tmp_path) == ["kv"]
+    archive = zipfile.ZipFile(tmp_path / "kv")
+    assert archive.namelist() == ["meta.json", "vectors.npy", "counts.npy"]
+    assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
+    assert archive.testzip() is None
+    meta = json.loads(archive.read("meta.json"))
+    assert meta["format"] == "fastw2v" and meta["format_version"] == 2
+    assert meta["index_to_key"] == WORDS and meta["kind"] == "KeyedVectors"
     assert meta["arrays"]["vectors"] == {"file": "vectors.npy", "shape": [10, 7], "dtype": "<f4"}
-    assert _leftovers(tmp_path) == []
+    for member in ("vectors.npy", "counts.npy"):
+        assert _data_offset(tmp_path / "kv", member) % 64 == 0
+        np.testing.assert_array_equal(np.load(archive.open(member)), getattr(kv, member[:-4]))
 
 
 def test_native_mmap_is_read_only(tmp_path, kv):
@@ -62,68 +99,91 @@ def test_native_mmap_is_read_only(tmp_path, kv):
     assert loaded.similarity("of", "the") == pytest.approx(kv.similarity("of", "the"))
 
 
+def test_native_mmap_maps_the_members_of_the_file(tmp_path, kv):
+    kv.save(tmp_path / "kv")
+    _, arrays = _io.load_arrays(tmp_path / "kv", mmap="r")
+    for name, mapped in arrays.items():
+        # the map starts where the member's .npy data starts: 64-byte aligned
+        assert mapped.offset == _data_offset(tmp_path / "kv", f"{name}.npy") + 128
+        assert mapped.offset % 64 == 0 and str(mapped.filename) == str(tmp_path / "kv")
+    copy = KeyedVectors.load(tmp_path / "kv", mmap="c")
+    copy.vectors[0, 0] = 42.0  # copy-on-write: the file does not change
+    assert KeyedVectors.load(tmp_path / "kv").vectors[0, 0] == kv.vectors[0, 0]
+    shared = KeyedVectors.load(tmp_path / "kv", mmap="r+")
+    shared.vectors[1, 2] = 42.0
+    shared.vectors.flush()
+    assert KeyedVectors.load(tmp_path / "kv").vectors[1, 2] == 42.0
+
+
 def test_native_save_replaces_previous_save(tmp_path, kv):
     kv.save(tmp_path / "kv")
     smaller = KeyedVectors(kv.vectors[:3].copy(), kv.index_to_key[:3])
     smaller.save(tmp_path / "kv")
     _assert_same_kv(KeyedVectors.load(tmp_path / "kv"), smaller)
-    assert _leftovers(tmp_path) == []
+    assert os.listdir(tmp_path) == ["kv"]
 
 
-def test_native_save_refuses_to_replace_other_things(tmp_path, kv):
-    (tmp_path / "file").write_text("precious")
-    with pytest.raises(FileExistsError, match="not a directory"):
-        kv.save(tmp_path / "file")
-    assert (tmp_path / "file").read_text() == "precious"
-    (tmp_path / "dir").mkdir()
-    (tmp_path / "dir" / "notes.txt").write_text("precious")
-    with pytest.raises(FileExistsError, match="not a fastw2v model"):
-        kv.save(tmp_path / "dir")
-    assert (tmp_path / "dir" / "notes.txt").read_text() == "precious"
-    (tmp_path / "empty").mkdir()
-    kv.save(tmp_path / "empty")  # an empty directory may be used
-    _assert_same_kv(KeyedVectors.load(tmp_path / "empty"), kv)
+def test_native_save_over_an_existing_file(tmp_path, kv):
+    """gensim users save over any file, a NamedTemporaryFile too."""
+    (tmp_path / "word2vec.model").write_text("an older file")
+    kv.save(tmp_path / "word2vec.model")
+    _assert_same_kv(KeyedVectors.load(tmp_path / "word2vec.model"), kv)
+    with tempfile.NamedTemporaryFile(dir=tmp_path, suffix=".model") as tmp:
+        kv.save(tmp.name)
+        _assert_same_kv(KeyedVectors.load(tmp.name), kv)
+    assert os.listdir(tmp_path) == ["word2vec.model"]
+
+
+def test_native_save_refuses_a_directory(tmp_path, kv):
+    save_old_directory(tmp_path / "old", *_kv_parts(kv))
+    before = sorted(os.listdir(tmp_path / "old"))
+    smaller = KeyedVectors(kv.vectors[:3].copy(), kv.index_to_key[:3])
+    with pytest.raises(IsADirectoryError, match=r"is a directory \(a model directory of fastw2v "
+                       r"format version 1.*does not replace a directory.*'.*old'"):
+        smaller.save(tmp_path / "old")
+    assert sorted(os.listdir(tmp_path / "old")) == before
+    _assert_same_kv(KeyedVectors.load(tmp_path / "old"), kv)
     with pytest.raises(FileNotFoundError):
         kv.save(tmp_path / "no" / "such" / "parent")
     assert _leftovers(tmp_path) == []
 
 
-def test_save_over_the_directory_memory_mapped_from(tmp_path, kv):
+def test_save_over_the_file_memory_mapped_from(tmp_path, kv):
     kv.save(tmp_path / "kv")
     mapped = KeyedVectors.load(tmp_path / "kv", mmap="r")
     mapped.save(tmp_path / "kv")
     np.testing.assert_array_equal(mapped.vectors, kv.vectors)
     _assert_same_kv(KeyedVectors.load(tmp_path / "kv"), kv)
-    assert _leftovers(tmp_path) == []
+    assert os.listdir(tmp_path) == ["kv"]
 
 
 def test_interrupted_save_keeps_previous_save(tmp_path, kv, monkeypatch):
     kv.save(tmp_path / "kv")
-    calls = []
 
-    def failing_save(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise OSError("disk full")
-        return real_save(*args, **kwargs)
+    def chunks_then_full_disk(array):
+        yield array.tobytes()[:8]
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    real_save = np.save
-    monkeypatch.setattr(np, "save", failing_save)
+    monkeypatch.setattr(_io, "_array_chunks", chunks_then_full_disk)
     other = KeyedVectors(kv.vectors + 1, kv.index_to_key)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match=r"writing '.*kv' failed: No space left on device \(the disk "
+                       r"is full\); the previous file is intact"):
         other.save(tmp_path / "kv")
+    with pytest.raises(OSError, match=r"writing '.*new' failed: No space left on device \(the disk "
+                       r"is full\); nothing was written"):
+        other.save(tmp_path / "new")
     monkeypatch.undo()
     _assert_same_kv(KeyedVectors.load(tmp_path / "kv"), kv)
-    assert _leftovers(tmp_path) == []
+    assert os.listdir(tmp_path) == ["kv"]
 
 
-def test_model_directory_loads_as_keyed_vectors(tmp_path, kv):
-    """The model class saves extra arrays and meta keys; KeyedVectors reads only its own."""
+def test_old_model_directory_loads(tmp_path, kv):
+    """Directories of format_version 1, as earlier fastw2v versions saved them."""
     meta = {"kind": "FastW2V", "index_to_key": kv.index_to_key,
             "params": {"alpha": np.float32(0.025), "sg": 1}, "history": [{"loss": 1.5}]}
     arrays = {"vectors": kv.vectors, "counts": kv.counts,
               "w_ns": np.ones((10, 7), dtype=np.float32), "w_hs": np.zeros((0, 7), dtype=np.float32)}
-    _io.save_arrays(tmp_path / "model", meta, arrays)
+    save_old_directory(tmp_path / "model", meta, arrays)
     _assert_same_kv(KeyedVectors.load(tmp_path / "model"), kv)
     _assert_same_kv(KeyedVectors.load(tmp_path / "model", mmap="r"), kv)
     loaded_meta, loaded_arrays = _io.load_arrays(tmp_path / "model", mmap="r")
@@ -132,12 +192,26 @@ def test_model_directory_loads_as_keyed_vectors(tmp_path, kv):
     np.testing.assert_array_equal(loaded_arrays["w_ns"], arrays["w_ns"])
 
 
-def test_keyed_vectors_load_rejects_directories_without_vectors(tmp_path):
-    _io.save_arrays(tmp_path / "a", {"index_to_key": ["x"]}, {"vectors": np.ones((1, 2), np.float32)})
+def test_model_file_loads_as_keyed_vectors(tmp_path, kv):
+    """The model class saves extra arrays and meta keys; KeyedVectors reads only its own."""
+    meta = {"kind": "FastW2V", "index_to_key": kv.index_to_key, "history": [{"loss": 1.5}]}
+    arrays = {"vectors": kv.vectors, "counts": kv.counts,
+              "w_ns": np.ones((10, 7), dtype=np.float32), "w_hs": np.zeros((0, 7), dtype=np.float32)}
+    _io.save_arrays(tmp_path / "model", meta, arrays)
+    _assert_same_kv(KeyedVectors.load(tmp_path / "model"), kv)
+    _assert_same_kv(KeyedVectors.load(tmp_path / "model", mmap="r"), kv)
+    loaded_meta, loaded_arrays = _io.load_arrays(tmp_path / "model", mmap="c")
+    assert loaded_meta == meta and loaded_arrays["w_hs"].shape == (0, 7)
+    np.testing.assert_array_equal(loaded_arrays["w_ns"], arrays["w_ns"])
+
+
+@pytest.mark.parametrize("layout", ["file", "directory"])
+def test_keyed_vectors_load_rejects_saves_without_vectors(tmp_path, layout):
+    SAVERS[layout](tmp_path / "a", {"index_to_key": ["x"]}, {"vectors": np.ones((1, 2), np.float32)})
     with pytest.raises(ValueError, match="holds no word vectors"):
         KeyedVectors.load(tmp_path / "a")
-    _io.save_arrays(tmp_path / "b", {"index_to_key": ["x", "x"]},
-                    {"vectors": np.ones((2, 2), np.float32), "counts": np.zeros(2, np.int64)})
+    SAVERS[layout](tmp_path / "b", {"index_to_key": ["x", "x"]},
+         {"vectors": np.ones((2, 2), np.float32), "counts": np.zeros(2, np.int64)})
     with pytest.raises(ValueError, match="invalid word vectors.*'x' appears more than once"):
         KeyedVectors.load(tmp_path / "b")
 
@@ -151,7 +225,7 @@ def test_load_missing_path(tmp_path):
 
 @pytest.fixture
 def saved(tmp_path, kv):
-    kv.save(tmp_path / "kv")
+    save_old_directory(tmp_path / "kv", *_kv_parts(kv))
     return tmp_path / "kv"
 
 
@@ -161,19 +235,31 @@ def _edit_meta(directory, edit):
     (directory / "meta.json").write_text(json.dumps(meta))
 
 
-CORRUPTIONS = {
+def _symlink_outside(directory):
+    outside = directory.parent / "elsewhere.npy"
+    (directory / "vectors.npy").rename(outside)
+    (directory / "vectors.npy").symlink_to(outside)
+
+
+DIRECTORY_CORRUPTIONS = {
     "meta missing": (lambda d: (d / "meta.json").unlink(), "meta.json is missing"),
     "meta garbage": (lambda d: (d / "meta.json").write_bytes(b"\x00\xff garbage"), "meta.json"),
     "meta truncated": (lambda d: (d / "meta.json").write_bytes((d / "meta.json").read_bytes()[:40]),
                        "corrupt or truncated"),
     "meta not an object": (lambda d: (d / "meta.json").write_text("[1, 2]"), "does not describe"),
+    "meta nested deeply": (lambda d: (d / "meta.json").write_text("[" * 100000 + "]" * 100000),
+                           "meta.json' is damaged: its JSON nests too deeply"),
     "wrong format": (lambda d: _edit_meta(d, lambda m: m.update(format="gensim")), "does not describe"),
-    "newer version": (lambda d: _edit_meta(d, lambda m: m.update(format_version=2)), "upgrade fastw2v"),
+    "newer version": (lambda d: _edit_meta(d, lambda m: m.update(format_version=3)), "upgrade fastw2v"),
+    "file version": (lambda d: _edit_meta(d, lambda m: m.update(format_version=2)),
+                     r"format_version 2 is not the version of a model directory \(1\)"),
     "bad version": (lambda d: _edit_meta(d, lambda m: m.update(format_version="1")), "format_version"),
     "no arrays": (lambda d: _edit_meta(d, lambda m: m.pop("arrays")), "arrays"),
     "array file missing": (lambda d: (d / "vectors.npy").unlink(), "vectors.npy.*missing"),
     "path traversal": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(file="../x.npy")),
                        "file must be"),
+    "symlink outside": (_symlink_outside, r"vectors.npy' is a symbolic link to '.*elsewhere.npy', "
+                        "outside the model directory; refusing to follow it"),
     "shape mismatch": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(shape=[10, 8])),
                        "vectors.npy.*shape"),
     "bad shape": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(shape=[-1, 7])),
@@ -183,26 +269,11 @@ CORRUPTIONS = {
     "bad dtype": (lambda d: _edit_meta(d, lambda m: m["arrays"]["counts"].update(dtype="nonsense")),
                   "invalid dtype"),
     "npy garbage": (lambda d: (d / "counts.npy").write_bytes(b"garbage" * 30), "counts.npy.*not a valid"),
+    "npy header unclosed": (lambda d: (d / "vectors.npy").write_bytes((d / "vectors.npy").read_bytes().replace(
+        b"}", b"\x00", 1)), r"vectors.npy' is not a valid \.npy array"),  # numpy: tokenize.TokenError
     "npy trailing bytes": (lambda d: (d / "vectors.npy").write_bytes((d / "vectors.npy").read_bytes() + b"x"),
                            "vectors.npy.*longer"),
-    "directory is a file": (lambda d: _replace_with_file(d), "is a file"),
 }
-
-
-def _replace_with_file(directory):
-    for file in directory.iterdir():
-        file.unlink()
-    directory.rmdir()
-    directory.write_text("3 2\n")
-
-
-@pytest.mark.parametrize("name", CORRUPTIONS)
-@pytest.mark.parametrize("mmap", [None, "r"])
-def test_native_corruption_raises_value_error(saved, name, mmap):
-    corrupt, match = CORRUPTIONS[name]
-    corrupt(saved)
-    with pytest.raises(ValueError, match=match):
-        KeyedVectors.load(saved, mmap=mmap)
 
 
 @pytest.mark.parametrize("mmap", [None, "r"])
@@ -212,6 +283,116 @@ def test_native_truncated_npy(saved, mmap):
         (saved / "vectors.npy").write_bytes(data[:cut])
         with pytest.raises(ValueError, match="vectors.npy"):
             KeyedVectors.load(saved, mmap=mmap)
+
+
+def _rewrite_archive(path, edit, compression=zipfile.ZIP_STORED):
+    """Rebuild a model file with edited members: edit(dict of name -> bytes)."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    edit(members)
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def _edit_file_meta(path, edit):
+    def edit_members(members):
+        meta = json.loads(members["meta.json"])
+        edit(meta)
+        members["meta.json"] = json.dumps(meta).encode()
+    _rewrite_archive(path, edit_members)
+
+
+FILE_CORRUPTIONS = {
+    "not a zip": (lambda p: p.write_text("3 2\n"),
+                  r"'.*kv' is not a fastw2v model file \(not a valid zip archive.*load_word2vec_format"),
+    "empty": (lambda p: p.write_bytes(b""), "not a valid zip archive"),
+    "compressed": (lambda p: _rewrite_archive(p, lambda m: None, zipfile.ZIP_DEFLATED),
+                   r"member meta.json is compressed \(method 8\).*ZIP_STORED"),
+    "meta missing": (lambda p: _rewrite_archive(p, lambda m: m.pop("meta.json")), "it has no meta.json"),
+    "meta nested deeply": (lambda p: _rewrite_archive(p, lambda m: m.update({"meta.json": b"[" * 100000})),
+                           "member meta.json is damaged: its JSON nests too deeply"),
+    "meta garbage": (lambda p: _rewrite_archive(p, lambda m: m.update({"meta.json": b"\xff{"})),
+                     "member meta.json is corrupt"),
+    "directory version": (lambda p: _edit_file_meta(p, lambda m: m.update(format_version=1)),
+                          r"format_version 1 is not the version of a model file \(2\)"),
+    "member missing": (lambda p: _rewrite_archive(p, lambda m: m.pop("counts.npy")),
+                       r"members \['meta.json', 'vectors.npy'\] disagree with the arrays"),
+    "extra member": (lambda p: _rewrite_archive(p, lambda m: m.update({"x.npy": b""})), "disagree"),
+    "npy garbage": (lambda p: _rewrite_archive(p, lambda m: m.update({"counts.npy": b"garbage" * 30})),
+                    r"member counts.npy is not a valid \.npy array"),
+    "npy short": (lambda p: _rewrite_archive(p, lambda m: m.update({"vectors.npy": m["vectors.npy"][:-4]})),
+                  "member vectors.npy is truncated: 276 data bytes, expected 280"),
+    "shape mismatch": (lambda p: _edit_file_meta(p, lambda m: m["arrays"]["vectors"].update(shape=[10, 8])),
+                       r"member vectors.npy holds shape \(10, 7\)"),
+    "dtype missing": (lambda p: _edit_file_meta(p, lambda m: m["arrays"]["vectors"].pop("dtype")),
+                      r"bad entry for array 'vectors' \(dtype must be a string\)"),  # was a KeyError
+    "path in name": (lambda p: _edit_file_meta(p, lambda m: m["arrays"]["vectors"].update(file="../v.npy")),
+                     "file must be"),
+}
+
+
+CORRUPTIONS = {**{("directory", name): case for name, case in DIRECTORY_CORRUPTIONS.items()},
+               **{("file", name): case for name, case in FILE_CORRUPTIONS.items()}}
+
+
+@pytest.mark.parametrize("layout, name", CORRUPTIONS)
+@pytest.mark.parametrize("mmap", [None, "r"])
+def test_native_corruption_raises_value_error(tmp_path, kv, layout, name, mmap):
+    corrupt, match = CORRUPTIONS[layout, name]
+    SAVERS[layout](tmp_path / "kv", *_kv_parts(kv))
+    corrupt(tmp_path / "kv")
+    with pytest.raises(ValueError, match=match):
+        KeyedVectors.load(tmp_path / "kv", mmap=mmap)
+
+
+@pytest.fixture
+def saved_file(tmp_path, kv):
+    kv.save(tmp_path / "kv")
+    return tmp_path / "kv"
+
+
+@pytest.mark.parametrize("mmap", [None, "r"])
+def test_native_file_every_truncation_raises(saved_file, mmap):
+    data = saved_file.read_bytes()
+    for cut in range(0, len(data), 7):
+        saved_file.write_bytes(data[:cut])
+        with pytest.raises(ValueError, match=r"'.*kv'"):
+            KeyedVectors.load(saved_file, mmap=mmap)
+
+
+def test_native_file_local_header_beyond_the_end(saved_file):
+    """A central directory pointing a member past the end of the file (bounded reads)."""
+    data = bytearray(saved_file.read_bytes())
+    central = data.rindex(b"PK\x01\x02")  # the last member's central directory entry
+    data[central + 42:central + 46] = (len(data) - 10).to_bytes(4, "little")
+    saved_file.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="local header of member counts.npy is missing or damaged"):
+        KeyedVectors.load(saved_file)
+
+
+DAMAGED_CONTENTS = {
+    "empty key": (dict(index_to_key=["a", ""]), {},
+                  r"index_to_key must hold non-empty strings; entry 1 is ''"),
+    "key not a string": (dict(index_to_key=["a", 7]), {}, "entry 1 is 7"),
+    "complex vectors": ({}, dict(vectors=np.ones((2, 3), np.complex64)),
+                        r"array 'vectors' must be a 2-D floating-point array, got dtype complex64"),
+    "integer vectors": ({}, dict(vectors=np.ones((2, 3), np.int32)), "got dtype int32"),
+    "float counts": ({}, dict(counts=np.ones(2, np.float64)),
+                     r"array 'counts' must be a 1-D integer array, got dtype float64"),
+    "1-D vectors": ({}, dict(vectors=np.ones(6, np.float32)), r"got dtype float32 and shape \(6,\)"),
+}
+
+
+@pytest.mark.parametrize("layout", ["file", "directory"])
+@pytest.mark.parametrize("name", DAMAGED_CONTENTS)
+def test_native_damaged_contents_are_refused(tmp_path, layout, name):
+    meta_edit, array_edit, match = DAMAGED_CONTENTS[name]
+    meta = {"kind": "KeyedVectors", "index_to_key": ["a", "b"], **meta_edit}
+    arrays = {"vectors": np.ones((2, 3), np.float32), "counts": np.ones(2, np.int64), **array_edit}
+    SAVERS[layout](tmp_path / "kv", meta, arrays)
+    with pytest.raises(ValueError, match=f"'.*kv'.*{match}"):
+        KeyedVectors.load(tmp_path / "kv")
 
 
 def test_save_arrays_argument_checks(tmp_path):
@@ -228,7 +409,20 @@ def test_save_arrays_argument_checks(tmp_path):
         _io.save_arrays(tmp_path / "a", {"when": object()}, good)
     with pytest.raises(ValueError, match="mmap"):
         _io.load_arrays(tmp_path / "a", mmap="w+")
-    assert not (tmp_path / "a").exists() and _leftovers(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_arrays_any_array_layout(tmp_path):
+    """Fortran-ordered, strided, 0-d, empty and big-endian arrays come back equal, C-ordered."""
+    base = np.arange(24, dtype=np.float64).reshape(4, 6)
+    arrays = {"fortran": np.asfortranarray(base), "strided": base[::2, ::3], "scalar": np.array(3.5),
+              "empty": np.zeros((0, 5), np.float32), "big_endian": base.astype(">i4")}
+    _io.save_arrays(tmp_path / "a", {}, arrays)
+    for mmap in (None, "r"):
+        _, loaded = _io.load_arrays(tmp_path / "a", mmap=mmap)
+        for name, array in arrays.items():
+            np.testing.assert_array_equal(loaded[name], array)
+            assert loaded[name].dtype == array.dtype and loaded[name].shape == array.shape
 
 
 # ----------------------------------------------------------------------------------------
@@ -380,7 +574,11 @@ BINARY_CORRUPTIONS = [
      "byte offset 14: record 2 has an invalid word"),
     (b"1 2\n" + bytes(range(33, 256)) * 300, "byte offset 4: no word ends within"),
     (b"3000000000 2\na " + BIN_RECORD + b"\n", "inside record 2"),  # no huge allocation
-    (b"1 100000000000\na " + BIN_RECORD + b"\n", "inside record 1"),
+    (b"1 2000000000\na " + BIN_RECORD + b"\n", "inside record 1"),
+    (b"1 1099511627776\na " + BIN_RECORD + b"\n",
+     r"line 1: header declares vector size 1099511627776; it must be from 1 to 2147483647"),
+    (b"18446744073709551616 2\na " + BIN_RECORD + b"\n",
+     "line 1: header declares 18446744073709551616 vectors; at most 9223372036854775807"),
 ]
 
 
@@ -536,11 +734,19 @@ def test_atomic_output_keeps_the_old_file_when_the_writer_fails(tmp_path):
 
 def test_atomic_output_names_the_file_of_an_anonymous_write_error(tmp_path):
     target = tmp_path / "out.txt"
-    with pytest.raises(OSError, match=r"writing '.*out\.txt' failed: No space left") as info:
+    with pytest.raises(OSError, match=r"writing '.*out\.txt' failed: No space left on device "
+                       r"\(the disk is full\); nothing was written") as info:
         with _io.atomic_output(target):
             raise OSError(28, "No space left on device")
     assert info.value.errno == 28
     assert not target.exists() and list(tmp_path.iterdir()) == []
+    target.write_bytes(b"old")
+    # numpy's tofile() on a full disk raises an OSError with neither errno nor file name
+    with pytest.raises(OSError, match=r"^writing '.*out\.txt' failed: 600000 requested and "
+                       "418784 written; the previous file is intact$"):
+        with _io.atomic_output(target):
+            raise OSError("600000 requested and 418784 written")
+    assert target.read_bytes() == b"old" and list(tmp_path.iterdir()) == [target]
 
 
 def test_atomic_output_refuses_a_directory(tmp_path):
@@ -567,3 +773,100 @@ def test_atomic_output_removes_what_a_killed_writer_left(tmp_path):
             fout.write(b"new")
     assert sorted(p.name for p in tmp_path.iterdir()) == [living.name, "out.txt"]
     assert target.read_bytes() == b"new"
+
+
+# ----------------------------------------------------------------------------------------
+# bounded reads of headers, and what one side writes the other reads
+# ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("header, match", [
+    (b"1 1099511627776", "vector size 1099511627776; it must be from 1 to 2147483647"),
+    (b"1 99999999999999999999999999", "vector size 99999999999999999999999999"),
+    (b"99999999999999999999999999 3", "99999999999999999999999999 vectors; at most"),
+])
+def test_huge_header_is_refused_naming_the_file(tmp_path, header, match):
+    """`fastw2v similar FILE` on a 30-byte file used to try allocating 4 TB."""
+    path = tmp_path / "tiny.bin"
+    path.write_bytes((header + b"\nw " + bytes(range(40)))[:30])
+    message = rf"'?{path}'?, line 1: header declares {match}"
+    with pytest.raises(ValueError, match=message):
+        _io.is_binary_word2vec(path)
+    for binary in (False, True):
+        with pytest.raises(ValueError, match=message):
+            KeyedVectors.load_word2vec_format(path, binary=binary)
+
+
+def test_is_binary_word2vec_reads_a_bounded_prefix(tmp_path, monkeypatch):
+    path = tmp_path / "wide.bin"
+    path.write_bytes(b"1 2000000000\nw " + bytes(range(1, 200)))
+    sizes = []
+    real_open = _io.open_compressed
+
+    def recording_open(*args):
+        fin = real_open(*args)
+        real_read = fin.read
+        fin.read = lambda size=-1: sizes.append(size) or real_read(size)
+        return fin
+
+    monkeypatch.setattr(_io, "open_compressed", recording_open)
+    assert _io.is_binary_word2vec(path) is True
+    assert sizes == [65536 + 4 * 65536]
+
+
+def test_read_vocab_count_beyond_int64(tmp_path):
+    (tmp_path / "vocab.txt").write_bytes(b"a 9223372036854775807\nb 9223372036854775808\n")
+    with pytest.raises(ValueError, match=r"vocab.txt, line 2: count 9223372036854775808 is larger "
+                       r"than the maximum 9223372036854775807 \(2\*\*63 - 1\)"):
+        _io.read_vocab(tmp_path / "vocab.txt")
+    (tmp_path / "vocab.txt").write_bytes(b"a 9223372036854775807\n")
+    assert _io.read_vocab(tmp_path / "vocab.txt") == {"a": 2**63 - 1}
+
+
+def test_vocab_byte_order_mark(tmp_path):
+    """A BOM (Windows editors write one) is not part of the first word; so the writer
+    refuses a first word that starts with U+FEFF, which would read back without it."""
+    (tmp_path / "vocab.txt").write_bytes(b"\xef\xbb\xbfthe 5\nof 3\n")
+    assert _io.read_vocab(tmp_path / "vocab.txt") == {"the": 5, "of": 3}
+    with pytest.raises(ValueError, match=r"word '\\ufeffthe' cannot be the first of a vocabulary "
+                       "file: its leading U\\+FEFF would read back as a byte-order mark"):
+        _io.write_vocab(tmp_path / "out.txt", ["\ufeffthe", "of"], [5, 3])
+    _io.write_vocab(tmp_path / "out.txt", ["of", "\ufeffthe"], [3, 5])  # not first: kept as is
+    assert _io.read_vocab(tmp_path / "out.txt") == {"of": 3, "\ufeffthe": 5}
+    assert not (tmp_path / "out.txt").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("space", ["\t", "\r", "\x0b", "\x0c", "\n", " "])
+def test_words_with_whitespace_are_refused_on_both_sides(tmp_path, space):
+    word = f"a{space}b"
+    with pytest.raises(ValueError, match="words must be non-empty strings without whitespace"):
+        KeyedVectors(np.ones((1, 2), np.float32), [word]).save_word2vec_format(tmp_path / "v.bin", binary=True)
+    if space != " ":  # (a space ends the word)
+        path = _write(tmp_path, b"1 2\n" + word.encode() + b" " + BIN_RECORD + b"\n")
+        with pytest.raises(ValueError, match=r"byte offset 4: record 1 has an invalid word .*"
+                           "words are non-empty, without whitespace"):
+            KeyedVectors.load_word2vec_format(path, binary=True)
+
+
+@pytest.mark.parametrize("word", ["\udcff", "a\ud800b"])
+def test_lone_surrogates_are_refused_on_both_sides(tmp_path, word):
+    """UTF-8 cannot hold them; the writer used to write surrogate-escaped bytes that the
+    reader then refused."""
+    kv = KeyedVectors(np.ones((1, 2), np.float32), [word])
+    for binary in (False, True):
+        with pytest.raises(ValueError, match=r"cannot be stored in word2vec format: it holds a lone surrogate"):
+            kv.save_word2vec_format(tmp_path / "v", binary=binary)
+    with pytest.raises(ValueError, match="lone surrogate"):
+        _io.write_vocab(tmp_path / "vocab.txt", [word], [1])
+    assert list(tmp_path.iterdir()) == []
+    kv.save(tmp_path / "kv")  # the native format stores any str (JSON escapes)
+    assert KeyedVectors.load(tmp_path / "kv").index_to_key == [word]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_every_writable_word_reads_back(tmp_path, binary):
+    words = ["\u3000x", "\x85", "\xa0", "\x1c\x1f", "é", "\U0001f600", "\ufeff", "a\x00b", "\\n"]
+    kv = KeyedVectors(np.arange(2 * len(words), dtype=np.float32).reshape(-1, 2), words,
+                      np.arange(len(words)))
+    kv.save_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab", binary=binary)
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab", binary=binary)
+    _assert_same_kv(loaded, kv)

@@ -136,12 +136,12 @@ def test_model_save_load_and_continue(tmp_path):
     assert len(loaded.history) == 4
 
 
-def test_corrupted_model_directory(tmp_path):
+def test_corrupted_model_file(tmp_path):
     model = FastW2V(TEXTS, min_count=1, vector_size=8, epochs=1).train()
     model.save(tmp_path / "m")
-    vec = tmp_path / "m" / "vectors.npy"
-    vec.write_bytes(vec.read_bytes()[:100])
-    with pytest.raises(ValueError):
+    saved = tmp_path / "m"
+    saved.write_bytes(saved.read_bytes()[:-100])
+    with pytest.raises(ValueError, match="'.*m' is not a fastw2v model file"):
         FastW2V.load(tmp_path / "m")
     with pytest.raises(OSError):
         FastW2V.load(tmp_path / "missing")

@@ -1,0 +1,217 @@
+"""Faults while saving: a failing writer, a full disk, SIGINT and SIGKILL at random points.
+
+Every writer goes through fastw2v._io.atomic_output: whatever happens, the path holds the
+previous file or the complete new one, and nothing else is left in the directory."""
+import contextlib
+import errno
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import fastw2v
+from fastw2v import Checkpoint, FastW2V, KeyedVectors, _io
+
+TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
+
+
+def _kv(seed, n=50, dim=8):
+    rng = np.random.default_rng(seed)
+    return KeyedVectors(rng.standard_normal((n, dim)).astype(np.float32), [f"w{i}" for i in range(n)],
+                        np.arange(n, 0, -1))
+
+
+def _model_save(path):
+    FastW2V(TEXTS, min_count=1, vector_size=8, epochs=1, workers=1).train().save(path)
+
+
+def _checkpoint_save(path):
+    FastW2V(TEXTS, min_count=1, vector_size=8, epochs=1, workers=1).train(callbacks=[Checkpoint(path)])
+
+
+WRITERS = {
+    "native KeyedVectors.save": lambda path: _kv(1).save(path),
+    "native FastW2V.save": _model_save,
+    "Checkpoint": _checkpoint_save,
+    "word2vec text": lambda path: _kv(1).save_word2vec_format(path),
+    "word2vec binary": lambda path: _kv(1).save_word2vec_format(path, binary=True),
+    "word2vec gzip": lambda path: _kv(1).save_word2vec_format(path.with_suffix(".gz")),
+    "vocab file": lambda path: _io.write_vocab(path, [f"w{i}" for i in range(9000)], list(range(9000))),
+}
+
+
+@contextlib.contextmanager
+def _disk_full_after(monkeypatch, good_writes):
+    """Every file atomic_output yields fails with ENOSPC after `good_writes` writes."""
+    real = _io.atomic_output
+
+    @contextlib.contextmanager
+    def failing(fname, compress=True):
+        with real(fname, compress) as fout:
+            calls = []
+            real_write = fout.write
+
+            def write(data):
+                calls.append(1)
+                if len(calls) > good_writes:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                return real_write(data)
+
+            fout.write = write
+            yield fout
+
+    monkeypatch.setattr(_io, "atomic_output", failing)
+    yield
+    monkeypatch.undo()
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_failing_write_keeps_the_previous_file(tmp_path, monkeypatch, writer):
+    target = tmp_path / ("out.gz" if writer.endswith("gzip") else "out")
+    target.write_bytes(b"the previous file")
+    with _disk_full_after(monkeypatch, good_writes=1):
+        with pytest.raises(OSError, match=rf"writing '{target}' failed: No space left on device "
+                           r"\(the disk is full\); the previous file is intact"):
+            WRITERS[writer](tmp_path / "out")
+    assert target.read_bytes() == b"the previous file"
+    assert os.listdir(tmp_path) == [target.name]
+
+
+def test_an_exception_in_the_row_formatter_keeps_the_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "vocab.txt"
+    target.write_bytes(b"old 1\n")
+    real_encode = _io._encode_word
+    monkeypatch.setattr(_io, "_WRITE_BLOCK_ROWS", 2)  # so that rows are written before the error
+    monkeypatch.setattr(_io, "_encode_word", lambda word: real_encode(word) if word != "w5" else 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        _io.write_vocab(target, [f"w{i}" for i in range(9)], list(range(9)))
+    assert target.read_bytes() == b"old 1\n" and os.listdir(tmp_path) == ["vocab.txt"]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 kB tmpfs (needs root and a working mount)."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("a full disk needs a tmpfs mount, which needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=True)
+
+
+def test_disk_full_keeps_the_previous_model(small_disk):
+    target = small_disk / "word2vec.model"
+    small = _kv(1)
+    small.save(target)
+    big = _kv(2, n=1000, dim=100)  # 400 kB of vectors: more than the disk holds
+    with pytest.raises(OSError, match=rf"writing '{target}' failed: No space left on device "
+                       r"\(the disk is full\); the previous file is intact") as info:
+        big.save(target)
+    assert info.value.errno == errno.ENOSPC
+    np.testing.assert_array_equal(KeyedVectors.load(target).vectors, small.vectors)
+    assert os.listdir(small_disk) == ["word2vec.model"]
+    with pytest.raises(OSError, match=r"\(the disk is full\); the previous file is intact"):
+        big.save_word2vec_format(target, binary=True)
+    with pytest.raises(OSError, match=r"\(the disk is full\); nothing was written"):
+        big.save(small_disk / "other.model")
+    assert os.listdir(small_disk) == ["word2vec.model"]
+
+
+CHILD = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from fastw2v import KeyedVectors
+
+    def kv(seed):
+        rng = np.random.default_rng(seed)
+        return KeyedVectors(rng.standard_normal((2000, 100)).astype(np.float32),
+                            [f"w{i}" for i in range(2000)], np.arange(2000, 0, -1))
+
+    models = [kv(1), kv(2)]
+    models[0].save(sys.argv[1])
+    print("saved", flush=True)
+    while True:  # A and B saved over each other until a signal; SIGINT: wait for "again"
+        try:
+            for i in range(100000):
+                models[i % 2].save(sys.argv[1])
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            if sys.stdin.readline() != "again\\n":
+                break
+""")
+
+
+def _start_child(tmp_path):
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    env = dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
+    target = tmp_path / "models" / "kv.model"
+    target.parent.mkdir()
+    proc = subprocess.Popen([sys.executable, str(script), str(target)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout.readline() == "saved\n", proc.stderr.read()
+    return proc, target
+
+
+def _sleep(proc, seconds):
+    try:
+        proc.wait(seconds)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _assert_complete_model(target):
+    loaded = KeyedVectors.load(target)
+    rows = [np.random.default_rng(seed).standard_normal((2000, 100)).astype(np.float32)
+            for seed in (1, 2)]
+    assert any(np.array_equal(loaded.vectors, expected) for expected in rows)
+    assert loaded.index_to_key == [f"w{i}" for i in range(2000)]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigint_during_saves_leaves_a_complete_model_and_nothing_else(tmp_path):
+    rng = random.Random(11)
+    proc, target = _start_child(tmp_path)
+    try:
+        for trial in range(6):
+            _sleep(proc, rng.uniform(0.01, 0.2))
+            proc.send_signal(signal.SIGINT)
+            assert proc.stdout.readline() == "interrupted\n", proc.stderr.read()
+            _assert_complete_model(target)
+            assert os.listdir(target.parent) == ["kv.model"]
+            proc.stdin.write("again\n" if trial < 5 else "stop\n")
+            proc.stdin.flush()
+        assert proc.wait(60) == 0, proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigkill_during_saves_leaves_a_complete_model_and_the_next_save_cleans_up(tmp_path):
+    rng = random.Random(12)
+    for trial in range(3):
+        (tmp_path / str(trial)).mkdir()
+        proc, target = _start_child(tmp_path / str(trial))
+        try:
+            _sleep(proc, rng.uniform(0.01, 0.2))
+        finally:
+            proc.kill()
+            proc.wait()
+        _assert_complete_model(target)
+        leftovers = [name for name in os.listdir(target.parent) if name != "kv.model"]
+        assert all(name.startswith(".kv.model.") for name in leftovers), leftovers
+        _kv(3).save(target)
+        assert os.listdir(target.parent) == ["kv.model"]
