@@ -192,23 +192,14 @@ def test_long_line_cut_at_every_kind_of_whitespace(tmp_path, small_blocks):
     assert list(Text8Corpus(path, max_sentence_length=1000)) == [line.split()]
 
 
-def test_word_longer_than_a_block_is_kept_whole(tmp_path, small_blocks, monkeypatch):
-    searched = []
-    pattern = corpus_module._LAST_SPACE
-
-    class Counting:
-        def search(self, data):
-            searched.append(len(data))
-            return pattern.search(data)
-
-    monkeypatch.setattr(corpus_module, "_LAST_SPACE", Counting())
+def test_word_longer_than_a_block_is_kept_whole(tmp_path, small_blocks, space_searches):
     long_word = "\xe9" * 5000  # 10,000 bytes of 2-byte characters, 156 blocks
     path = tmp_path / "long_word.txt"
     path.write_text(f"a {long_word} b\nc\n", encoding="utf-8")
     assert list(LineSentence(path)) == [["a"], [long_word, "b"], ["c"]]
     # every byte is searched for a space about once (a quadratic reader searches ~80 times
     # as many: each block again with all the word before it)
-    assert sum(searched) <= 2 * path.stat().st_size
+    assert sum(space_searches) <= 2 * path.stat().st_size
 
 
 def test_word_longer_than_the_maximum_is_refused(tmp_path, small_blocks, monkeypatch):
