@@ -16,6 +16,7 @@ The cache directory is, in order: the `cache_dir` argument, ``$FASTW2V_DATA_DIR`
 import hashlib
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -35,6 +36,7 @@ _DOWNLOAD_CHUNK = 1 << 20
 _TIMEOUT_SECONDS = 60
 #: Seconds the whole download may take (checked after each read).
 _DEADLINE_SECONDS = 3600
+_SHA256 = re.compile("[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -130,14 +132,16 @@ def download(name, cache_dir=None, sha256=None, progress=False):
     KeyError
         If `name` is not a known dataset.
     ValueError
-        If the download has the wrong size or checksum, is larger than expected, or is not a
-        zip archive holding the dataset's member with the right CRC-32 (nothing is kept in
-        the cache).
+        If `sha256` is not 64 hexadecimal digits; or the download has the wrong size or
+        checksum, is larger than expected, or is not a zip archive holding the dataset's
+        member with the right CRC-32 (nothing is kept in the cache).
     OSError
         If the download fails or is cut short (ConnectionError), or takes more than the
         deadline (TimeoutError); nothing is kept in the cache.
     """
     dataset = _dataset(name)
+    if sha256 is not None and not (isinstance(sha256, str) and _SHA256.fullmatch(sha256)):
+        raise ValueError(f"sha256 must be 64 hexadecimal digits, got {sha256!r}")
     directory = cache_directory(cache_dir)
     path = directory / dataset.filename
     if path.is_file():
@@ -267,7 +271,8 @@ def load(name, cache_dir=None, sha256=None, progress=False):
     KeyError
         If `name` is not a known dataset.
     ValueError
-        If the download has the wrong size or checksum, or is not the expected archive.
+        If `sha256` is not 64 hexadecimal digits, or the download has the wrong size or
+        checksum, or is not the expected archive.
     OSError
         If the download fails, is cut short or takes more than the deadline.
     """

@@ -210,3 +210,10 @@ def test_zipped_words_reads_a_long_word_in_linear_time(tmp_path, monkeypatch,
     with pytest.raises(ValueError, match=r"w.zip:tiny8' line 1: a word longer than "
                                          r"MAX_WORD_BYTES=50000 bytes"):
         list(datasets._ZippedWords(path, "tiny8"))
+
+
+@pytest.mark.parametrize("sha256", ["abc", "g" * 64, 12])
+def test_bad_sha256_argument(tmp_path, sha256):
+    with pytest.raises(ValueError, match=f"sha256 must be 64 hexadecimal digits, got {sha256!r}"):
+        datasets.load("text8", cache_dir=tmp_path, sha256=sha256)
+    assert _cache_files(tmp_path) == []
