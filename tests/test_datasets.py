@@ -217,3 +217,20 @@ def test_bad_sha256_argument(tmp_path, sha256):
     with pytest.raises(ValueError, match=f"sha256 must be 64 hexadecimal digits, got {sha256!r}"):
         datasets.load("text8", cache_dir=tmp_path, sha256=sha256)
     assert _cache_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("where", ["_check_archive", "copyfileobj"])
+def test_interrupt_while_checking_or_caching_leaves_nothing(tmp_path, server, monkeypatch,
+                                                            where):
+    _register(monkeypatch, server)
+
+    def interrupt(source, *args):
+        if where == "copyfileobj":  # half of the file is in the cache's temporary file
+            args[0].write(source.read(len(ZIP) // 2))
+        raise KeyboardInterrupt
+
+    target = datasets if where == "_check_archive" else datasets.shutil
+    monkeypatch.setattr(target, where, interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        datasets.download("tiny8", cache_dir=tmp_path)
+    assert _cache_files(tmp_path) == []
