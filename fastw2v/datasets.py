@@ -77,8 +77,9 @@ DATASETS = {
         filename="text8.zip",
         member="text8",
         # the size that TensorFlow's word2vec tutorial checks; Matt Mahoney's page publishes
-        # no checksum: the sha1 is the one GluonNLP (Apache MXNet) checks for this URL
-        # (gluonnlp.data.Text8, archive_file), not yet computed here from a download
+        # no checksum. The sha1 is the one GluonNLP (github.com/dmlc/gluon-nlp, class Text8,
+        # archive_file) checked for downloads from this URL, and kept for its S3 mirror of the
+        # file, text8-6c70299b.zip; not yet computed here from a download of our own
         size=31344016,
         sha256=None,
         description="the first 10^8 bytes of an English Wikipedia dump (Feb. 2006), lower-cased "

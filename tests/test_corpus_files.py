@@ -230,7 +230,7 @@ def test_devices_and_sockets_are_refused_fifos_read(tmp_path):
         with open(fifo, "w") as f:
             f.write("x y\n" * 10)
 
-    writer = threading.Thread(target=feed)
+    writer = threading.Thread(target=feed, daemon=True)  # never blocks the run
     writer.start()
     model = FastW2V(corpus_file=fifo, min_count=1, vector_size=8).build_vocab()
     writer.join()
