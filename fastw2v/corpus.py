@@ -189,7 +189,7 @@ def stream_pieces(f, name, encoding_errors="strict"):
         if not data and not word:
             return
         end = data.rfind(b"\n") + 1 if block else len(data)
-        if end == 0 and (word or len(data) >= _BLOCK_BYTES):  # a long line: cut at a space
+        if block and end == 0 and (word or len(data) >= _BLOCK_BYTES):  # long line: cut at a space
             match = _LAST_SPACE.search(data[::-1])
             if match is None:  # a word longer than a block
                 word_bytes += len(data)

@@ -200,6 +200,8 @@ def test_word_longer_than_a_block_is_kept_whole(tmp_path, small_blocks, space_se
     # every byte is searched for a space about once (a quadratic reader searches ~80 times
     # as many: each block again with all the word before it)
     assert sum(space_searches) <= 2 * path.stat().st_size
+    path.write_text(f"a\nb {long_word}", encoding="utf-8")  # the file ends inside the word
+    assert list(Text8Corpus(path)) == [["a", "b", long_word]]
 
 
 def test_word_longer_than_the_maximum_is_refused(tmp_path, small_blocks, monkeypatch):
