@@ -1,6 +1,7 @@
 """corpus_file as files, directories and lists; LineSentence and Text8Corpus; bad bytes."""
 import bz2
 import gzip
+import io
 import lzma
 import os
 import re
@@ -8,8 +9,10 @@ import socket
 import threading
 
 import gensim.models.word2vec as gensim_w2v
+import hypothesis.strategies as st
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from fastw2v import FastW2V, LineSentence, Text8Corpus
 from fastw2v import corpus as corpus_module
@@ -253,3 +256,14 @@ def test_corrupt_bz2_names_the_file_and_line(tmp_path, small_blocks):
     path.write_bytes(b"BZh9" + b"\0" * 100)
     with pytest.raises(ValueError, match=r"bad.bz2' is corrupted or truncated \(at line 1\)"):
         list(LineSentence(path))
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(text=st.text(alphabet="ab\xe9\u6f22 \t\n\u3000\xa0\x1c\u2028", max_size=300),
+       block=st.integers(1, 24))
+def test_pieces_hold_the_words_of_the_lines(text, block):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(corpus_module, "_BLOCK_BYTES", block)
+        pieces = list(corpus_module.stream_pieces(io.BytesIO(text.encode()), "t.txt"))
+    assert [w for p in pieces for w in p.split()] == text.split()  # no word cut or merged
+    assert not any("\n" in p for p in pieces)
