@@ -162,7 +162,7 @@ def line_pieces(path, encoding_errors="strict"):
         line), a word longer than :data:`MAX_WORD_BYTES`, or a corrupted or truncated
         compressed file (the message names the file and the line reached).
     OSError
-        The file cannot be read.
+        The file cannot be opened or read (a read error names the file and the line).
     """
     path = os.fspath(path)
     with open_compressed(path, "rb") as f:
@@ -182,7 +182,11 @@ def stream_pieces(f, name, encoding_errors="strict"):
             block = f.read(_BLOCK_BYTES)
         except _DECOMPRESSION_ERRORS as e:
             if isinstance(e, OSError) and e.errno is not None:
-                raise  # a read error, not a corrupt stream (bz2 and gzip raise no errno)
+                # a read error, not a corrupt stream (bz2's and gzip's errors have no errno)
+                if e.filename is not None:
+                    raise
+                raise type(e)(e.errno, f"reading {name!r} failed at line {lineno}: "
+                                       f"{e.strerror}") from e
             raise ValueError(f"corpus_file {name!r} is corrupted or truncated (at line "
                              f"{lineno}): {e}") from None
         data = carry + block
@@ -417,7 +421,9 @@ def _remember_partly_consumed(iterator):
 
 def _partly_consumed(iterator):
     entry = _PARTLY_CONSUMED.get(id(iterator))
-    return entry is iterator or (isinstance(entry, weakref.ref) and entry() is iterator)
+    if isinstance(entry, weakref.ref):
+        entry = entry()
+    return entry is not None and entry is iterator
 
 
 def _scan_texts(enc, sentences):

@@ -1,5 +1,6 @@
 """corpus_file as files, directories and lists; LineSentence and Text8Corpus; bad bytes."""
 import bz2
+import errno
 import gzip
 import io
 import lzma
@@ -267,3 +268,16 @@ def test_pieces_hold_the_words_of_the_lines(text, block):
         pieces = list(corpus_module.stream_pieces(io.BytesIO(text.encode()), "t.txt"))
     assert [w for p in pieces for w in p.split()] == text.split()  # no word cut or merged
     assert not any("\n" in p for p in pieces)
+
+
+def test_read_error_names_the_file_and_line():
+    class Failing(io.BytesIO):
+        def read(self, n):
+            if self.tell() > 0:
+                raise OSError(errno.EIO, "Input/output error")
+            return super().read(n)
+
+    with pytest.raises(OSError, match=r"reading 'disk.txt' failed at line 3: Input/output "
+                                      r"error") as info:
+        list(corpus_module.stream_pieces(Failing(b"a\nb\nc"), "disk.txt"))
+    assert info.value.errno == errno.EIO
