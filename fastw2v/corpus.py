@@ -31,9 +31,10 @@ ENCODING_ERRORS = ("strict", "replace", "ignore")
 MAX_WORD_BYTES = 1 << 20
 
 _BLOCK_BYTES = 1 << 20
-#: The characters ``str.split()`` splits on (``str.isspace()``), as UTF-8 bytes reversed: the
-#: first match in a reversed block is the last whitespace of the block. A lead byte never
-#: occurs inside another character, so a match is always a whole character.
+#: The characters ``str.split()`` splits on (``str.isspace()``). _LAST_SPACE finds their UTF-8
+#: in a reversed block (its first match is the block's last whitespace), _FIRST_SPACE in a
+#: block; a UTF-8 lead byte never occurs inside another character, so a match is always a
+#: whole character.
 _SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
            "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _LAST_SPACE = re.compile(b"|".join(re.escape(c.encode()[::-1]) for c in _SPACES))
