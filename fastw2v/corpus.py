@@ -1,20 +1,21 @@
 """Corpus reading and encoding: the text is read and tokenized once, into an int32 id stream.
 
-Files are read as UTF-8 in blocks of 1 MB; a line longer than that is cut at a space into
-pieces (never inside a word), so that no line, however long, is held in memory at once.
+Files are read as UTF-8 in blocks of 1 MB; a line longer than that is cut into pieces at
+whitespace (as ``str.split()`` defines it, never inside a word or a character), so that no
+line, however long, is held in memory at once.
 """
-import gzip
 import logging
-import lzma
 import mmap
 import os
-import zlib
+import re
+import stat
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._checks import check_int
-from ._io import open_compressed
+from ._io import _DECOMPRESSION_ERRORS, open_compressed
 from ._scan import Encoder
 
 logger = logging.getLogger("fastw2v")
@@ -26,7 +27,20 @@ CHUNK_WORDS = 10000
 #: What ``encoding_errors`` may be (see :func:`scan`).
 ENCODING_ERRORS = ("strict", "replace", "ignore")
 
+#: Longest word (in bytes of UTF-8) of a corpus file; a longer one is refused (ValueError).
+MAX_WORD_BYTES = 1 << 20
+
 _BLOCK_BYTES = 1 << 20
+#: The characters ``str.split()`` splits on (``str.isspace()``). _LAST_SPACE finds their UTF-8
+#: in a reversed block (its first match is the block's last whitespace), _FIRST_SPACE in a
+#: block; a UTF-8 lead byte never occurs inside another character, so a match is always a
+#: whole character.
+_SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+           "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_LAST_SPACE = re.compile(b"|".join(re.escape(c.encode()[::-1]) for c in _SPACES))
+_FIRST_SPACE = re.compile(b"|".join(re.escape(c.encode()) for c in _SPACES))
+_FILE_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
 
 
 def corpus_files(corpus_file, name="corpus_file"):
@@ -49,7 +63,8 @@ def corpus_files(corpus_file, name="corpus_file"):
     TypeError
         ``corpus_file`` is not a path or a list of paths.
     ValueError
-        The list, or a directory, holds no file.
+        The list, or a directory, holds no file, or a path is a character device (such as
+        ``/dev/zero``), a block device or a socket (FIFOs are read).
     FileNotFoundError, PermissionError
         A path does not exist or is not readable.
     """
@@ -77,6 +92,11 @@ def corpus_files(corpus_file, name="corpus_file"):
                 raise ValueError(f"{name.format(i)} {path!r} is a directory without files")
         else:
             found = [path]
+            mode = os.stat(path).st_mode
+            for is_kind, kind in _FILE_KINDS:
+                if is_kind(mode):
+                    raise ValueError(f"{name.format(i)} {path!r} is {kind}, not a file: give "
+                                     "a regular file, a FIFO or a directory")
         for f in found:
             if not os.access(f, os.R_OK):
                 raise PermissionError(f"{name.format(i)} {f!r} is not readable")
@@ -123,7 +143,7 @@ def _decode(data, path, lineno, encoding_errors):
 def line_pieces(path, encoding_errors="strict"):
     """The lines of a text file, plain or compressed (by extension: .gz, .bz2, .xz),
     decoded from UTF-8, without their newline. A line longer than 1 MB comes in several
-    pieces, cut at spaces.
+    pieces, cut at whitespace (any character that ``str.split()`` splits on).
 
     Parameters
     ----------
@@ -140,34 +160,69 @@ def line_pieces(path, encoding_errors="strict"):
     ------
     ValueError
         Invalid UTF-8 with ``encoding_errors='strict'`` (the message names the file and the
-        line), or a corrupted or truncated compressed file.
+        line), a word longer than :data:`MAX_WORD_BYTES`, or a corrupted or truncated
+        compressed file (the message names the file and the line reached).
     OSError
-        The file cannot be read.
+        The file cannot be opened or read (a read error names the file and the line).
     """
     path = os.fspath(path)
-    lineno, carry = 1, b""
-    try:
-        with open_compressed(path, "rb") as f:
-            while True:
-                block = f.read(_BLOCK_BYTES)
-                data = carry + block
-                if not data:
-                    return
-                end = data.rfind(b"\n") + 1 if block else len(data)
-                if end == 0 and len(data) >= _BLOCK_BYTES:  # a long line: cut at a space
-                    head = data.rsplit(None, 1)
-                    end = len(head[0]) if len(head) == 2 else len(data)
-                data, carry = data[:end], data[end:]
-                if not data:
-                    continue
-                text = _decode(data, path, lineno, encoding_errors)
-                lineno += data.count(b"\n")
-                lines = text.split("\n")
-                if text.endswith("\n"):
-                    lines.pop()
-                yield from lines
-    except (EOFError, gzip.BadGzipFile, lzma.LZMAError, zlib.error) as e:
-        raise ValueError(f"corpus_file {path!r} is corrupted or truncated: {e}") from None
+    with open_compressed(path, "rb") as f:
+        yield from stream_pieces(f, path, encoding_errors)
+
+
+def stream_pieces(f, name, encoding_errors="strict"):
+    """:func:`line_pieces` of an open binary file ``f``, named ``name`` in the messages.
+
+    Each block is copied once with the unfinished line or word before it (less than a
+    block); a word longer than a block is kept as a list of blocks and joined once, so the
+    time is linear in the size of the file, however long its lines and words.
+    """
+    lineno, carry, word, word_bytes = 1, b"", [], 0
+    while True:
+        try:
+            block = f.read(_BLOCK_BYTES)
+        except _DECOMPRESSION_ERRORS as e:
+            if isinstance(e, OSError) and e.errno is not None:
+                # a read error, not a corrupt stream (bz2's and gzip's errors have no errno)
+                if e.filename is not None:
+                    raise
+                raise type(e)(e.errno, f"reading {name!r} failed at line {lineno}: "
+                                       f"{e.strerror}") from e
+            raise ValueError(f"corpus_file {name!r} is corrupted or truncated (at line "
+                             f"{lineno}): {e}") from None
+        data = carry + block
+        if not data and not word:
+            return
+        end = data.rfind(b"\n") + 1 if block else len(data)
+        if block and end == 0 and (word or len(data) >= _BLOCK_BYTES):  # long line: cut at a space
+            match = _LAST_SPACE.search(data[::-1])
+            if match is None:  # a word longer than a block
+                word_bytes += len(data)
+                _check_word_bytes(word_bytes, name, lineno)
+                word.append(data)
+                carry = b""
+                continue
+            end = len(data) - match.start()
+        data, carry = data[:end], data[end:]
+        if word:  # the long word ends in data
+            space = _FIRST_SPACE.search(data)
+            _check_word_bytes(word_bytes + (space.start() if space else len(data)), name, lineno)
+            data, word, word_bytes = b"".join(word + [data]), [], 0
+        if not data:
+            continue
+        text = _decode(data, name, lineno, encoding_errors)
+        lineno += data.count(b"\n")
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+        yield from lines
+
+
+def _check_word_bytes(n, name, lineno):
+    if n > MAX_WORD_BYTES:
+        raise ValueError(f"{name!r} line {lineno}: a word longer than MAX_WORD_BYTES="
+                         f"{MAX_WORD_BYTES} bytes (of UTF-8, without whitespace) is not read; "
+                         f"this one has {n} bytes or more")
 
 
 def _pieces_of(tokens, n):
@@ -224,16 +279,21 @@ class Text8Corpus(_TextFiles):
     """
 
     def __iter__(self):
-        n = self.max_sentence_length
         for path in self.files:
-            rest = []
-            for line in line_pieces(path, self.encoding_errors):
-                tokens = rest + line.split()
-                full = len(tokens) - len(tokens) % n
-                yield from _pieces_of(tokens[:full], n)
-                rest = tokens[full:]
-            if rest:
-                yield rest
+            yield from words_in_texts(line_pieces(path, self.encoding_errors),
+                                      self.max_sentence_length)
+
+
+def words_in_texts(pieces, n):
+    """The words of the lines ``pieces``, as texts of ``n`` words (the last one shorter)."""
+    rest = []
+    for line in pieces:
+        tokens = rest + line.split()
+        full = len(tokens) - len(tokens) % n
+        yield from _pieces_of(tokens[:full], n)
+        rest = tokens[full:]
+    if rest:
+        yield rest
 
 
 @dataclass
@@ -319,7 +379,10 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors=
     OSError
         corpus_file missing or unreadable.
     ValueError
-        corpus_file undecodable (with encoding_errors='strict') or corrupted.
+        corpus_file undecodable (with encoding_errors='strict') or corrupted; or sentences
+        is a one-shot iterator (``iter(sentences) is sentences``, such as a generator) that
+        an earlier scan, interrupted by an exception or Ctrl-C, partly consumed: what is
+        left of it would be taken for the corpus. (A re-iterable is simply read again.)
     """
     enc = Encoder(MAX_TEXT_WORDS, max_vocab_size, max_ram_ids, tmp_dir)
     if corpus_file is not None:
@@ -327,23 +390,58 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors=
             for line in line_pieces(path, encoding_errors):
                 enc.add_line(line)
     else:
-        for i, text in enumerate(sentences):
-            if isinstance(text, str):
-                raise TypeError(
-                    f"sentences must be an iterable of lists of str tokens, but text {i} is a "
-                    f"str ({text[:40]!r}...); split it first, e.g. [line.split() for line in "
-                    f"lines]")
-            if not isinstance(text, list):
-                try:
-                    text = list(text)
-                except TypeError:
-                    raise TypeError(f"sentences must be an iterable of lists of str tokens, "
-                                    f"but text {i} is a {type(text).__name__}") from None
-            try:
-                enc.add_text(text)
-            except TypeError as e:
-                raise TypeError(f"text {i}: {e}") from None
+        if _partly_consumed(sentences):
+            raise ValueError(
+                f"sentences {sentences!r} is an iterator that an interrupted scan already "
+                f"partly consumed: what is left of it is not the corpus; give the texts "
+                f"again (a new iterator, or a re-iterable such as a list or LineSentence)")
+        try:
+            _scan_texts(enc, sentences)
+        except BaseException:
+            if iter(sentences) is sentences:  # one-shot: a retry would see the rest only
+                _remember_partly_consumed(sentences)
+            raise
     if enc.prunings:
         logger.info("max_vocab_size=%d: pruned rare words %d times while scanning",
                     max_vocab_size, enc.prunings)
     return enc
+
+
+# id -> one-shot iterator (a weak reference where it allows one) that a scan interrupted by
+# an exception or Ctrl-C left partly read; an iterator held strongly keeps its id unique.
+_PARTLY_CONSUMED = {}
+
+
+def _remember_partly_consumed(iterator):
+    key = id(iterator)
+    try:
+        _PARTLY_CONSUMED[key] = weakref.ref(iterator, lambda _: _PARTLY_CONSUMED.pop(key, None))
+    except TypeError:  # no weak references to it
+        _PARTLY_CONSUMED[key] = iterator
+
+
+def _partly_consumed(iterator):
+    entry = _PARTLY_CONSUMED.get(id(iterator))
+    if isinstance(entry, weakref.ref):
+        entry = entry()
+    return entry is not None and entry is iterator
+
+
+def _scan_texts(enc, sentences):
+    for i, text in enumerate(sentences):
+        if isinstance(text, str):
+            raise TypeError(
+                f"sentences must be an iterable of lists of str tokens, but text {i} is a "
+                f"str ({text[:40]!r}...); split it first, e.g. [line.split() for line in "
+                f"lines]")
+        if not isinstance(text, list):
+            try:
+                text = list(text)
+            except TypeError:
+                raise TypeError(f"sentences must be an iterable of lists of str tokens, "
+                                f"but text {i} is a {type(text).__name__}") from None
+        try:
+            enc.add_text(text)
+        except TypeError as e:
+            raise TypeError(f"text {i}: {e}") from None
+

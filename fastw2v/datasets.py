@@ -3,9 +3,12 @@
 >>> from fastw2v import FastW2V, datasets
 >>> model = FastW2V(datasets.load("text8"), sg=1).train()   # doctest: +SKIP
 
-A download goes to a temporary file in the cache directory and is renamed to its final name
-only when it is complete and its size and sha256 checksum are right, so an interrupted or
-corrupt download never leaves a file that a later call would take for the real one.
+A download goes to an anonymous temporary file in the cache directory (it has no name, so
+nothing is left behind, whatever happens), and enters the cache only once it is complete and
+checked: its size, its checksums (sha1 or sha256, where known), and the archive itself (the
+member is present and its CRC-32 is right). The body may not exceed the expected size, and
+the whole download has a deadline. An interrupted or corrupt download therefore never leaves
+a file that a later call would take for the real one.
 
 The cache directory is, in order: the `cache_dir` argument, ``$FASTW2V_DATA_DIR``,
 ``$XDG_CACHE_HOME/fastw2v``, ``~/.cache/fastw2v``.
@@ -13,17 +16,27 @@ The cache directory is, in order: the `cache_dir` argument, ``$FASTW2V_DATA_DIR`
 import hashlib
 import logging
 import os
+import re
+import shutil
 import tempfile
+import time
 import urllib.request
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from ._io import atomic_output
+from .corpus import stream_pieces, words_in_texts
 
 logger = logging.getLogger("fastw2v")
 
 _DOWNLOAD_CHUNK = 1 << 20
-_READ_CHUNK = 1 << 20
+#: Seconds a connection or a single read may wait for the server.
 _TIMEOUT_SECONDS = 60
+#: Seconds the whole download may take (checked after each read).
+_DEADLINE_SECONDS = 3600
+_SHA256 = re.compile("[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -39,12 +52,14 @@ class Dataset:
     member : str
         Name of the text file inside the zip archive.
     size : int or None
-        Expected size in bytes, checked after download (None: not checked).
+        Expected size in bytes (None: not checked); a server that sends more is refused.
     sha256 : str or None
-        Expected sha256 of the download, checked before it enters the cache. None means no
-        checksum is published: the download is then checked by size only and its sha256 is
-        logged, so that it can be pinned with ``load(name, sha256=...)``.
+        Expected sha256 of the download, checked before it enters the cache.
     description : str
+    sha1 : str or None
+        Expected sha1 of the download, checked likewise. With neither checksum, the
+        download is checked by its size and its archive only, and its sha256 is logged, so
+        that it can be pinned with ``load(name, sha256=...)``.
     """
 
     url: str
@@ -53,6 +68,7 @@ class Dataset:
     size: object
     sha256: object
     description: str
+    sha1: object = None
 
 
 DATASETS = {
@@ -61,11 +77,14 @@ DATASETS = {
         filename="text8.zip",
         member="text8",
         # the size that TensorFlow's word2vec tutorial checks; Matt Mahoney's page publishes
-        # no checksum, and we found none documented, so none is asserted here
+        # no checksum. The sha1 is the one GluonNLP (github.com/dmlc/gluon-nlp, class Text8,
+        # archive_file) checked for downloads from this URL, and kept for its S3 mirror of the
+        # file, text8-6c70299b.zip; not yet computed here from a download of our own
         size=31344016,
         sha256=None,
         description="the first 10^8 bytes of an English Wikipedia dump (Feb. 2006), lower-cased "
                     "letters and single spaces only, one line: 17,005,207 words (Matt Mahoney)",
+        sha1="6c70299b93b7e1f927b42cd8f6ac1a31547c7a2e",
     ),
 }
 
@@ -114,37 +133,39 @@ def download(name, cache_dir=None, sha256=None, progress=False):
     KeyError
         If `name` is not a known dataset.
     ValueError
-        If the download has the wrong size or checksum (nothing is kept in the cache).
+        If `sha256` is not 64 hexadecimal digits; or the download has the wrong size or
+        checksum, is larger than expected, or is not a zip archive holding the dataset's
+        member with the right CRC-32 (nothing is kept in the cache).
     OSError
-        If the download fails or is cut short (nothing is kept in the cache).
+        If the download fails or is cut short (ConnectionError), or takes more than the
+        deadline (TimeoutError); nothing is kept in the cache.
     """
     dataset = _dataset(name)
+    if sha256 is not None and not (isinstance(sha256, str) and _SHA256.fullmatch(sha256)):
+        raise ValueError(f"sha256 must be 64 hexadecimal digits, got {sha256!r}")
     directory = cache_directory(cache_dir)
     path = directory / dataset.filename
     if path.is_file():
         return path
     directory.mkdir(parents=True, exist_ok=True)
-    expected_sha256 = (sha256 or dataset.sha256 or "").lower() or None
+    what = f"download of {name} from {dataset.url}"
     logger.info("downloading %s from %s to %s", name, dataset.url, path)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{dataset.filename}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            size, digest = _fetch(dataset.url, out, progress)
-            out.flush()
-            os.fsync(out.fileno())
+    with tempfile.TemporaryFile(dir=directory, prefix=f".{dataset.filename}.") as tmp:
+        size, digests = _fetch(dataset.url, tmp, progress, dataset.size, what)
         if dataset.size is not None and size != dataset.size:
-            raise ValueError(f"download of {name} from {dataset.url} has {size} bytes, expected "
-                             f"{dataset.size}; not cached")
-        if expected_sha256 is None:
-            logger.warning("%s: no published sha256 to check; downloaded file has sha256 %s "
-                           "(pass sha256=... to pin it)", name, digest)
-        elif digest != expected_sha256:
-            raise ValueError(f"download of {name} from {dataset.url} has sha256 {digest}, expected "
-                             f"{expected_sha256}; not cached")
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+            raise ValueError(f"{what} has {size} bytes, expected {dataset.size}; not cached")
+        expected = {"sha256": sha256 or dataset.sha256, "sha1": dataset.sha1}
+        for algorithm, digest in expected.items():
+            if digest and digests[algorithm] != digest.lower():
+                raise ValueError(f"{what} has {algorithm} {digests[algorithm]}, expected "
+                                 f"{digest.lower()}; not cached")
+        if not any(expected.values()):
+            logger.warning("%s: no published checksum to check; downloaded file has sha256 %s "
+                           "(pass sha256=... to pin it)", name, digests["sha256"])
+        _check_archive(tmp, dataset.member, what)
+        tmp.seek(0)
+        with atomic_output(path, compress=False) as out:
+            shutil.copyfileobj(tmp, out, _DOWNLOAD_CHUNK)
     return path
 
 
@@ -155,37 +176,64 @@ def _dataset(name):
         raise KeyError(f"unknown dataset {name!r}; known datasets: {sorted(DATASETS)}") from None
 
 
-def _fetch(url, out, progress):
-    """Copy the body at `url` to the file `out`; return (bytes written, sha256 hex digest)."""
-    digest, size = hashlib.sha256(), 0
+def _fetch(url, out, progress, limit, what):
+    """Copies the body at `url` to the file `out`, at most `limit` bytes (None: no limit) and
+    within the deadline; returns (bytes written, {"sha256": hex digest, "sha1": hex digest})."""
+    deadline = time.monotonic() + _DEADLINE_SECONDS
+    hashes, size = {"sha256": hashlib.sha256(), "sha1": hashlib.sha1()}, 0
     with urllib.request.urlopen(url, timeout=_TIMEOUT_SECONDS) as response:
         declared = response.headers.get("Content-Length")
         declared = int(declared) if declared and declared.isdigit() else None
+        if None not in (declared, limit) and declared > limit:
+            raise ValueError(f"{what} announces {declared} bytes, more than the expected "
+                             f"{limit}; not cached")
         bar = None
         if progress:
             from tqdm.auto import tqdm
             bar = tqdm(total=declared, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1])
         try:
-            for chunk in iter(lambda: response.read(_DOWNLOAD_CHUNK), b""):
-                out.write(chunk)
-                digest.update(chunk)
+            # read1: whatever one receive brings, so that the deadline is checked at least
+            # every _TIMEOUT_SECONDS even from a server that sends a byte at a time
+            for chunk in iter(lambda: response.read1(_DOWNLOAD_CHUNK), b""):
                 size += len(chunk)
+                if limit is not None and size > limit:
+                    raise ValueError(f"{what} sends more than the expected {limit} bytes; "
+                                     "not cached")
+                out.write(chunk)
+                for h in hashes.values():
+                    h.update(chunk)
                 if bar is not None:
                     bar.update(len(chunk))
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{what} takes more than {_DEADLINE_SECONDS} s ({size} "
+                                       f"bytes received); not cached, try again")
         finally:
             if bar is not None:
                 bar.close()
     if declared is not None and size != declared:
         raise ConnectionError(f"download from {url} was cut short: {size} of {declared} bytes; "
                               "not cached, try again")
-    return size, digest.hexdigest()
+    return size, {name: h.hexdigest() for name, h in hashes.items()}
+
+
+def _check_archive(f, member, what):
+    """Reads `member` of the zip archive in the file `f` through, which checks its CRC-32."""
+    try:
+        with zipfile.ZipFile(f) as archive, archive.open(member) as fin:
+            while fin.read(_DOWNLOAD_CHUNK):
+                pass
+    except KeyError:
+        raise ValueError(f"{what} holds no member {member!r}; not cached") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+        raise ValueError(f"{what} is not a valid zip archive holding {member!r} ({e}); not "
+                         "cached") from None
 
 
 class _ZippedWords:
-    """The words of a one-line text inside a zip archive, as texts of `text_words` words.
+    """The words of a text inside a zip archive, as texts of `text_words` words (line
+    breaks count as spaces), read as :class:`fastw2v.corpus.Text8Corpus` reads a file.
 
-    Re-iterable; reads the archive member in chunks, never the whole text at once.
-    (A minimal reader: the general corpus readers live in :mod:`fastw2v.corpus`.)
+    Re-iterable; reads the archive member in blocks, in time linear in its size.
     """
 
     def __init__(self, path, member, text_words=10000):
@@ -193,17 +241,8 @@ class _ZippedWords:
 
     def __iter__(self):
         with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as fin:
-            text, rest = [], b""
-            for chunk in iter(lambda: fin.read(_READ_CHUNK), b""):
-                words = (rest + chunk).split()
-                rest = b"" if chunk[-1:].isspace() else words.pop()
-                text.extend(word.decode("utf-8") for word in words)
-                while len(text) >= self.text_words:
-                    yield text[:self.text_words]
-                    text = text[self.text_words:]
-            text.extend(word.decode("utf-8") for word in rest.split())
-            if text:
-                yield text
+            yield from words_in_texts(stream_pieces(fin, f"{self.path}:{self.member}"),
+                                      self.text_words)
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.path}:{self.member}>"
@@ -233,9 +272,10 @@ def load(name, cache_dir=None, sha256=None, progress=False):
     KeyError
         If `name` is not a known dataset.
     ValueError
-        If the download has the wrong size or checksum.
+        If `sha256` is not 64 hexadecimal digits, or the download has the wrong size or
+        checksum, or is not the expected archive.
     OSError
-        If the download fails.
+        If the download fails, is cut short or takes more than the deadline.
     """
     path = download(name, cache_dir=cache_dir, sha256=sha256, progress=progress)
     return _ZippedWords(path, _dataset(name).member)

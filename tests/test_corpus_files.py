@@ -1,11 +1,19 @@
 """corpus_file as files, directories and lists; LineSentence and Text8Corpus; bad bytes."""
 import bz2
+import errno
 import gzip
+import io
 import lzma
+import os
+import re
+import socket
+import threading
 
 import gensim.models.word2vec as gensim_w2v
+import hypothesis.strategies as st
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from fastw2v import FastW2V, LineSentence, Text8Corpus
 from fastw2v import corpus as corpus_module
@@ -157,3 +165,119 @@ def test_corrupt_compressed_files(tmp_path):
     path.write_bytes(lzma.compress(b"alpha beta\n" * 1000)[:-40])
     with pytest.raises(ValueError, match="bad.xz' is corrupted or truncated"):
         FastW2V(corpus_file=path, min_count=1).build_vocab()
+
+
+def test_spaces_are_those_str_split_splits_on():
+    assert corpus_module._SPACES == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    monkeypatch.setattr(corpus_module, "_BLOCK_BYTES", 64)
+
+
+def test_long_line_of_cjk_cut_at_ideographic_spaces(tmp_path, small_blocks):
+    words = ["\u6f22\u5b57" * (1 + k % 5) for k in range(300)]  # 6 to 30 bytes each
+    path = tmp_path / "cjk.txt"
+    path.write_text("\u3000".join(words) + "\n\u4e00\u3000\u4e8c\n", encoding="utf-8")
+    pieces = list(corpus_module.line_pieces(path))
+    assert len(pieces) > 50 and "\ufffd" not in "".join(pieces)
+    assert [w for p in pieces for w in p.split()] == words + ["\u4e00", "\u4e8c"]
+    model = FastW2V(corpus_file=path, min_count=1, vector_size=8).build_vocab()
+    assert model.corpus.total_words == 302
+
+
+def test_long_line_cut_at_every_kind_of_whitespace(tmp_path, small_blocks):
+    spaces = corpus_module._SPACES.replace("\n", "")
+    line = "".join(f"w\xe9{k}" + spaces[k % len(spaces)] for k in range(400))
+    path = tmp_path / "spaces.txt"
+    path.write_bytes(line.encode())
+    assert [w for t in LineSentence(path) for w in t] == line.split()
+    assert list(Text8Corpus(path, max_sentence_length=1000)) == [line.split()]
+
+
+def test_word_longer_than_a_block_is_kept_whole(tmp_path, small_blocks, space_searches):
+    long_word = "\xe9" * 5000  # 10,000 bytes of 2-byte characters, 156 blocks
+    path = tmp_path / "long_word.txt"
+    path.write_text(f"a {long_word} b\nc\n", encoding="utf-8")
+    assert list(LineSentence(path)) == [["a"], [long_word, "b"], ["c"]]
+    # every byte is searched for a space about once (a quadratic reader searches ~80 times
+    # as many: each block again with all the word before it)
+    assert sum(space_searches) <= 2 * path.stat().st_size
+    path.write_text(f"a\nb {long_word}", encoding="utf-8")  # the file ends inside the word
+    assert list(Text8Corpus(path)) == [["a", "b", long_word]]
+
+
+def test_word_longer_than_the_maximum_is_refused(tmp_path, small_blocks, monkeypatch):
+    monkeypatch.setattr(corpus_module, "MAX_WORD_BYTES", 300)
+    path = tmp_path / "blob.txt"
+    path.write_text("ok\n" + "x" * 290 + " fine\n" + "y" * 301 + "\n")
+    with pytest.raises(ValueError, match=r"blob.txt' line 3: a word longer than "
+                                         r"MAX_WORD_BYTES=300 bytes"):
+        FastW2V(corpus_file=path, min_count=1).build_vocab()
+    path.write_text("ok\n" + "x" * 290 + " fine\n")
+    assert list(LineSentence(path)) == [["ok"], ["x" * 290, "fine"]]
+
+
+def test_devices_and_sockets_are_refused_fifos_read(tmp_path):
+    with pytest.raises(ValueError, match=r"corpus_file '/dev/zero' is a character device, "
+                                         r"not a file: give a regular file, a FIFO or a "
+                                         r"directory"):
+        FastW2V(corpus_file="/dev/zero")
+    sock_path = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(sock_path))
+        with pytest.raises(ValueError, match=r"source\[1\] '.*sock' is a socket"):
+            LineSentence([write(tmp_path / "a.txt", [["x"]]), sock_path])
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "w") as f:
+            f.write("x y\n" * 10)
+
+    writer = threading.Thread(target=feed, daemon=True)  # never blocks the run
+    writer.start()
+    model = FastW2V(corpus_file=fifo, min_count=1, vector_size=8).build_vocab()
+    writer.join()
+    assert model.corpus.total_words == 20
+
+
+def test_corrupt_bz2_names_the_file_and_line(tmp_path, small_blocks):
+    lines = [" ".join(t) for t in random_lines(3000, seed=6, vocab=5000)]
+    data = bz2.compress(("\n".join(lines) + "\n").encode(), compresslevel=1)  # 100 kB blocks
+    cut = len(data) - 2000  # damage the last block
+    path = tmp_path / "bad.bz2"
+    path.write_bytes(data[:cut] + bytes(b ^ 0xFF for b in data[cut:cut + 20]) + data[cut + 20:])
+    with pytest.raises(ValueError, match=r"corpus_file '.*bad.bz2' is corrupted or truncated "
+                                         r"\(at line (\d+)\): Invalid data stream") as info:
+        FastW2V(corpus_file=path, min_count=1).build_vocab()
+    line = int(re.search(r"at line (\d+)", str(info.value)).group(1))
+    assert 1000 < line < 3000  # the lines of the first 100 kB were read
+    path.write_bytes(b"BZh9" + b"\0" * 100)
+    with pytest.raises(ValueError, match=r"bad.bz2' is corrupted or truncated \(at line 1\)"):
+        list(LineSentence(path))
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(text=st.text(alphabet="ab\xe9\u6f22 \t\n\u3000\xa0\x1c\u2028", max_size=300),
+       block=st.integers(1, 24))
+def test_pieces_hold_the_words_of_the_lines(text, block):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(corpus_module, "_BLOCK_BYTES", block)
+        pieces = list(corpus_module.stream_pieces(io.BytesIO(text.encode()), "t.txt"))
+    assert [w for p in pieces for w in p.split()] == text.split()  # no word cut or merged
+    assert not any("\n" in p for p in pieces)
+
+
+def test_read_error_names_the_file_and_line():
+    class Failing(io.BytesIO):
+        def read(self, n):
+            if self.tell() > 0:
+                raise OSError(errno.EIO, "Input/output error")
+            return super().read(n)
+
+    with pytest.raises(OSError, match=r"reading 'disk.txt' failed at line 3: Input/output "
+                                      r"error") as info:
+        list(corpus_module.stream_pieces(Failing(b"a\nb\nc"), "disk.txt"))
+    assert info.value.errno == errno.EIO

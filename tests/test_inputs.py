@@ -148,3 +148,70 @@ def test_corrupted_model_file(tmp_path):
     model.wv.save(tmp_path / "kv")
     with pytest.raises(ValueError, match="KeyedVectors.load"):
         FastW2V.load(tmp_path / "kv")
+
+
+class _InterruptedOnce:
+    """A one-shot iterator of texts that raises KeyboardInterrupt once, before text `at`,
+    and then goes on, like a generator that Ctrl-C left suspended."""
+
+    def __init__(self, texts, at):
+        self.texts, self.at, self.i = texts, at, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.i == self.at:
+            self.at = None
+            raise KeyboardInterrupt
+        if self.i == len(self.texts):
+            raise StopIteration
+        self.i += 1
+        return self.texts[self.i - 1]
+
+
+PARTLY = ("is an iterator that an interrupted scan already partly consumed: what is left of "
+          "it is not the corpus; give the texts again")
+
+
+def test_interrupted_scan_of_an_iterator_is_not_resumed_silently():
+    model = FastW2V(_InterruptedOnce(TEXTS, at=5), min_count=1, vector_size=8)
+    with pytest.raises(KeyboardInterrupt):
+        model.build_vocab()
+    with pytest.raises(ValueError, match=PARTLY):
+        model.build_vocab()
+    with pytest.raises(ValueError, match=PARTLY):
+        model.train()
+    assert model.vocab is None and model.corpus is None
+
+
+def test_failed_scan_of_a_builtin_iterator_or_generator_is_not_resumed():
+    for texts in (iter(TEXTS[:3] + [["a", 7]] + TEXTS), (t for t in TEXTS[:3] + [[7]] + TEXTS)):
+        model = FastW2V(texts, min_count=1, vector_size=8)
+        with pytest.raises(TypeError, match="text 3: tokens must be str"):
+            model.build_vocab()
+        with pytest.raises(ValueError, match=PARTLY):
+            model.build_vocab()
+    trained = FastW2V(TEXTS, min_count=1, vector_size=8, epochs=1).train()
+    rest = iter(TEXTS[:2] + [[b"x"]] + TEXTS)
+    with pytest.raises(TypeError):
+        trained.train(sentences=rest)
+    with pytest.raises(ValueError, match=PARTLY):
+        trained.train(sentences=rest)
+
+
+def test_interrupted_scan_of_a_reiterable_is_simply_repeated():
+    class Flaky(list):
+        interrupted = False
+
+        def __iter__(self):
+            for i, text in enumerate(list.__iter__(self)):
+                if i == 5 and not self.interrupted:
+                    self.interrupted = True
+                    raise KeyboardInterrupt
+                yield text
+
+    model = FastW2V(Flaky(TEXTS), min_count=1, vector_size=8)
+    with pytest.raises(KeyboardInterrupt):
+        model.build_vocab()
+    assert model.build_vocab().corpus.total_words == 240

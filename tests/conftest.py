@@ -1,0 +1,19 @@
+"""Fixtures shared by the test modules."""
+import pytest
+
+from fastw2v import corpus
+
+
+@pytest.fixture
+def space_searches(monkeypatch):
+    """The sizes of the byte strings that the corpus reader searches for a space, in order:
+    their sum shows whether a reader is linear in its input."""
+    searched, pattern = [], corpus._LAST_SPACE
+
+    class Counting:
+        def search(self, data):
+            searched.append(len(data))
+            return pattern.search(data)
+
+    monkeypatch.setattr(corpus, "_LAST_SPACE", Counting())
+    return searched
