@@ -284,7 +284,9 @@ def main(argv=None):
     -------
     int
         The exit code: 0 success, 1 error (message on stderr). Usage errors exit with 2
-        through :class:`SystemExit`, as argparse does.
+        through :class:`SystemExit`, as argparse does: a flag's value refused when parsed, or
+        by FastW2V's constructor (a ValueError/TypeError naming parameters that train flags
+        set; the message names those flags).
     """
     parser = _build_parser()
     args = parser.parse_args(argv)
