@@ -2,37 +2,48 @@
 
 ``fastw2v train`` takes the flags of the original word2vec C tool as they are (``-train
 corpus.txt -output vectors.bin -size 200 -binary 1 ...``) and GNU-style long options
-(``--train``, ``--min-count``, ...). Exit codes: 0 success, 2 usage error, 1 any other
-error (a one-line message on stderr).
+(``--train``, ``--min-count``, ...). Exit codes: 0 success, 2 usage error (a flag's value
+out of range, or a combination of flags that FastW2V refuses), 1 any other error (a one-line
+message on stderr).
+
+``eval`` and ``demo`` score analogies with ``--analogies FILE``, else the file named by
+$FASTW2V_ANALOGIES, else the Google analogy test set shipped in ``fastw2v/data``.
 """
 import argparse
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
+from ._checks import check_float, check_int
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_CORPUS = DATA_DIR / "wiki1m.txt.gz"
+PACKAGED_ANALOGIES = DATA_DIR / "questions-words.txt"
 DEMO_WORDS = ("king", "france", "music", "computer", "war")
 # word2vec.c writes this end-of-line token into its -save-vocab files; fastw2v never sees it
 END_OF_LINE_TOKEN = "</s>"
 
 
 def _find_analogies(given):
-    """The analogy file: as given, else $FASTW2V_ANALOGIES, else ../shared/data/eval of the
-    working directory (the development layout)."""
-    candidates = [given, os.environ.get("FASTW2V_ANALOGIES"),
-                  Path.cwd().parent / "shared" / "data" / "eval" / "questions-words.txt"]
-    for c in candidates:
-        if c and Path(c).is_file():
-            return Path(c)
-    return None
+    """The analogy file: `given` (--analogies), else $FASTW2V_ANALOGIES, else the copy of
+    questions-words.txt in the package; FileNotFoundError naming the source if the chosen
+    path is not a file (never another candidate in its place)."""
+    for source, path in (("--analogies", given), ("$FASTW2V_ANALOGIES", os.environ.get("FASTW2V_ANALOGIES")),
+                         ("the package", PACKAGED_ANALOGIES)):
+        if path:
+            if not Path(path).is_file():
+                raise FileNotFoundError(f"analogy file {str(path)!r} (from {source}) does not exist "
+                                        "or is not a file")
+            return Path(path)
 
 
 def demo(args):
     """Trains skip-gram on the bundled 1M-word Wikipedia sample and shows what it learnt."""
     from . import FastW2V
+    analogies = _find_analogies(args.analogies)  # before training: a wrong path fails at once
     print(f"corpus: {DEMO_CORPUS.name}, about 1M words of English Wikipedia "
           "(CC BY-SA 3.0, Wikipedia contributors)")
     model = FastW2V(corpus_file=DEMO_CORPUS, sg=1, sample=1e-4, epochs=args.epochs,
@@ -49,30 +60,24 @@ def demo(args):
     for w in DEMO_WORDS:
         near = ", ".join(f"{k} {s:.2f}" for k, s in model.wv.most_similar(w, topn=6))
         print(f"  {w:>9}: {near}")
-    analogies = _find_analogies(args.analogies)
-    if analogies is None:
-        print("analogy accuracy: skipped (no questions-words.txt found; pass --analogies PATH "
-              "or set FASTW2V_ANALOGIES)")
-    else:
-        acc, sections = model.wv.evaluate_word_analogies(analogies, restrict_vocab=30000)
-        n = len(sections[-1]["correct"]) + len(sections[-1]["incorrect"])
-        print(f"analogy accuracy: {100 * acc:.1f}% of {n} questions in vocabulary "
-              f"({analogies})")
+    acc, sections = model.wv.evaluate_word_analogies(analogies, restrict_vocab=30000)
+    n = len(sections[-1]["correct"]) + len(sections[-1]["incorrect"])
+    print(f"analogy accuracy: {100 * acc:.1f}% of {n} questions in vocabulary ({analogies})")
     return 0
 
 
 def _number(kind, low, strict=False):
-    """argparse type: a `kind` (int or float) at least `low` (above it if `strict`)."""
+    """argparse type: a `kind` (int, or a finite float) at least `low` (above it if `strict`),
+    checked by fastw2v._checks; argparse names the flag in front of the check's message."""
     def parse(text):
         try:
             value = kind(text)
         except ValueError:
-            value = None
-        if value is None or not value >= low or (strict and value == low):  # rejects nan too
-            raise argparse.ArgumentTypeError(
-                f"must be {'an int' if kind is int else 'a number'} {'>' if strict else '>='} {low}, "
-                f"got {text!r}")
-        return value
+            value = text  # not a number: the check refuses the text itself
+        try:
+            return check_int("value", value, low) if kind is int else check_float("value", value, low, strict)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
     return parse
 
 
@@ -106,6 +111,23 @@ C_TOOL_FLAGS = [
 ]
 
 
+# FastW2V's parameters that a train flag sets -> the flag's dest (min_alpha follows -alpha)
+PARAMETER_DESTS = {"vector_size": "size", "window": "window", "sample": "sample", "hs": "hs",
+                   "negative": "negative", "workers": "threads", "epochs": "iter",
+                   "min_count": "min_count", "alpha": "alpha", "min_alpha": "alpha", "sg": "cbow",
+                   "seed": "seed"}
+
+
+def _usage_error(args, error):
+    """SystemExit(2) with argparse's usage message if `error` (FastW2V's ValueError/TypeError
+    about its parameters) names parameters set by flags: the flags, then the message."""
+    named = dict.fromkeys(PARAMETER_DESTS[word] for word in re.findall(r"\w+", str(error))
+                          if word in PARAMETER_DESTS)
+    if not named:
+        raise error
+    args.parser.error(f"argument {', '.join(args.flags[dest] for dest in named)}: {_one_line(error)}")
+
+
 def train(args):
     """Trains as word2vec.c would with the same flags and writes its output files."""
     from . import FastW2V
@@ -113,12 +135,15 @@ def train(args):
 
     cbow = args.cbow == 1
     alpha = args.alpha if args.alpha is not None else (0.05 if cbow else 0.025)
-    # word2vec.c decays alpha linearly to alpha * 1e-4
-    model = FastW2V(corpus_file=args.train, vector_size=args.size, window=args.window,
-                    sample=args.sample, sg=int(not cbow), hs=args.hs, negative=args.negative,
-                    alpha=alpha, min_alpha=alpha * 1e-4, epochs=args.iter,
-                    min_count=args.min_count, workers=args.threads, seed=args.seed,
-                    progress=args.debug > 0)
+    try:  # the constructor checks the hyperparameters together and against its limits
+        # word2vec.c decays alpha linearly to alpha * 1e-4
+        model = FastW2V(corpus_file=args.train, vector_size=args.size, window=args.window,
+                        sample=args.sample, sg=int(not cbow), hs=args.hs, negative=args.negative,
+                        alpha=alpha, min_alpha=alpha * 1e-4, epochs=args.iter,
+                        min_count=args.min_count, workers=args.threads, seed=args.seed,
+                        progress=args.debug > 0)
+    except (ValueError, TypeError) as e:
+        _usage_error(args, e)
     if args.read_vocab:
         counts = read_vocab(args.read_vocab)
         counts.pop(END_OF_LINE_TOKEN, None)
@@ -174,10 +199,7 @@ def analogy(args):
 
 def evaluate(args):
     """Prints analogy accuracy and word-pair correlations."""
-    analogies = args.analogies or (None if args.pairs else _find_analogies(None))
-    if analogies is None and args.pairs is None:
-        raise ValueError("nothing to evaluate: pass --analogies FILE and/or --pairs FILE "
-                         "(or set FASTW2V_ANALOGIES)")
+    analogies = None if args.pairs and not args.analogies else _find_analogies(args.analogies)
     kv = _load_vectors(args.vectors)
     if analogies is not None:
         accuracy, sections = kv.evaluate_word_analogies(analogies, restrict_vocab=args.restrict_vocab)
@@ -198,11 +220,11 @@ def _build_parser():
     t = sub.add_parser("train", allow_abbrev=False, help="train word vectors (word2vec.c flags)",
                        description="Train word vectors. Takes word2vec.c's flags (-train, -output, "
                                    "-size, ...) or the same names with two dashes.")
-    for flag, aliases, options in C_TOOL_FLAGS:
-        t.add_argument(flag, *aliases, dest=flag.lstrip("-").replace("-", "_"), **options)
-    t.add_argument("--seed", type=_number(int, 0), default=1, help="random seed (default 1)")
+    actions = [t.add_argument(flag, *aliases, dest=flag.lstrip("-").replace("-", "_"), **options)
+               for flag, aliases, options in C_TOOL_FLAGS]
+    actions.append(t.add_argument("--seed", type=_number(int, 0), default=1, help="random seed (default 1)"))
     t.add_argument("-classes", "--classes", help=argparse.SUPPRESS)
-    t.set_defaults(func=train, parser=t)
+    t.set_defaults(func=train, parser=t, flags={a.dest: "/".join(a.option_strings) for a in actions})
 
     for name, func, help_text in (("similar", similar, "nearest neighbours of words"),
                                   ("analogy", analogy, "A is to B as C is to ?")):
@@ -224,7 +246,10 @@ def _build_parser():
     p = sub.add_parser("eval", help="analogy accuracy and word-pair correlation",
                        description="Evaluate vectors on analogy questions and/or word-pair similarities.")
     p.add_argument("vectors", metavar="VECTORS", help="word2vec text/binary file or fastw2v directory")
-    p.add_argument("--analogies", metavar="FILE", help="questions-words.txt format")
+    p.add_argument("--analogies", metavar="FILE",
+                   help="analogy questions, questions-words.txt format (default: $FASTW2V_ANALOGIES, "
+                        "else the Google analogy test set shipped with fastw2v; none if only --pairs "
+                        "is given)")
     p.add_argument("--pairs", metavar="FILE", help="word1<TAB>word2<TAB>score lines (WordSim-353)")
     p.add_argument("--restrict-vocab", type=_number(int, 1), default=300000, metavar="N",
                    help="use only the N most frequent words (default 300000, as gensim)")
@@ -233,7 +258,9 @@ def _build_parser():
     p = sub.add_parser("demo", help="train on the bundled 1M-word sample and show results")
     p.add_argument("--epochs", type=_number(int, 1), default=5)
     p.add_argument("--workers", type=_number(int, 1), default=None)
-    p.add_argument("--analogies", default=None, help="path of questions-words.txt")
+    p.add_argument("--analogies", metavar="FILE", default=None,
+                   help="analogy questions, questions-words.txt format (default: $FASTW2V_ANALOGIES, "
+                        "else the Google analogy test set shipped with fastw2v)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=demo)
     return parser
@@ -257,7 +284,9 @@ def main(argv=None):
     -------
     int
         The exit code: 0 success, 1 error (message on stderr). Usage errors exit with 2
-        through :class:`SystemExit`, as argparse does.
+        through :class:`SystemExit`, as argparse does: a flag's value refused when parsed, or
+        by FastW2V's constructor (a ValueError/TypeError naming parameters that train flags
+        set; the message names those flags).
     """
     parser = _build_parser()
     args = parser.parse_args(argv)

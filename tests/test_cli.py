@@ -1,5 +1,6 @@
 """The fastw2v command line: word2vec.c flags, similar/analogy/eval, exit codes."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 
 import fastw2v
 from fastw2v import FastW2V, KeyedVectors
-from fastw2v.__main__ import main
+from fastw2v.__main__ import PACKAGED_ANALOGIES, _find_analogies, main
 
 WORDS = [f"w{i}" for i in range(40)] + ["über", "naïve"]
 
@@ -79,30 +80,71 @@ def test_read_vocab_and_save_vocab_only(tmp_path, corpus):
     assert KeyedVectors.load_word2vec_format(out).index_to_key == [line.split()[0] for line in lines[:2]]
 
 
+def _usage_error(argv, capsys):
+    """stderr of main(argv), which must exit 2 with argparse's usage message."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err.startswith("usage: fastw2v"), err
+    return err
+
+
 @pytest.mark.parametrize("argv, message", [
     (["train", "-output", "x"], "required: -train"),
     (["train", "-train", "c.txt"], "nothing to write"),
-    (["train", "-train", "c.txt", "-output", "x", "-size", "0"], "-size/--size/--vector-size: must be an int >= 1, got '0'"),
-    (["train", "-train", "c.txt", "-output", "x", "-alpha", "nan"], "must be a number > 0, got 'nan'"),
     (["train", "-train", "c.txt", "-output", "x", "-cbow", "2"], "invalid choice: 2"),
-    (["train", "-train", "c.txt", "-output", "x", "-classes", "5"], "-classes .* is not supported"),
+    (["train", "-train", "c.txt", "-output", "x", "-classes", "5"], "-classes (k-means word classes) is not supported"),
     (["train", "-train", "c.txt", "--out", "x"], "unrecognized arguments: --out"),
     (["similar", "v.bin"], "required: WORD"),
     (["analogy", "v.bin", "a", "b"], "required: C"),
-    (["similar", "v.bin", "w1", "--topn", "0"], "must be an int >= 1"),
+    (["similar", "v.bin", "w1", "--topn", "0"], "argument --topn: value must be an int >= 1, got 0"),
     ([], "required: command"),
 ])
 def test_usage_errors_exit_2(argv, message, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    assert message.split(".*")[-1] in capsys.readouterr().err
+    assert message in _usage_error(argv, capsys)
+
+
+@pytest.mark.parametrize("flag, text, flags, allowed, got", [
+    ("-size", "0", "-size/--size/--vector-size", "an int >= 1", "0"),
+    ("--window", "2.5", "-window/--window", "an int >= 1", "'2.5'"),
+    ("-alpha", "nan", "-alpha/--alpha", "a finite number > 0", "nan"),
+    ("-alpha", "inf", "-alpha/--alpha", "a finite number > 0", "inf"),
+    ("--sample", "inf", "-sample/--sample", "a finite number >= 0", "inf"),
+    ("-sample", "-0.5", "-sample/--sample", "a finite number >= 0", "-0.5"),
+    ("-negative", "-1", "-negative/--negative", "an int >= 0", "-1"),
+    ("--seed", "-1", "--seed", "an int >= 0", "-1"),
+])
+def test_numbers_are_checked_when_parsed(flag, text, flags, allowed, got, capsys):
+    err = _usage_error(["train", "-train", "c.txt", "-output", "x", flag, text], capsys)
+    assert err.endswith(f"\nfastw2v train: error: argument {flags}: value must be {allowed}, got {got}\n")
+
+
+def test_flags_that_fastw2v_refuses_together_are_a_usage_error(corpus, tmp_path, capsys):
+    """FastW2V's constructor checks the combination; the CLI names the flags and exits 2."""
+    err = _usage_error(["train", "-train", str(corpus), "-output", str(tmp_path / "x"), "-hs", "0",
+                        "--negative", "0"], capsys)
+    assert err.endswith("\nfastw2v train: error: argument -hs/--hs, -negative/--negative: hs=0 with "
+                        "negative=0 leaves no output layer to train: set hs=1, negative > 0 or softmax=1\n")
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("flag, parameter, value", [("-window", "window", 2**31), ("--seed", "seed", 2**64),
+                                                    ("-size", "vector_size", 2**40)])
+def test_values_beyond_fastw2v_limits_are_a_usage_error(corpus, tmp_path, flag, parameter, value, capsys):
+    """The limits are FastW2V's (checked once, at construction); the CLI names the flag."""
+    try:
+        FastW2V(corpus_file=corpus, **{parameter: value})
+    except ValueError as e:
+        refusal = " ".join(str(e).split())
+    else:
+        pytest.skip(f"this FastW2V accepts {parameter}={value} at construction")
+    err = _usage_error(["train", "-train", str(corpus), "-output", str(tmp_path / "x"), flag, str(value)],
+                       capsys)
+    assert re.search(f"error: argument {flag}/[-a-z/]+: {re.escape(refusal)}\n$", err), err
 
 
 @pytest.mark.parametrize("make_argv, message", [
     (lambda d, v: ["train", "-train", str(d / "missing.txt"), "-output", str(d / "x")], "does not exist"),
-    (lambda d, v: ["train", "-train", str(v.parent / "corpus.txt"), "-output", str(d / "x"), "-hs", "0",
-                   "-negative", "0"], "hs=0 with negative=0"),
     (lambda d, v: ["similar", str(v), "w1", "xyzzy"], "word 'xyzzy' not in vocabulary"),
     (lambda d, v: ["similar", str(d / "none.bin"), "w1"], "No such file"),
     (lambda d, v: ["eval", str(v), "--pairs", str(d / "none.tsv")], "No such file"),
@@ -150,3 +192,52 @@ def test_python_m_fastw2v_and_a_native_directory(tmp_path, vectors):
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     assert done.returncode == 1 and done.stderr == "fastw2v: error: word 'nope' not in vocabulary\n"
     assert "Traceback" not in done.stderr
+
+
+@pytest.fixture
+def away_from_the_checkout(tmp_path, monkeypatch):
+    """A working directory with a decoy ../shared/data/eval/questions-words.txt, no $FASTW2V_ANALOGIES."""
+    decoy = tmp_path / "shared" / "data" / "eval" / "questions-words.txt"
+    decoy.parent.mkdir(parents=True)
+    decoy.write_text(": decoy\nw1 w2 w3 w4\n", encoding="utf-8")
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    monkeypatch.delenv("FASTW2V_ANALOGIES", raising=False)
+    return decoy
+
+
+def test_the_analogy_file_ships_in_the_package(away_from_the_checkout):
+    """eval/demo use the packaged Google analogy set, never a ../shared/data of the working directory."""
+    found = _find_analogies(None)
+    assert found == PACKAGED_ANALOGIES == Path(fastw2v.__file__).resolve().parent / "data" / "questions-words.txt"
+    lines = found.read_text(encoding="utf-8").splitlines()
+    assert sum(line.startswith(": ") for line in lines) == 14
+    assert len(lines) - 14 == 19544 and all(len(line.split()) == 4 for line in lines if line[0] != ":")
+
+
+def test_analogy_file_precedence(away_from_the_checkout, tmp_path, monkeypatch):
+    mine, theirs = tmp_path / "mine.txt", tmp_path / "theirs.txt"
+    mine.write_text(": s\na b c d\n")
+    theirs.write_text(": s\na b c d\n")
+    monkeypatch.setenv("FASTW2V_ANALOGIES", str(theirs))
+    assert _find_analogies(None) == theirs
+    assert _find_analogies(str(mine)) == mine
+    theirs.unlink()  # a path that was asked for is never replaced by another candidate
+    with pytest.raises(FileNotFoundError, match=re.escape(f"analogy file {str(theirs)!r} (from "
+                                                          "$FASTW2V_ANALOGIES) does not exist or is not a file")):
+        _find_analogies(None)
+    with pytest.raises(FileNotFoundError, match=r"analogy file '/' \(from --analogies\) does not exist or is not a file"):
+        _find_analogies("/")
+
+
+def test_eval_scores_the_packaged_analogies(away_from_the_checkout, vectors, capsys):
+    assert main(["eval", str(vectors)]) == 0
+    assert capsys.readouterr().out == (f"analogies: 0.00% of 0 questions in vocabulary (restrict_vocab=300000; "
+                                       f"{PACKAGED_ANALOGIES})\n")
+
+
+def test_demo_refuses_a_missing_analogy_file_before_training(tmp_path, capsys):
+    assert main(["demo", "--analogies", str(tmp_path / "none.txt")]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err == (f"fastw2v: error: analogy file '{tmp_path / 'none.txt'}' (from --analogies) "
+                                 "does not exist or is not a file\n")
