@@ -168,11 +168,12 @@ def train(args):
 
 
 def _load_vectors(path):
-    """Vectors from a fastw2v directory or a word2vec text/binary file (format detected)."""
+    """Vectors from a native fastw2v save (file or directory) or a word2vec text/binary file
+    (format detected)."""
     from . import KeyedVectors
-    from ._io import is_binary_word2vec
+    from ._io import is_binary_word2vec, is_native
 
-    if Path(path).is_dir():
+    if is_native(path):
         return KeyedVectors.load(path)
     return KeyedVectors.load_word2vec_format(path, binary=is_binary_word2vec(path))
 

@@ -66,6 +66,7 @@ _ALIGN = 64  # array data offset in a model file
 _PADDING_EXTRA_ID = 0xD935  # zip extra-field id of the alignment padding (as Android's zipalign)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # members carry no time stamp: the same model, the same bytes
 _ZIP_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_ZIP_MAGIC = b"PK\x03\x04"  # how a zip archive, hence a model file, starts
 _MAX_NPY_HEADER = 1 << 16
 
 # gzip level 6 (the gzip tool's default): level 9 is ~3x slower on vector text for ~1% smaller files
@@ -189,6 +190,23 @@ def _array_chunks(array):
     rows = max(1, _READ_CHUNK // max(1, array[0].nbytes))
     for start in range(0, len(array), rows):
         yield np.ascontiguousarray(array[start:start + rows]).reshape(-1).view(np.uint8)
+
+
+def is_native(path):
+    """Whether `path` looks like a native save: a directory (format version 1) or a file
+    that starts as a zip archive does; :func:`load_arrays` checks the rest.
+
+    Raises
+    ------
+    OSError
+        If the file exists but cannot be read.
+    """
+    if os.path.isdir(path):
+        return True
+    if not os.path.isfile(path):
+        return False
+    with open(path, "rb") as fin:
+        return fin.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC
 
 
 def load_arrays(path, mmap=None):
@@ -343,7 +361,7 @@ def _member_region(fin, size, info, where):
             "stores members uncompressed (ZIP_STORED) so that they can be memory-mapped")
     fin.seek(info.header_offset)
     local = fin.read(_ZIP_LOCAL_HEADER.size)
-    if len(local) < _ZIP_LOCAL_HEADER.size or not local.startswith(b"PK\x03\x04"):
+    if len(local) < _ZIP_LOCAL_HEADER.size or not local.startswith(_ZIP_MAGIC):
         raise ValueError(f"{where!r}: the local header of member {name} is missing or damaged")
     name_length, extra_length = _ZIP_LOCAL_HEADER.unpack(local)[-2:]
     start = info.header_offset + len(local) + name_length + extra_length
@@ -920,7 +938,7 @@ def _parse_header(fin, where):
     if not line:
         raise ValueError(f"{where}: file is empty; expected a word2vec header line 'COUNT DIM'")
     parts = line.split()
-    if line.startswith(b"PK\x03\x04"):
+    if line.startswith(_ZIP_MAGIC):
         raise ValueError(f"{where} is a zip archive, not a word2vec file; if it is a fastw2v "
                          "model, load it with KeyedVectors.load or FastW2V.load")
     if not line.endswith(b"\n") or len(parts) != 2 or not all(p.isdigit() for p in parts):

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 import fastw2v
-from fastw2v import FastW2V, KeyedVectors
+from fastw2v import FastW2V, KeyedVectors, _io
 from fastw2v.__main__ import PACKAGED_ANALOGIES, _find_analogies, main
+from test_formats import save_old_directory
 
 WORDS = [f"w{i}" for i in range(40)] + ["über", "naïve"]
 
@@ -181,8 +182,14 @@ def test_eval_prints_both_scores(tmp_path, vectors, capsys):
     assert f"Spearman {spearman:.4f}" in out
 
 
-def test_python_m_fastw2v_and_a_native_directory(tmp_path, vectors):
-    KeyedVectors.load_word2vec_format(vectors, binary=True).save(tmp_path / "kv")
+@pytest.mark.parametrize("layout", ["file", "directory of format version 1"])
+def test_python_m_fastw2v_and_a_native_save(tmp_path, vectors, layout):
+    kv = KeyedVectors.load_word2vec_format(vectors, binary=True)
+    kv.save(tmp_path / "kv")
+    if layout != "file":  # the same arrays as an old model directory
+        meta, arrays = _io.load_arrays(tmp_path / "kv")
+        (tmp_path / "kv").unlink()
+        save_old_directory(tmp_path / "kv", meta, arrays)
     # the child imports the fastw2v this process imported (installed, or built in place)
     env = dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
     done = subprocess.run([sys.executable, "-m", "fastw2v", "similar", str(tmp_path / "kv"), "w1", "--topn", "2"],
