@@ -2,6 +2,7 @@
 non-finite weights, sizes beyond the kernels' ints, concurrent calls, inconsistent parts,
 failing worker threads, stale norm caches, and the vocabulary's error messages."""
 import math
+import signal
 import threading
 
 import numpy as np
@@ -13,6 +14,7 @@ from fastw2v import Callback, FastW2V, KeyedVectors
 from fastw2v._train import EpochRunner, _scratch_sizes, sigmoid
 
 TEXTS = [[f"w{(i * 7 + j) % 60}" for j in range(30)] for i in range(200)]
+BIG = [[f"w{(i * 7 + j) % 500}" for j in range(100)] for i in range(4000)]  # 40 chunks
 
 
 def small(**kw):
@@ -212,7 +214,7 @@ def test_the_runner_refuses_vocabulary_tables_that_disagree():
         model.train()
 
 
-# ----------------------------------------------------------------- defect 5: thread failures
+# ----------------------------------------------------------------- defects 4, 5: threads
 
 def _claimed_words(runner, corpus):
     chunk_words = np.diff(np.append(corpus.chunk_words_before, corpus.total_words))
@@ -222,8 +224,7 @@ def _claimed_words(runner, corpus):
 
 @pytest.mark.parametrize("failing", [1, 2])
 def test_a_thread_that_fails_to_start_stops_the_others(monkeypatch, failing):
-    texts = [[f"w{(i * 7 + j) % 500}" for j in range(100)] for i in range(4000)]
-    model = FastW2V(texts, min_count=1, vector_size=16, epochs=1, workers=3).build_vocab()
+    model = FastW2V(BIG, min_count=1, vector_size=16, epochs=1, workers=3).build_vocab()
     monkeypatch.setattr(w2v, "EpochRunner", _Recording)
     real_start, calls = threading.Thread.start, []
 
@@ -248,8 +249,7 @@ def test_a_thread_that_fails_to_start_stops_the_others(monkeypatch, failing):
 
 
 def test_an_error_in_the_wait_stops_the_threads(monkeypatch):
-    texts = [[f"w{(i * 7 + j) % 500}" for j in range(100)] for i in range(4000)]
-    model = FastW2V(texts, min_count=1, vector_size=16, epochs=1, workers=2).build_vocab()
+    model = FastW2V(BIG, min_count=1, vector_size=16, epochs=1, workers=2).build_vocab()
     monkeypatch.setattr(w2v, "EpochRunner", _Recording)
 
     real_wait, failed = threading.Event.wait, []
@@ -268,6 +268,28 @@ def test_an_error_in_the_wait_stops_the_threads(monkeypatch):
     runner = _Recording.made[-1]
     assert runner.running == 0
     assert model.history[-1]["words"] == _claimed_words(runner, model.corpus)
+
+
+def test_ctrl_c_repeated_during_an_epoch_stops_once_and_records_it(monkeypatch):
+    """Further Ctrl-C while the threads finish only stop them again: the epoch is recorded
+    with exactly the words trained before KeyboardInterrupt is raised."""
+    model = FastW2V(BIG, min_count=1, vector_size=16, epochs=3, workers=2).build_vocab()
+
+    def progress(bar, runner, *args):  # called by the main thread while the threads run
+        for _ in range(3):
+            signal.raise_signal(signal.SIGINT)
+        return 0
+
+    monkeypatch.setattr(w2v, "EpochRunner", _Recording)
+    monkeypatch.setattr(w2v, "_show_progress", progress)
+    with pytest.raises(KeyboardInterrupt):
+        model.train()
+    monkeypatch.undo()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert len(_Recording.made) == len(model.history) == 1
+    runner, record = _Recording.made[0], model.history[0]
+    assert runner.running == 0 and record["interrupted"] is True
+    assert record["words"] == _claimed_words(runner, model.corpus) == runner.words_done
 
 
 # ----------------------------------------------------------------- defect 8: parts disagree
