@@ -53,7 +53,7 @@ class _Worker:
     signal rather than ``Thread.join`` (on CPython 3.9-3.11 a join interrupted by Ctrl-C can
     mark a thread dead while it still runs, cpython#90882).
 
-    A thread that begins after :meth:`cancel` returns at once, so the caller knows exactly
+    A thread that begins after :meth:`cancel_and_wait` returns at once, so the caller knows exactly
     which threads it must await, even when ``Thread.start`` itself was interrupted."""
 
     def __init__(self, runner, index):
@@ -648,7 +648,7 @@ class FastW2V:
         n, dim = len(self.vocab), self.vector_size
         if self.wv.index_to_key != self.vocab.words:
             raise ValueError(
-                f"model.wv holds {len(self.wv)} keys but the model's vocabulary has {n} words "
+                f"model.wv holds {len(self.wv)} keys, not the {n} words of the model's vocabulary "
                 f"(keys added to model.wv by add_vectors or wv[key] = ... have no output-layer "
                 f"rows and no counts, so the model can neither train nor be saved with them): "
                 f"edit a copy instead, KeyedVectors(model.wv.vectors.copy(), "
@@ -670,7 +670,7 @@ class FastW2V:
     def _nonfinite(self):
         """Name of the first weight array holding NaN or inf, or None. A float64 sum of
         float32 values is finite exactly when all of them are (it cannot overflow), and
-        costs about a millisecond per 10 MB."""
+        costs about a millisecond per million values."""
         return next((name for name, array in self._weights().items()
                      if not np.isfinite(np.sum(array, dtype=np.float64))), None)
 

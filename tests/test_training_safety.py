@@ -297,8 +297,8 @@ def test_ctrl_c_repeated_during_an_epoch_stops_once_and_records_it(monkeypatch):
 def test_added_keys_are_refused_by_train_and_save(tmp_path):
     model = small().train()
     model.wv.add_vectors(["new"], np.ones((1, 16), np.float32))
-    message = (r"model.wv holds 61 keys but the model's vocabulary has 60 words \(keys added "
-               r"to model.wv by add_vectors")
+    message = (r"model.wv holds 61 keys, not the 60 words of the model's vocabulary \(keys "
+               r"added to model.wv by add_vectors")
     with pytest.raises(ValueError, match=message):
         model.train()
     with pytest.raises(ValueError, match=message):
