@@ -86,7 +86,7 @@ class KeyedVectors:
                 )
             counts = counts.astype(np.int64, copy=False)
         self._vectors = vectors
-        self._normed = None
+        self._normed = None  # or (version, unit vectors computed at that version)
         self._version = 0  # counts the changes of the vectors (see _clear_norms)
         self.index_to_key = index_to_key
         self.key_to_index = key_to_index
@@ -340,14 +340,15 @@ class KeyedVectors:
         self._unit_vectors(force)
 
     def _unit_vectors(self, force=False):
-        """The unit-length vectors: the cached ones, or computed and cached unless the
-        vectors changed while they were computed."""
-        normed = self._normed
-        if normed is None or force:
-            version = self._version
-            normed = _unit_rows(self._vectors)
-            if self._version == version:
-                self._normed = normed
+        """The unit-length vectors: the cached ones if computed at the current version, else
+        computed now and cached with the version they were computed at (so that a result
+        the vectors changed under, in another thread, is never served). Needs no lock."""
+        cached = self._normed
+        if cached is not None and cached[0] == self._version and not force:
+            return cached[1]
+        version = self._version
+        normed = _unit_rows(self._vectors)
+        self._normed = (version, normed)
         return normed
 
     def get_normed_vectors(self):

@@ -354,9 +354,10 @@ def test_norms_computed_while_the_vectors_change_are_not_cached(monkeypatch):
     stale = kv.get_normed_vectors()
     assert stale[0, 2] != 1.0
     monkeypatch.undo()
-    assert kv._normed is None
     np.testing.assert_allclose(kv.get_normed_vectors()[0], [0.0, 0.0, 1.0])
-    assert kv._normed is not None
+    assert kv.get_normed_vectors() is kv.get_normed_vectors()  # cached now
+    kv.fill_norms(force=True)
+    np.testing.assert_allclose(kv.get_normed_vectors()[1], np.array([4, 5, 6]) / np.sqrt(77))
 
 
 # ----------------------------------------------------------------- 15: vocabulary messages
