@@ -116,14 +116,14 @@ cdef struct Local:
     int32_t* text
     int32_t* noise               # the negative draws of one example
     # batched kernel: the window's context rows and the output rows, gathered
-    float* ctx_block             # (2 * window, dim)
-    float* ctx_grad              # (2 * window, dim)
+    float* ctx_block             # (n_ctx, dim), n_ctx = min(2 * window, longest text)
+    float* ctx_grad              # (n_ctx, dim)
     float* out_block             # (n_out, dim): rows, then their gradients
     int32_t* out_rows            # hs path nodes, then the target and distinct noise words
     float* out_label
     int32_t* out_count           # how often each output row was drawn
     int n_hs                     # out_rows[:n_hs] index w_hs, the others w_ns
-    float* scores                # batched: (2 * window, n_out); softmax: (vocab,)
+    float* scores                # batched: (n_ctx, n_out); softmax: (vocab,)
     # (n_out = max_path + negative + 1, the most output rows a window can have)
     float* loss_buf              # -signed scores of units whose loss is not summed yet
     int64_t loss_n
@@ -529,6 +529,12 @@ cdef class EpochRunner:
     params : dict with window, negative, hs, softmax, sg, batched, cbow_mean,
              shrink_windows, compute_loss, seed, alpha, min_alpha, epochs
     workers : int, number of threads that will call ``run``
+
+    Raises
+    ------
+    ValueError
+        An array's shape disagrees with the vocabulary, a vocabulary table indexes outside
+        it, the corpus holds ids outside it, or a window's scratch exceeds the kernels' ints.
     """
     cdef Shared s
     cdef Local* locals

@@ -90,22 +90,29 @@ class _Worker:
 
 
 class _StopOnSigint:
-    """While an epoch trains, Ctrl-C (SIGINT) stops the runner instead of raising
-    KeyboardInterrupt wherever the main thread happens to be: the threads end their chunk,
-    the epoch is recorded as interrupted, and then KeyboardInterrupt is raised. A further
-    Ctrl-C meanwhile only stops again, so nothing cuts the bookkeeping short.
+    """While an epoch is prepared, trained and checked, Ctrl-C (SIGINT) stops its runner
+    instead of raising KeyboardInterrupt wherever the main thread happens to be: the threads
+    end their chunk (or do not begin), the epoch is recorded as interrupted, and then
+    KeyboardInterrupt is raised. A further Ctrl-C meanwhile only stops again, so nothing
+    cuts the bookkeeping short.
 
     Only in the main thread with Python's default SIGINT handler; otherwise Ctrl-C raises
     as usual and the caller's exception handler stops the threads."""
 
-    def __init__(self, runner):
-        self._runner = runner
-        self._previous = None
+    def __init__(self):
+        self._previous = self._runner = None
         self.caught = False
+
+    def watch(self, runner):
+        """Makes Ctrl-C stop ``runner`` (at once if it came already)."""
+        self._runner = runner
+        if self.caught:
+            runner.stop()
 
     def _handle(self, signum, frame):
         self.caught = True
-        self._runner.stop()
+        if self._runner is not None:
+            self._runner.stop()
 
     def __enter__(self):
         if (threading.current_thread() is threading.main_thread()
@@ -602,16 +609,17 @@ class FastW2V:
                     cb.on_epoch_begin(self)
                 if self.stop_training:
                     break
-                # a runner per epoch, on the arrays the model holds now (a callback may have
-                # replaced them), checked against the vocabulary and the corpus
-                self._check_parts()
-                runner = EpochRunner(self.wv.vectors, **self._outputs, vocab=self.vocab,
-                                     corpus=corpus, params=params, workers=self.workers)
-                # one BLAS thread per worker: BLAS's own threads would oversubscribe the
-                # cores (OpenBLAS splits an sgemv over 10k+ elements, e.g. the softmax's)
-                with threadpool_limits(limits=1, user_api="blas"):
-                    self._run_epoch(runner, epoch, epochs, corpus, bar)
-                self._check_diverged()
+                with _StopOnSigint() as sigint:
+                    # a runner per epoch, on the arrays the model holds now (a callback may
+                    # have replaced them), checked against the vocabulary and the corpus
+                    self._check_parts()
+                    runner = EpochRunner(self.wv.vectors, **self._outputs, vocab=self.vocab,
+                                         corpus=corpus, params=params, workers=self.workers)
+                    # one BLAS thread per worker: BLAS's own threads would oversubscribe the
+                    # cores (OpenBLAS splits an sgemv over 10k+ elements, e.g. the softmax's)
+                    with threadpool_limits(limits=1, user_api="blas"):
+                        self._run_epoch(runner, epoch, epochs, corpus, bar, sigint)
+                    self._check_diverged()
                 for cb in callbacks:
                     cb.on_epoch_end(self)
                 if self.stop_training:
@@ -694,38 +702,38 @@ class FastW2V:
         from tqdm.auto import tqdm
         return tqdm(total=total, unit="word", unit_scale=True, desc="training")
 
-    def _run_epoch(self, runner, epoch, epochs, corpus, bar):
+    def _run_epoch(self, runner, epoch, epochs, corpus, bar, sigint):
         runner.start_epoch(epoch)
+        sigint.watch(runner)
         alpha_start = runner.current_alpha
         workers = [_Worker(runner, i) for i in range(self.workers)]
         t0 = time.perf_counter()
         shown = 0
         failed = False
-        with _StopOnSigint(runner) as sigint:
-            try:
-                self.wv._clear_norms()  # a query meanwhile caches nothing computed before
-                for w in workers:
-                    w.thread.start()
-                for w in workers:
-                    while not w.finished.wait(0.2):
-                        shown = _show_progress(bar, runner, epoch, epochs, shown)
-                        corpus.evict()
-                _show_progress(bar, runner, epoch, epochs, shown)
-            except BaseException:  # a thread that failed to start, MemoryError, Ctrl-C ...
-                failed = True
-                runner.stop()
-                for w in workers:
-                    w.cancel_and_wait()
-                raise
-            finally:
-                interrupted = failed or sigint.caught
-                corpus.evict()
-                self.wv._clear_norms()
-                self._record_epoch(runner, epoch, time.perf_counter() - t0, alpha_start,
-                                   interrupted)
-                if interrupted:
-                    logger.warning("training interrupted in epoch %d after %d of %d words",
-                                   epoch + 1, runner.words_done, corpus.total_words)
+        try:
+            self.wv._clear_norms()  # a query meanwhile caches nothing computed before
+            for w in workers:
+                w.thread.start()
+            for w in workers:
+                while not w.finished.wait(0.2):
+                    shown = _show_progress(bar, runner, epoch, epochs, shown)
+                    corpus.evict()
+            _show_progress(bar, runner, epoch, epochs, shown)
+        except BaseException:  # a thread that failed to start, MemoryError, Ctrl-C ...
+            failed = True
+            runner.stop()
+            for w in workers:
+                w.cancel_and_wait()
+            raise
+        finally:
+            interrupted = failed or sigint.caught
+            corpus.evict()
+            self.wv._clear_norms()
+            self._record_epoch(runner, epoch, time.perf_counter() - t0, alpha_start,
+                               interrupted)
+            if interrupted:
+                logger.warning("training interrupted in epoch %d after %d of %d words",
+                               epoch + 1, runner.words_done, corpus.total_words)
 
     def _record_epoch(self, runner, epoch, seconds, alpha_start, interrupted):
         tallies = runner.tallies()
