@@ -588,11 +588,13 @@ class FastW2V:
         self._check_parts()
         bad = self._nonfinite()
         if bad is not None:
-            rows = np.flatnonzero(~np.isfinite(self._weights()[bad]).all(axis=1))
+            finite = np.isfinite(self._weights()[bad]).all(axis=1)
+            rows = np.flatnonzero(~finite)
             word = f" (word {self.wv.index_to_key[rows[0]]!r})" if bad == "wv.vectors" else ""
-            raise ValueError(f"{bad} holds NaN or infinite values before training, first in "
-                             f"row {rows[0]}{word} ({len(rows)} rows): training would spread "
-                             f"them; set those rows to finite values or rebuild the model")
+            raise ValueError(f"{bad} holds NaN or infinite values before training, in "
+                             f"{len(rows)} of its {len(finite)} rows, the first row "
+                             f"{rows[0]}{word}: training would spread them; set those rows "
+                             f"to finite values or rebuild the model")
         params = dict(window=self.window, negative=self.negative, hs=self.hs,
                       softmax=self.softmax, sg=self.sg, batched=self.batched,
                       cbow_mean=self.cbow_mean, shrink_windows=self.shrink_windows,

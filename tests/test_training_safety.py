@@ -88,7 +88,8 @@ def test_non_finite_weights_before_training_are_refused(layer):
     array[3, 1] = np.nan
     word = r" \(word 'w\d+'\)" if layer == "wv.vectors" else ""
     with pytest.raises(ValueError, match=rf"{layer} holds NaN or infinite values before "
-                       rf"training, first in row 3{word} \(1 rows\)"):
+                       rf"training, in 1 of its 60 rows, the first row 3{word}: training "
+                       rf"would spread them"):
         model.train()
 
 
