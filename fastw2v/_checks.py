@@ -5,9 +5,13 @@ import numbers
 import numpy as np
 
 
-def check_int(name, value, low):
-    """value as an int >= low; ValueError naming the argument otherwise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+def check_int(name, value, low, high=None):
+    """value as an int >= low (and <= high if given); ValueError naming the argument
+    otherwise."""
+    is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if is_int and high is not None and value > high:
+        raise ValueError(f"{name} must be an int in {low}..{high}, got {value!r}")
+    if not is_int or value < low:
         raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
     return int(value)
 

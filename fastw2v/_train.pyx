@@ -25,6 +25,7 @@ from libc.math cimport expf, log
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcpy, memset
 
+cimport cython
 import numpy as np
 
 from ._blas cimport dot, axpy, scal, gemv, ger, gemm
@@ -104,6 +105,7 @@ cdef struct Shared:
     int64_t next_chunk
     int64_t words_done
     int stop
+    int64_t running               # threads inside run_worker
     int32_t* claims               # claims[c]: how often chunk c was taken this epoch
 
 
@@ -114,17 +116,17 @@ cdef struct Local:
     int32_t* text
     int32_t* noise               # the negative draws of one example
     # batched kernel: the window's context rows and the output rows, gathered
-    float* ctx_block             # (2 * window, dim)
-    float* ctx_grad              # (2 * window, dim)
+    float* ctx_block             # (n_ctx, dim), n_ctx = min(2 * window, longest text)
+    float* ctx_grad              # (n_ctx, dim)
     float* out_block             # (n_out, dim): rows, then their gradients
     int32_t* out_rows            # hs path nodes, then the target and distinct noise words
     float* out_label
     int32_t* out_count           # how often each output row was drawn
     int n_hs                     # out_rows[:n_hs] index w_hs, the others w_ns
-    float* scores                # batched: (2 * window, n_out); softmax: (vocab,)
+    float* scores                # batched: (n_ctx, n_out); softmax: (vocab,)
     # (n_out = max_path + negative + 1, the most output rows a window can have)
     float* loss_buf              # -signed scores of units whose loss is not summed yet
-    int loss_n
+    int64_t loss_n
     double loss
     int64_t examples
     int64_t words
@@ -303,12 +305,12 @@ cdef inline float* output_row(const Shared* s, const Local* t, int k) noexcept n
     return s.w_ns + <int64_t>t.out_rows[k] * s.dim
 
 
-cdef inline void tally_block_loss(Local* t, int n_ctx, int n_out) noexcept nogil:
+cdef inline void tally_block_loss(Local* t, int64_t n_ctx, int64_t n_out) noexcept nogil:
     """tally_loss for every unit of the batched kernel's (n_ctx, n_out) score block, cheaper
     than unit by unit (5% -> 2% of the kernel's time): the block is copied whole, then the
     label-1 columns negated and the columns of repeated draws appended count - 1 times more."""
     cdef float* y = t.loss_buf + t.loss_n
-    cdef int b, k, c
+    cdef int64_t b, k, c
     memcpy(y, t.scores, n_ctx * n_out * sizeof(float))
     t.loss_n += n_ctx * n_out
     for k in range(n_out):
@@ -322,14 +324,15 @@ cdef inline void tally_block_loss(Local* t, int n_ctx, int n_out) noexcept nogil
         t.examples += t.out_count[k] * n_ctx
 
 
-cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int center, int lo,
-                            int hi, float alpha) noexcept nogil:
+cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int64_t center,
+                            int64_t lo, int64_t hi, float alpha) noexcept nogil:
     """Skip-gram for one center word: its n_ctx context rows against its n_out output rows
     (hs path nodes and/or target + shared negatives, see window_outputs) in three sgemm calls.
 
     scores (n_ctx, n_out) = C O.T;  G = count * (label - sigmoid(scores)) * alpha;
     W_in[contexts] += G O;  W_out[outputs] += G.T C, with C and O the gathered rows."""
-    cdef int dim = s.dim, b, k, j, n_ctx = 0, n_out
+    cdef int64_t dim = s.dim, b, k, j
+    cdef int n_ctx = 0, n_out  # (the scratch has room for both: see _allocate_scratch)
     cdef float* g
     if hi - lo < 2:  # no context word: no draws either
         return
@@ -362,11 +365,10 @@ cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int center
         axpy(dim, 1.0, t.out_block + k * dim, output_row(s, t, k))
 
 
-cdef inline int subsample(const Shared* s, fw2v_rng* rng, const int32_t* words, int64_t n,
-                          int32_t* out) noexcept nogil:
+cdef inline int64_t subsample(const Shared* s, fw2v_rng* rng, const int32_t* words, int64_t n,
+                              int32_t* out) noexcept nogil:
     """Copies the words that survive frequent-word sub-sampling to out; returns how many."""
-    cdef int64_t i
-    cdef int kept = 0
+    cdef int64_t i, kept = 0
     cdef int32_t w
     for i in range(n):
         w = words[i]
@@ -379,8 +381,8 @@ cdef inline int subsample(const Shared* s, fw2v_rng* rng, const int32_t* words, 
 
 cdef void train_text(const Shared* s, Local* t, fw2v_rng* rng, const int32_t* words,
                      int64_t n_words, float alpha) noexcept nogil:
-    cdef int n = subsample(s, rng, words, n_words, t.text)
-    cdef int i, j, lo, hi, b, count
+    cdef int64_t n = subsample(s, rng, words, n_words, t.text)
+    cdef int64_t i, j, lo, hi, b, count  # 64-bit: i + b + 1 with window up to 2**31 - 1
     cdef int dim = s.dim
     cdef float* h
     t.words += n_words
@@ -446,6 +448,69 @@ cdef void run_worker(Shared* s, Local* t, const int64_t* chunk_words_before) noe
 
 fw2v_sigmoid_init()
 
+# The largest C int: the kernels' sizes and counts that BLAS takes as int stay below it.
+_INT_MAX = 2**31 - 1
+
+
+def _check_shape(name, array, shape):
+    if array.shape != shape:
+        raise ValueError(f"{name} has shape {array.shape}, expected {shape} for a vocabulary "
+                         f"of {shape[0]} entries: the model's parts disagree")
+
+
+def _scratch_sizes(dim, window, max_text, negative, max_path, softmax_rows):
+    """The sizes of one thread's scratch (see _allocate_scratch), in Python ints, checked:
+    (dim, n_ctx, n_out, n_scores, floats, ints). A window holds at most 2 * window context
+    words and fewer than the longest text: a window wider than the texts needs no more room
+    (its random draws and its results do not change)."""
+    n_ctx = min(2 * window, max(max_text, 1))
+    n_out = negative + 1 + max_path
+    if n_ctx * n_out + LOSS_BUFFER + FW2V_SOFTPLUS_LANES > _INT_MAX:
+        raise ValueError(f"a window's score block of {n_ctx} context words by {n_out} output "
+                         f"rows exceeds the kernels' limit of {_INT_MAX} entries: lower "
+                         f"window or negative")
+    n_scores = softmax_rows or n_ctx * n_out
+    # the loss buffer, with room for one more center word's units and the padding
+    n_loss = LOSS_BUFFER + n_ctx * n_out + FW2V_SOFTPLUS_LANES
+    return (dim, n_ctx, n_out, n_scores, dim * (2 + 2 * n_ctx + n_out) + n_out + n_scores
+            + n_loss, max(max_text, 1) + 3 * n_out)
+
+
+@cython.wraparound(True)  # [-1] below is the last entry
+def _check_inputs(w_in, w_ns, w_hs, w_sm, vocab, corpus, params):
+    """Raises ValueError unless every array agrees with the vocabulary and the corpus ids
+    index it: the kernels read them without bounds checks."""
+    n, dim = len(vocab.keep_threshold), w_in.shape[1]
+    if not 0 < n <= _INT_MAX:
+        raise ValueError(f"the vocabulary has {n} words; allowed: 1 to {_INT_MAX}")
+    _check_shape("w_in", w_in, (n, dim))
+    _check_shape("w_ns", w_ns, (n if params["negative"] else 0, dim))
+    _check_shape("w_hs", w_hs, (n - 1 if params["hs"] else 0, dim))
+    _check_shape("w_sm", w_sm, (n if params["softmax"] else 0, dim))
+    _check_shape("vocab.alias_prob", vocab.alias_prob, (n,))
+    _check_shape("vocab.alias_index", vocab.alias_index, (n,))
+    _check_shape("vocab.path_offsets", vocab.path_offsets, (n + 1,))
+    off, n_path = vocab.path_offsets, len(vocab.points)
+    if (off[0] != 0 or off[-1] != n_path or len(vocab.codes) != n_path
+            or np.diff(off).min(initial=0) < 0):
+        raise ValueError("vocab.path_offsets, codes and points disagree")
+    if params["hs"] and not (0 <= vocab.points.min(initial=0)
+                             and vocab.points.max(initial=-1) < n - 1):
+        raise ValueError(f"vocab.points holds inner nodes outside 0..{n - 2}")
+    if not (0 <= vocab.alias_index.min() and vocab.alias_index.max() < n):
+        raise ValueError(f"vocab.alias_index holds words outside 0..{n - 1}")
+    low, high = corpus.id_range
+    if low < 0 or high >= n:
+        raise ValueError(f"the corpus holds word ids {low}..{high}, but the vocabulary has "
+                         f"{n} words (ids 0..{n - 1}): it was encoded with another "
+                         f"vocabulary")
+    texts, chunks = len(corpus.offsets) - 1, len(corpus.chunk_texts) - 1
+    if (texts < 1 or corpus.offsets[0] != 0 or corpus.offsets[-1] > len(corpus.ids)
+            or chunks < 1 or corpus.chunk_texts[0] != 0 or corpus.chunk_texts[-1] != texts
+            or len(corpus.chunk_words_before) != chunks):
+        raise ValueError("the corpus' offsets, chunk_texts and chunk_words_before disagree "
+                         "with its ids")
+
 
 def sigmoid(float x):
     """The kernels' logistic function (table-interpolated), for tests."""
@@ -464,6 +529,12 @@ cdef class EpochRunner:
     params : dict with window, negative, hs, softmax, sg, batched, cbow_mean,
              shrink_windows, compute_loss, seed, alpha, min_alpha, epochs
     workers : int, number of threads that will call ``run``
+
+    Raises
+    ------
+    ValueError
+        An array's shape disagrees with the vocabulary, a vocabulary table indexes outside
+        it, the corpus holds ids outside it, or a window's scratch exceeds the kernels' ints.
     """
     cdef Shared s
     cdef Local* locals
@@ -489,6 +560,8 @@ cdef class EpochRunner:
         cdef int64_t[::1] chunk_sent = corpus.chunk_texts
         cdef int32_t[::1] claims
         cdef int i
+        _check_inputs(np.asarray(w_in), np.asarray(w_ns), np.asarray(w_hs), np.asarray(w_sm),
+                      vocab, corpus, params)
         self.keep_ref = [w_in, w_ns, w_hs, w_sm, vocab, corpus]
         self.claims = np.zeros(len(chunk_sent) - 1, dtype=np.int32)
         claims = self.claims
@@ -535,15 +608,12 @@ cdef class EpochRunner:
             self._allocate_scratch(&self.locals[i])
 
     cdef _allocate_scratch(self, Local* t):
-        cdef int dim = self.s.dim, n_ctx = 2 * self.s.window
-        cdef int n_out = self.s.negative + 1 + self.s.max_path
-        cdef int64_t n_scores = self.s.vocab_size if self.s.softmax else n_ctx * n_out
-        # the loss buffer, with room for one more center word's units and the padding
-        cdef int64_t n_loss = LOSS_BUFFER + n_ctx * n_out + FW2V_SOFTPLUS_LANES
-        cdef float[::1] floats = np.zeros(
-            dim * (2 + 2 * n_ctx + n_out) + n_out + n_scores + n_loss, dtype=np.float32)
-        cdef int32_t[::1] ints = np.zeros(max(self.s.max_text, 1) + 3 * n_out,
-                                          dtype=np.int32)
+        cdef int64_t dim, n_ctx, n_out, n_scores
+        dim, n_ctx, n_out, n_scores, n_floats, n_ints = _scratch_sizes(
+            self.s.dim, self.s.window, self.s.max_text, self.s.negative, self.s.max_path,
+            self.s.vocab_size if self.s.softmax else 0)
+        cdef float[::1] floats = np.zeros(n_floats, dtype=np.float32)
+        cdef int32_t[::1] ints = np.zeros(n_ints, dtype=np.int32)
         self.keep_ref += [floats, ints]
         t.h = &floats[0]
         t.grad_h = t.h + dim
@@ -581,11 +651,18 @@ cdef class EpochRunner:
         if not 0 <= thread_index < self.workers:
             raise IndexError(f"thread_index {thread_index} outside 0..{self.workers - 1}")
         with nogil:
+            fw2v_fetch_add(&self.s.running, 1)
             run_worker(&self.s, &self.locals[thread_index], &self.chunk_words_before[0])
+            fw2v_fetch_add(&self.s.running, -1)
 
     def stop(self):
         """Asks every thread to finish its current chunk and return."""
         self.s.stop = 1
+
+    @property
+    def running(self):
+        """Threads inside :meth:`run` now."""
+        return fw2v_load(&self.s.running)
 
     @property
     def words_done(self):

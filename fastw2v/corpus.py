@@ -348,6 +348,14 @@ class EncodedCorpus:
         chunk_texts = np.concatenate(([0], first, [len(starts)])).astype(np.int64)
         return cls(ids, offsets, chunk_texts, offsets[chunk_texts[:-1]].astype(np.int64))
 
+    @property
+    def id_range(self):
+        """(smallest, largest) id in the stream, computed once: training checks it against
+        the vocabulary (the kernels index their tables with the ids unchecked)."""
+        if "_id_range" not in self.__dict__:
+            self._id_range = (int(self.ids.min(initial=0)), int(self.ids.max(initial=-1)))
+        return self._id_range
+
 
 def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors="strict",
          max_ram_ids=None, tmp_dir=None):

@@ -86,7 +86,8 @@ class KeyedVectors:
                 )
             counts = counts.astype(np.int64, copy=False)
         self._vectors = vectors
-        self._normed = None
+        self._normed = None  # or (version, unit vectors computed at that version)
+        self._version = 0  # counts the changes of the vectors (see _clear_norms)
         self.index_to_key = index_to_key
         self.key_to_index = key_to_index
         self.counts = counts
@@ -318,7 +319,11 @@ class KeyedVectors:
     # ------------------------------------------------------------------------------------
 
     def _clear_norms(self):
-        """Drop the cached unit-length vectors; call after changing `vectors` in place."""
+        """Drop the cached unit-length vectors; call after changing `vectors` in place.
+
+        Also counts the change, so that unit vectors computed meanwhile from the old values
+        (a query in another thread, during training) are not cached."""
+        self._version += 1
         self._normed = None
 
     def fill_norms(self, force=False):
@@ -332,8 +337,19 @@ class KeyedVectors:
         force : bool, optional
             Recompute even if the cache exists.
         """
-        if self._normed is None or force:
-            self._normed = _unit_rows(self._vectors)
+        self._unit_vectors(force)
+
+    def _unit_vectors(self, force=False):
+        """The unit-length vectors: the cached ones if computed at the current version, else
+        computed now and cached with the version they were computed at (so that a result
+        the vectors changed under, in another thread, is never served). Needs no lock."""
+        cached = self._normed
+        if cached is not None and cached[0] == self._version and not force:
+            return cached[1]
+        version = self._version
+        normed = _unit_rows(self._vectors)
+        self._normed = (version, normed)
+        return normed
 
     def get_normed_vectors(self):
         """All vectors scaled to unit L2 length (cached, see :meth:`fill_norms`).
@@ -343,8 +359,7 @@ class KeyedVectors:
         numpy.ndarray
             float32 array of shape ``(n, d)``; all-zero rows stay zero.
         """
-        self.fill_norms()
-        return self._normed
+        return self._unit_vectors()
 
     def similarity(self, w1, w2):
         """Cosine similarity of two keys.

@@ -1,6 +1,8 @@
 """The FastW2V model: vocabulary building, multithreaded training, persistence."""
+import contextlib
 import logging
 import os
+import signal
 import threading
 import time
 
@@ -22,6 +24,13 @@ _PARAMS = ("vector_size", "window", "min_count", "max_vocab_size", "sample", "sg
            "epochs", "workers", "seed", "shrink_windows", "compute_loss", "encoding_errors",
            "max_corpus_ram")
 _KERNELS = ("auto", "classic", "batched")
+# What the kernels' C ints and uint64 seed hold (negative leaves room for the output rows of
+# a window: negative + 1 + the Huffman path length).
+_INT_MAX = 2**31 - 1
+_MAX_NEGATIVE = 2**30
+_MAX_SEED = 2**64 - 1
+_BUILT_ALREADY = ("the vocabulary is built already (build_vocab reads the corpus once): call "
+                  "train() to train on it, or train(sentences) to train on new text")
 
 
 def _show_progress(bar, runner, epoch, epochs, shown):
@@ -39,15 +48,83 @@ def _show_progress(bar, runner, epoch, epochs, shown):
     return done
 
 
-def _join(threads):
-    """Joins the threads that started; a second Ctrl-C meanwhile does not stop the wait
-    (the threads stop at the end of their chunk, within a fraction of a second)."""
-    for t in threads:
-        while t.is_alive():
+class _Worker:
+    """One training thread running ``runner.run(index)``, awaited through its own completion
+    signal rather than ``Thread.join`` (on CPython 3.9-3.11 a join interrupted by Ctrl-C can
+    mark a thread dead while it still runs, cpython#90882).
+
+    A thread that begins after :meth:`cancel_and_wait` returns at once, so the caller knows exactly
+    which threads it must await, even when ``Thread.start`` itself was interrupted."""
+
+    def __init__(self, runner, index):
+        self._lock = threading.Lock()
+        self._cancelled = self._began = False
+        self.finished = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(runner, index), daemon=True,
+                                       name=f"fastw2v-{index}")
+
+    def _run(self, runner, index):
+        with self._lock:
+            if self._cancelled:
+                return
+            self._began = True
+        try:
+            runner.run(index)
+        finally:
+            self.finished.set()
+
+    def cancel_and_wait(self):
+        """Keeps the thread from beginning if it has not, else waits until it finished (the
+        runner must be stopped: that takes at most a chunk). Further Ctrl-C do not stop the
+        wait."""
+        while True:
             try:
-                t.join()
+                with self._lock:
+                    self._cancelled = True
+                    began = self._began
+                while began and not self.finished.is_set():
+                    time.sleep(0.005)
+                return
             except KeyboardInterrupt:
                 pass
+
+
+class _StopOnSigint:
+    """While an epoch is prepared, trained and checked, Ctrl-C (SIGINT) stops its runner
+    instead of raising KeyboardInterrupt wherever the main thread happens to be: the threads
+    end their chunk (or do not begin), the epoch is recorded as interrupted, and then
+    KeyboardInterrupt is raised. A further Ctrl-C meanwhile only stops again, so nothing
+    cuts the bookkeeping short.
+
+    Only in the main thread with Python's default SIGINT handler; otherwise Ctrl-C raises
+    as usual and the caller's exception handler stops the threads."""
+
+    def __init__(self):
+        self._previous = self._runner = None
+        self.caught = False
+
+    def watch(self, runner):
+        """Makes Ctrl-C stop ``runner`` (at once if it came already)."""
+        self._runner = runner
+        if self.caught:
+            runner.stop()
+
+    def _handle(self, signum, frame):
+        self.caught = True
+        if self._runner is not None:
+            self._runner.stop()
+
+    def __enter__(self):
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        if self.caught and exc_type is None:
+            raise KeyboardInterrupt
 
 
 def _check_callbacks(callbacks):
@@ -87,9 +164,10 @@ class FastW2V:
         directories; each plain or .gz/.bz2/.xz. Read once, 1 MB at a time (a line longer
         than that is cut at a space). Give either ``sentences`` or ``corpus_file``.
     vector_size : int
-        Dimensionality of the word vectors.
+        Dimensionality of the word vectors, 1 to 2**31 - 1.
     window : int
-        Maximum distance between the center word and a context word.
+        Maximum distance between the center word and a context word, 1 to 2**31 - 1 (a
+        window wider than the longest text trains the same model as one that wide).
     min_count : int
         Words occurring fewer times are dropped.
     max_vocab_size : int, optional
@@ -101,7 +179,7 @@ class FastW2V:
     hs : {0, 1}
         1 to train with hierarchical softmax.
     negative : int
-        Noise words per positive example (0 disables negative sampling).
+        Noise words per positive example, 0 to 2**30 (0 disables negative sampling).
     ns_exponent : float
         The noise distribution is ``count ** ns_exponent``.
     softmax : {0, 1}
@@ -125,13 +203,15 @@ class FastW2V:
         CBOW hidden vector is the mean (True) or the sum (False) of the context vectors.
         As in word2vec.c and gensim, the full gradient is added to every context vector.
     alpha, min_alpha : float
-        The learning rate decays linearly from alpha to min_alpha over all epochs.
+        The learning rate decays linearly from alpha to min_alpha over all epochs (finite,
+        0 <= min_alpha <= alpha, alpha > 0). Too high a rate makes training diverge:
+        :meth:`train` raises FloatingPointError after the epoch that did.
     epochs : int
     workers : int
         Training threads (default: the number of usable cores).
     seed : int
-        Seeds the initial vectors and every random draw. With ``workers=1`` a run is
-        reproducible bit for bit.
+        Seeds the initial vectors and every random draw, 0 to 2**64 - 1. With
+        ``workers=1`` a run is reproducible bit for bit.
     shrink_windows : bool
         Draw each center word's window uniformly from 1..window (word2vec's reduced windows).
     compute_loss : bool
@@ -193,15 +273,15 @@ class FastW2V:
                  min_alpha=0.0001, epochs=5, workers=None, seed=1, shrink_windows=True,
                  compute_loss=False, progress=False, encoding_errors="strict",
                  max_corpus_ram=2**30, tmp_dir=None):
-        self.vector_size = check_int("vector_size", vector_size, 1)
-        self.window = check_int("window", window, 1)
+        self.vector_size = check_int("vector_size", vector_size, 1, _INT_MAX)
+        self.window = check_int("window", window, 1, _INT_MAX)
         self.min_count = check_int("min_count", min_count, 1)
         self.max_vocab_size = (None if max_vocab_size is None
                                else check_int("max_vocab_size", max_vocab_size, 1))
         self.sample = check_float("sample", sample, 0.0, strict=False)
         self.sg = check_flag("sg", sg)
         self.hs = check_flag("hs", hs)
-        self.negative = check_int("negative", negative, 0)
+        self.negative = check_int("negative", negative, 0, _MAX_NEGATIVE)
         self.softmax = check_flag("softmax", softmax)
         if self.softmax and (self.hs or self.negative):
             raise ValueError("softmax=1 is the exact output layer and replaces its "
@@ -222,10 +302,14 @@ class FastW2V:
         self.cbow_mean = check_flag("cbow_mean", cbow_mean)
         self.alpha = check_float("alpha", alpha, 0.0, strict=True)
         self.min_alpha = check_float("min_alpha", min_alpha, 0.0, strict=False)
+        if self.min_alpha > self.alpha:
+            raise ValueError(f"min_alpha must be <= alpha: the learning rate decays from alpha "
+                             f"to min_alpha (got alpha={self.alpha}, "
+                             f"min_alpha={self.min_alpha})")
         self.epochs = check_int("epochs", epochs, 1)
         self.workers = check_int("workers", usable_cpus() if workers is None else workers,
                                   1)
-        self.seed = check_int("seed", seed, 0)
+        self.seed = check_int("seed", seed, 0, _MAX_SEED)
         self.shrink_windows = check_flag("shrink_windows", shrink_windows)
         self.compute_loss = check_flag("compute_loss", compute_loss)
         self.progress = bool(progress)
@@ -242,6 +326,7 @@ class FastW2V:
         self.corpus = None
         self.history = []
         self._outputs = None
+        self._busy = threading.Lock()  # held by train() and build_vocab()
 
     @staticmethod
     def _check_source(sentences, corpus_file, required):
@@ -292,10 +377,17 @@ class FastW2V:
         OSError
             corpus_file is missing or unreadable, or the temporary file of a corpus beyond
             max_corpus_ram cannot be written in tmp_dir.
+        RuntimeError
+            The model is training or building its vocabulary already (another thread, or a
+            callback of :meth:`train`).
         """
-        self._check_source(self._sentences, self._corpus_file, required=True)
+        with self._exclusive("build_vocab"):
+            return self._build_vocab()
+
+    def _build_vocab(self):
         if self.vocab is not None:
-            raise ValueError("the vocabulary is built already; the corpus was read once")
+            raise ValueError(_BUILT_ALREADY)
+        self._check_source(self._sentences, self._corpus_file, required=True)
         t0 = time.perf_counter()
         enc = self._scan(self._sentences, self._corpus_file, self.max_vocab_size)
         words, counts = enc.provisional_counts()
@@ -303,6 +395,11 @@ class FastW2V:
             raise ValueError("the corpus is empty: it contains no words")
         alive = np.fromiter((w is not None for w in words), dtype=bool, count=len(words))
         order = final_order(counts, alive, self.min_count)
+        if not alive.any():
+            raise ValueError(
+                f"max_vocab_size={self.max_vocab_size} pruned every word of the corpus while "
+                f"it was scanned (whenever more than max_vocab_size distinct words are held, "
+                f"the rarest are dropped): raise max_vocab_size or leave it None")
         if len(order) == 0:
             top = int(np.argmax(np.where(alive, counts, -1)))
             raise ValueError(
@@ -351,9 +448,15 @@ class FastW2V:
             words is in the vocabulary, or the vocabulary is built already.
         TypeError
             A word is not a str.
+        RuntimeError
+            The model is training or building its vocabulary already.
         """
+        with self._exclusive("build_vocab_from_freq"):
+            return self._build_vocab_from_freq(word_freq)
+
+    def _build_vocab_from_freq(self, word_freq):
         if self.vocab is not None:
-            raise ValueError("the vocabulary is built already; the corpus was read once")
+            raise ValueError(_BUILT_ALREADY)
         self._check_source(self._sentences, self._corpus_file, required=True)
         words = list(word_freq)
         bad = next((w for w in words if not isinstance(w, str)), None)
@@ -443,16 +546,31 @@ class FastW2V:
         Raises
         ------
         ValueError
-            No corpus to train on, or bad epochs.
+            No corpus to train on, or bad epochs; the weights hold NaN or inf before
+            training (the message names the array and row); the model's parts disagree
+            (keys added to ``wv``, ``wv.vectors`` replaced by an array of another shape or
+            dtype: see the message); the corpus was encoded with another vocabulary.
+        FloatingPointError
+            An epoch left NaN or inf in the weights (or the loss): training diverged, the
+            learning rate is too high. The epoch is in ``history``; the weights are lost.
+        RuntimeError
+            The model is training or building its vocabulary already (in another thread,
+            or this is a call from one of its callbacks).
         TypeError
             A callback is not a fastw2v.Callback.
         KeyboardInterrupt
             On Ctrl-C the threads stop at the end of their current chunk (well within a
-            second), are joined, and the interruption is re-raised after the interrupted
-            epoch was recorded in ``history`` (``interrupted=True``, the words trained so
-            far) and a warning logged. The model stays consistent: it can be saved, queried
-            and trained again. Catch it to go on: ``except KeyboardInterrupt: pass``.
+            second), and the interruption is raised once every thread has finished and the
+            interrupted epoch was recorded in ``history`` (``interrupted=True``, exactly the
+            words trained) and a warning logged; a further Ctrl-C meanwhile does not cut
+            that short. Any other exception while the threads start or run stops them the
+            same way. The model stays consistent: it can be saved, queried and trained
+            again. Catch it to go on: ``except KeyboardInterrupt: pass``.
         """
+        with self._exclusive("train"):
+            return self._train(sentences, corpus_file, epochs, callbacks)
+
+    def _train(self, sentences, corpus_file, epochs, callbacks):
         epochs = self.epochs if epochs is None else check_int("epochs", epochs, 1)
         callbacks = _check_callbacks(callbacks)
         if sentences is not None or corpus_file is not None:
@@ -462,18 +580,26 @@ class FastW2V:
             corpus = self._encode_with_vocab(sentences, corpus_file)
         else:
             if self.vocab is None:
-                self.build_vocab()
+                self._build_vocab()
             if self.corpus is None:
                 raise ValueError("this model holds no corpus (it was loaded, or its corpus "
                                  "was set to None): pass sentences or corpus_file to train()")
             corpus = self.corpus
+        self._check_parts()
+        bad = self._nonfinite()
+        if bad is not None:
+            finite = np.isfinite(self._weights()[bad]).all(axis=1)
+            rows = np.flatnonzero(~finite)
+            word = f" (word {self.wv.index_to_key[rows[0]]!r})" if bad == "wv.vectors" else ""
+            raise ValueError(f"{bad} holds NaN or infinite values before training, in "
+                             f"{len(rows)} of its {len(finite)} rows, the first row "
+                             f"{rows[0]}{word}: training would spread them; set those rows "
+                             f"to finite values or rebuild the model")
         params = dict(window=self.window, negative=self.negative, hs=self.hs,
                       softmax=self.softmax, sg=self.sg, batched=self.batched,
                       cbow_mean=self.cbow_mean, shrink_windows=self.shrink_windows,
                       compute_loss=self.compute_loss, seed=self.seed, alpha=self.alpha,
                       min_alpha=self.min_alpha, epochs=epochs)
-        runner = EpochRunner(self.wv.vectors, **self._outputs, vocab=self.vocab,
-                             corpus=corpus, params=params, workers=self.workers)
         bar = self._progress_bar(epochs * corpus.total_words)
         self.stop_training = False
         first = len(self.history)
@@ -485,10 +611,17 @@ class FastW2V:
                     cb.on_epoch_begin(self)
                 if self.stop_training:
                     break
-                # one BLAS thread per worker: BLAS's own threads would oversubscribe the
-                # cores (OpenBLAS splits an sgemv over 10k+ elements, e.g. the softmax's)
-                with threadpool_limits(limits=1, user_api="blas"):
-                    self._run_epoch(runner, epoch, epochs, corpus, bar)
+                with _StopOnSigint() as sigint:
+                    # a runner per epoch, on the arrays the model holds now (a callback may
+                    # have replaced them), checked against the vocabulary and the corpus
+                    self._check_parts()
+                    runner = EpochRunner(self.wv.vectors, **self._outputs, vocab=self.vocab,
+                                         corpus=corpus, params=params, workers=self.workers)
+                    # one BLAS thread per worker: BLAS's own threads would oversubscribe the
+                    # cores (OpenBLAS splits an sgemv over 10k+ elements, e.g. the softmax's)
+                    with threadpool_limits(limits=1, user_api="blas"):
+                        self._run_epoch(runner, epoch, epochs, corpus, bar, sigint)
+                    self._check_diverged()
                 for cb in callbacks:
                     cb.on_epoch_end(self)
                 if self.stop_training:
@@ -503,35 +636,99 @@ class FastW2V:
                 cb.on_train_end(self)
         return self
 
+    @contextlib.contextmanager
+    def _exclusive(self, what):
+        """Holds the model for one train() or build_vocab(): a second one at the same time
+        (another thread, or a callback) would write the arrays the first one trains."""
+        if not self._busy.acquire(blocking=False):
+            raise RuntimeError(f"{what}() called while this model is training or building "
+                               f"its vocabulary (in another thread, or from a callback of "
+                               f"train()): one train() or build_vocab() at a time per model")
+        try:
+            yield
+        finally:
+            self._busy.release()
+
+    def _check_parts(self):
+        """Raises ValueError unless wv, the vocabulary and the output layers agree: the
+        kernels would train other rows than wv holds, and save() would write a model that
+        load() refuses. Called by train() and save()."""
+        if self.vocab is None:
+            return
+        n, dim = len(self.vocab), self.vector_size
+        if self.wv.index_to_key != self.vocab.words:
+            raise ValueError(
+                f"model.wv holds {len(self.wv)} keys, not the {n} words of the model's vocabulary "
+                f"(keys added to model.wv by add_vectors or wv[key] = ... have no output-layer "
+                f"rows and no counts, so the model can neither train nor be saved with them): "
+                f"edit a copy instead, KeyedVectors(model.wv.vectors.copy(), "
+                f"model.wv.index_to_key), or build a new model with the new words")
+        for name, array in self._weights().items():
+            shape = self._output_shapes(n).get(name, (n, dim))
+            if (array.dtype != np.float32 or array.shape != shape
+                    or not array.flags.c_contiguous):
+                raise ValueError(
+                    f"{name} must be a C-contiguous float32 array of shape {shape} to train "
+                    f"and save this model, got {array.dtype} {array.shape}"
+                    f"{'' if array.flags.c_contiguous else ' (not C-contiguous)'}: assign "
+                    f"np.ascontiguousarray(..., dtype=np.float32) of that shape")
+
+    def _weights(self):
+        """The model's weight arrays by name: wv.vectors and the output layers."""
+        return {"wv.vectors": self.wv.vectors, **self._outputs}
+
+    def _nonfinite(self):
+        """Name of the first weight array holding NaN or inf, or None. A float64 sum of
+        float32 values is finite exactly when all of them are (it cannot overflow), and
+        costs about a millisecond per million values."""
+        return next((name for name, array in self._weights().items()
+                     if not np.isfinite(np.sum(array, dtype=np.float64))), None)
+
+    def _check_diverged(self):
+        """Raises FloatingPointError after an epoch that left NaN or inf in the weights or
+        the loss (the kernels go on with them: sigmoid(NaN) is 0)."""
+        rec = self.history[-1]
+        bad = self._nonfinite()
+        if bad is None and self.compute_loss and not np.isfinite(rec["loss"]):
+            bad = "the loss"
+        if bad is not None:
+            raise FloatingPointError(
+                f"training diverged in epoch {rec['epoch']} (alpha {rec['alpha_start']:.6g} "
+                f"-> {rec['alpha_end']:.6g}): {bad} became NaN or infinite; lower alpha "
+                f"(now {self.alpha:g}) and train a newly built or loaded model: these "
+                f"weights are lost")
+
     def _progress_bar(self, total):
         if not self.progress:
             return None
         from tqdm.auto import tqdm
         return tqdm(total=total, unit="word", unit_scale=True, desc="training")
 
-    def _run_epoch(self, runner, epoch, epochs, corpus, bar):
+    def _run_epoch(self, runner, epoch, epochs, corpus, bar, sigint):
         runner.start_epoch(epoch)
+        sigint.watch(runner)
         alpha_start = runner.current_alpha
-        threads = [threading.Thread(target=runner.run, args=(i,), daemon=True,
-                                    name=f"fastw2v-{i}") for i in range(self.workers)]
+        workers = [_Worker(runner, i) for i in range(self.workers)]
         t0 = time.perf_counter()
         shown = 0
-        interrupted = False
+        failed = False
         try:
-            for t in threads:
-                t.start()
-            for t in threads:
-                while t.is_alive():
-                    t.join(0.2)
+            self.wv._clear_norms()  # a query meanwhile caches nothing computed before
+            for w in workers:
+                w.thread.start()
+            for w in workers:
+                while not w.finished.wait(0.2):
                     shown = _show_progress(bar, runner, epoch, epochs, shown)
                     corpus.evict()
             _show_progress(bar, runner, epoch, epochs, shown)
-        except KeyboardInterrupt:
-            interrupted = True
+        except BaseException:  # a thread that failed to start, MemoryError, Ctrl-C ...
+            failed = True
             runner.stop()
-            _join(threads)
+            for w in workers:
+                w.cancel_and_wait()
             raise
         finally:
+            interrupted = failed or sigint.caught
             corpus.evict()
             self.wv._clear_norms()
             self._record_epoch(runner, epoch, time.perf_counter() - t0, alpha_start,
@@ -576,13 +773,15 @@ class FastW2V:
         Raises
         ------
         ValueError
-            The model has no vocabulary yet.
+            The model has no vocabulary yet, or its parts disagree (see :meth:`train`):
+            nothing is written then.
         IsADirectoryError
             ``path`` is a directory (such as a model saved by an earlier fastw2v, in
             format version 1); it is left as it is.
         OSError
             The file cannot be written (the message names it; the previous file is intact).
         """
+        self._check_parts()
         if self.wv is None:
             raise ValueError("nothing to save: build the vocabulary or train first")
         meta = dict(kind="FastW2V", params={p: getattr(self, p) for p in _PARAMS},
