@@ -681,8 +681,9 @@ class FastW2V:
         """Name of the first weight array holding NaN or inf, or None. A float64 sum of
         float32 values is finite exactly when all of them are (it cannot overflow), and
         costs about a millisecond per million values."""
-        return next((name for name, array in self._weights().items()
-                     if not np.isfinite(np.sum(array, dtype=np.float64))), None)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: no RuntimeWarning
+            return next((name for name, array in self._weights().items()
+                         if not np.isfinite(np.sum(array, dtype=np.float64))), None)
 
     def _check_diverged(self):
         """Raises FloatingPointError after an epoch that left NaN or inf in the weights or

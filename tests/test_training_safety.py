@@ -4,6 +4,7 @@ failing worker threads, stale norm caches, and the vocabulary's error messages."
 import math
 import signal
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -91,6 +92,12 @@ def test_non_finite_weights_before_training_are_refused(layer):
                        rf"training, in 1 of its 60 rows, the first row 3{word}: training "
                        rf"would spread them"):
         model.train()
+    array[3, 1], array[4, 2], array[5, 0] = np.inf, -np.inf, 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the check warns of nothing (its sum is inf - inf)
+        with pytest.raises(ValueError, match=rf"{layer} holds NaN or infinite values before "
+                           rf"training, in 2 of its 60 rows, the first row 3{word}"):
+            model.train()
 
 
 @pytest.mark.parametrize("name, value", [("alpha", math.inf), ("alpha", math.nan),
