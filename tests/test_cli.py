@@ -141,7 +141,7 @@ def test_values_beyond_fastw2v_limits_are_a_usage_error(corpus, tmp_path, flag, 
         pytest.skip(f"this FastW2V accepts {parameter}={value} at construction")
     err = _usage_error(["train", "-train", str(corpus), "-output", str(tmp_path / "x"), flag, str(value)],
                        capsys)
-    assert re.search(f"error: argument {flag}/[-a-z/]+: {re.escape(refusal)}\n$", err), err
+    assert re.search(f"error: argument {flag}(/[-a-z/]+)?: {re.escape(refusal)}\n$", err), err
 
 
 @pytest.mark.parametrize("make_argv, message", [
