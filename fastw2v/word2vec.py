@@ -162,7 +162,8 @@ class FastW2V:
         Whitespace-tokenized UTF-8 text, one text per line: a file, a directory (its files in
         sorted order, without subdirectories and hidden files) or a list of files and
         directories; each plain or .gz/.bz2/.xz. Read once, 1 MB at a time (a line longer
-        than that is cut at a space). Give either ``sentences`` or ``corpus_file``.
+        than that is cut at whitespace, as ``str.split()`` defines it; a word over 1 MiB is
+        refused). Give either ``sentences`` or ``corpus_file``.
     vector_size : int
         Dimensionality of the word vectors, 1 to 2**31 - 1.
     window : int
