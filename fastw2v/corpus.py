@@ -9,7 +9,6 @@ import mmap
 import os
 import re
 import stat
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -387,10 +386,7 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors=
     OSError
         corpus_file missing or unreadable.
     ValueError
-        corpus_file undecodable (with encoding_errors='strict') or corrupted; or sentences
-        is a one-shot iterator (``iter(sentences) is sentences``, such as a generator) that
-        an earlier scan, interrupted by an exception or Ctrl-C, partly consumed: what is
-        left of it would be taken for the corpus. (A re-iterable is simply read again.)
+        corpus_file undecodable (with encoding_errors='strict') or corrupted.
     """
     enc = Encoder(MAX_TEXT_WORDS, max_vocab_size, max_ram_ids, tmp_dir)
     if corpus_file is not None:
@@ -398,58 +394,23 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors=
             for line in line_pieces(path, encoding_errors):
                 enc.add_line(line)
     else:
-        if _partly_consumed(sentences):
-            raise ValueError(
-                f"sentences {sentences!r} is an iterator that an interrupted scan already "
-                f"partly consumed: what is left of it is not the corpus; give the texts "
-                f"again (a new iterator, or a re-iterable such as a list or LineSentence)")
-        try:
-            _scan_texts(enc, sentences)
-        except BaseException:
-            if iter(sentences) is sentences:  # one-shot: a retry would see the rest only
-                _remember_partly_consumed(sentences)
-            raise
+        for i, text in enumerate(sentences):
+            if isinstance(text, str):
+                raise TypeError(
+                    f"sentences must be an iterable of lists of str tokens, but text {i} is a "
+                    f"str ({text[:40]!r}...); split it first, e.g. [line.split() for line in "
+                    f"lines]")
+            if not isinstance(text, list):
+                try:
+                    text = list(text)
+                except TypeError:
+                    raise TypeError(f"sentences must be an iterable of lists of str tokens, "
+                                    f"but text {i} is a {type(text).__name__}") from None
+            try:
+                enc.add_text(text)
+            except TypeError as e:
+                raise TypeError(f"text {i}: {e}") from None
     if enc.prunings:
         logger.info("max_vocab_size=%d: pruned rare words %d times while scanning",
                     max_vocab_size, enc.prunings)
     return enc
-
-
-# id -> one-shot iterator (a weak reference where it allows one) that a scan interrupted by
-# an exception or Ctrl-C left partly read; an iterator held strongly keeps its id unique.
-_PARTLY_CONSUMED = {}
-
-
-def _remember_partly_consumed(iterator):
-    key = id(iterator)
-    try:
-        _PARTLY_CONSUMED[key] = weakref.ref(iterator, lambda _: _PARTLY_CONSUMED.pop(key, None))
-    except TypeError:  # no weak references to it
-        _PARTLY_CONSUMED[key] = iterator
-
-
-def _partly_consumed(iterator):
-    entry = _PARTLY_CONSUMED.get(id(iterator))
-    if isinstance(entry, weakref.ref):
-        entry = entry()
-    return entry is not None and entry is iterator
-
-
-def _scan_texts(enc, sentences):
-    for i, text in enumerate(sentences):
-        if isinstance(text, str):
-            raise TypeError(
-                f"sentences must be an iterable of lists of str tokens, but text {i} is a "
-                f"str ({text[:40]!r}...); split it first, e.g. [line.split() for line in "
-                f"lines]")
-        if not isinstance(text, list):
-            try:
-                text = list(text)
-            except TypeError:
-                raise TypeError(f"sentences must be an iterable of lists of str tokens, "
-                                f"but text {i} is a {type(text).__name__}") from None
-        try:
-            enc.add_text(text)
-        except TypeError as e:
-            raise TypeError(f"text {i}: {e}") from None
-

@@ -326,6 +326,7 @@ class FastW2V:
         self.vocab = None
         self.corpus = None
         self.history = []
+        self._interrupted_iterator = None  # see _scan
         self._outputs = None
         self._busy = threading.Lock()  # held by train() and build_vocab()
 
@@ -351,9 +352,23 @@ class FastW2V:
         return path
 
     def _scan(self, sentences, corpus_file, max_vocab_size=None):
-        return scan(sentences, corpus_file, max_vocab_size, self.encoding_errors,
-                    None if self.max_corpus_ram is None else self.max_corpus_ram // 4,
-                    self.tmp_dir)
+        """:func:`fastw2v.corpus.scan` with the model's settings. A one-shot iterator
+        (``iter(it) is it``, such as a generator) whose scan ended by an exception or
+        Ctrl-C is remembered and refused from then on: what is left of it is not the
+        corpus. A re-iterable is simply read again."""
+        if sentences is not None and sentences is self._interrupted_iterator:
+            raise ValueError(
+                f"sentences {sentences!r} is an iterator that an interrupted scan already "
+                f"partly consumed: what is left of it is not the corpus; give the texts "
+                f"again (a new iterator, or a re-iterable such as a list or LineSentence)")
+        try:
+            return scan(sentences, corpus_file, max_vocab_size, self.encoding_errors,
+                        None if self.max_corpus_ram is None else self.max_corpus_ram // 4,
+                        self.tmp_dir)
+        except BaseException:
+            if sentences is not None and iter(sentences) is sentences:
+                self._interrupted_iterator = sentences
+            raise
 
     # ------------------------------------------------------------------ vocabulary
 

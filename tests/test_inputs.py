@@ -1,7 +1,9 @@
 """Bad input gets a specific exception with a message, and nothing half-built."""
 import bz2
+import gc
 import gzip
 import lzma
+import weakref
 
 import numpy as np
 import pytest
@@ -198,6 +200,23 @@ def test_failed_scan_of_a_builtin_iterator_or_generator_is_not_resumed():
         trained.train(sentences=rest)
     with pytest.raises(ValueError, match=PARTLY):
         trained.train(sentences=rest)
+
+
+def test_an_interrupted_iterator_is_remembered_by_its_model_only():
+    """The model that read it refuses it; nothing else keeps it (and its texts) alive."""
+    class Texts(list):  # a list one can take a weak reference to
+        pass
+
+    texts = Texts(TEXTS[:3] + [[7]] + TEXTS)
+    alive = weakref.ref(texts)
+    model = FastW2V(iter(texts), min_count=1, vector_size=8)  # list iterators: no weakref
+    with pytest.raises(TypeError, match="text 3"):
+        model.build_vocab()
+    other = FastW2V(TEXTS, min_count=1, vector_size=8, epochs=1).train()
+    other.train(sentences=iter(texts[4:]))  # another iterator over the same texts is fine
+    del model, texts
+    gc.collect()
+    assert alive() is None
 
 
 def test_interrupted_scan_of_a_reiterable_is_simply_repeated():
