@@ -45,7 +45,7 @@ def softmax_objective(w, h, target):
 
 class Reference:
     """One epoch of word2vec over one chunk, without sub-sampling or reduced windows,
-    following the formula of DESIGN.md step by step in float32."""
+    following the formula of docs/architecture.md (The kernel) step by step in float32."""
 
     def __init__(self, model):
         self.m = model
