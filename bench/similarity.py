@@ -32,7 +32,7 @@ def load_pair(args):
     from gensim.models import KeyedVectors as GensimKeyedVectors
 
     from fastw2v import KeyedVectors
-    from fastw2v._io import is_binary_word2vec
+    from fastw2v.formats.word2vec import is_binary_word2vec
 
     if args.vectors:
         ours = KeyedVectors.load_word2vec_format(args.vectors, binary=is_binary_word2vec(args.vectors))

@@ -131,7 +131,7 @@ def _usage_error(args, error):
 def train(args):
     """Trains as word2vec.c would with the same flags and writes its output files."""
     from . import FastW2V
-    from ._io import read_vocab, write_vocab
+    from .formats.word2vec import read_vocab, write_vocab
 
     cbow = args.cbow == 1
     alpha = args.alpha if args.alpha is not None else (0.05 if cbow else 0.025)
@@ -171,7 +171,8 @@ def _load_vectors(path):
     """Vectors from a native fastw2v save (file or directory) or a word2vec text/binary file
     (format detected)."""
     from . import KeyedVectors
-    from ._io import is_binary_word2vec, is_native
+    from .formats.native import is_native
+    from .formats.word2vec import is_binary_word2vec
 
     if is_native(path):
         return KeyedVectors.load(path)

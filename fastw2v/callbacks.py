@@ -56,9 +56,10 @@ class Checkpoint(Callback):
     path : str or os.PathLike
         The model file. A ``{epoch}`` in it is replaced by the epoch number, to keep
         every checkpoint (``"ckpt/epoch{epoch:02d}.model"``); otherwise each checkpoint
-        replaces the previous one. Saving is atomic (:func:`fastw2v._io.atomic_output`): at
-        every instant the file holds the previous checkpoint or the complete new one, and
-        a failed or interrupted save (disk full, Ctrl-C, kill) leaves nothing behind.
+        replaces the previous one. Saving is atomic
+        (:func:`fastw2v._compression.atomic_output`): at every instant the file holds the
+        previous checkpoint or the complete new one, and a failed or interrupted save (disk
+        full, Ctrl-C, kill) leaves nothing behind.
     every : int
         Epochs between checkpoints.
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import check_int
-from ._io import _DECOMPRESSION_ERRORS, open_compressed
+from ._compression import _DECOMPRESSION_ERRORS, open_compressed
 from ._scan import Encoder
 
 logger = logging.getLogger("fastw2v")

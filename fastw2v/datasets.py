@@ -26,7 +26,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._io import atomic_output
+from ._compression import atomic_output
 from .corpus import stream_pieces, words_in_texts
 
 logger = logging.getLogger("fastw2v")

@@ -1,8 +1,8 @@
 """Word vectors keyed by word: lookups, similarity queries, evaluation and persistence.
 
 :class:`KeyedVectors` follows the names and results of gensim 4's ``KeyedVectors`` for the
-features word2vec users rely on, with a pickle-free native format (see :mod:`fastw2v._io`)
-and the word2vec C text/binary formats.
+features word2vec users rely on, with a pickle-free native format (see
+:mod:`fastw2v.formats.native`) and the word2vec C text/binary formats.
 """
 
 import concurrent.futures
@@ -14,9 +14,10 @@ import os
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._io import (load_arrays, open_compressed, read_vocab, read_word2vec, save_arrays,
-                  word_vectors_of, write_vocab, write_word2vec)
+from ._compression import open_compressed
 from ._topk import top_k_products, top_k_rows
+from .formats.native import load_arrays, save_arrays, word_vectors_of
+from .formats.word2vec import read_vocab, read_word2vec, write_vocab, write_word2vec
 
 logger = logging.getLogger("fastw2v")
 
@@ -1034,7 +1035,7 @@ class KeyedVectors:
 
     def save(self, path):
         """Save in the native fastw2v format: one file, an uncompressed zip of ``.npy``
-        arrays and JSON (see :mod:`fastw2v._io`), written atomically.
+        arrays and JSON (see :mod:`fastw2v.formats.native`), written atomically.
 
         Parameters
         ----------

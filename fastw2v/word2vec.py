@@ -9,11 +9,11 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import _io
 from ._checks import check_flag, check_float, check_int
 from ._train import EpochRunner
 from .callbacks import Callback
 from .corpus import EncodedCorpus, check_encoding_errors, corpus_files, scan
+from .formats.native import check_array, load_arrays, save_arrays, word_vectors_of
 from .keyedvectors import KeyedVectors, usable_cpus
 from .vocab import Vocab, final_order
 
@@ -777,7 +777,7 @@ class FastW2V:
     def save(self, path):
         """Saves the whole model (parameters, vocabulary, both layers, history) to the
         file ``path`` in the native format: one uncompressed zip of ``.npy`` arrays and
-        JSON, no pickle (see :mod:`fastw2v._io`). The encoded corpus is not saved.
+        JSON, no pickle (see :mod:`fastw2v.formats.native`). The encoded corpus is not saved.
 
         The file is written atomically: at every instant ``path`` holds the previous file
         or the complete new model, and a failed or interrupted save leaves nothing behind.
@@ -803,8 +803,8 @@ class FastW2V:
             raise ValueError("nothing to save: build the vocabulary or train first")
         meta = dict(kind="FastW2V", params={p: getattr(self, p) for p in _PARAMS},
                     index_to_key=self.wv.index_to_key, history=self.history)
-        _io.save_arrays(path, meta, dict(vectors=self.wv.vectors, counts=self.wv.counts,
-                                         **self._outputs))
+        save_arrays(path, meta, dict(vectors=self.wv.vectors, counts=self.wv.counts,
+                                     **self._outputs))
 
     @classmethod
     def load(cls, path):
@@ -828,10 +828,10 @@ class FastW2V:
             ``path`` is not a saved FastW2V model, or is truncated or corrupted (the
             message names the file and what is wrong).
         """
-        meta, arrays = _io.load_arrays(path)
-        words, vectors, counts = _io.word_vectors_of(path, meta, arrays)
+        meta, arrays = load_arrays(path)
+        words, vectors, counts = word_vectors_of(path, meta, arrays)
         for name in arrays.keys() - {"vectors", "counts"}:  # the output layers
-            _io.check_array(path, name, arrays[name], "f", 2)
+            check_array(path, name, arrays[name], "f", 2)
         try:
             if meta.get("kind") != "FastW2V":
                 raise ValueError("it holds vectors only; use KeyedVectors.load")

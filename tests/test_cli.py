@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import fastw2v
-from fastw2v import FastW2V, KeyedVectors, _io
+from fastw2v import FastW2V, KeyedVectors
+from fastw2v.formats import native
 from fastw2v.__main__ import PACKAGED_ANALOGIES, _find_analogies, main
 from test_formats import save_old_directory
 
@@ -187,7 +188,7 @@ def test_python_m_fastw2v_and_a_native_save(tmp_path, vectors, layout):
     kv = KeyedVectors.load_word2vec_format(vectors, binary=True)
     kv.save(tmp_path / "kv")
     if layout != "file":  # the same arrays as an old model directory
-        meta, arrays = _io.load_arrays(tmp_path / "kv")
+        meta, arrays = native.load_arrays(tmp_path / "kv")
         (tmp_path / "kv").unlink()
         save_old_directory(tmp_path / "kv", meta, arrays)
     # the child imports the fastw2v this process imported (installed, or built in place)

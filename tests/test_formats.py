@@ -1,4 +1,4 @@
-"""Persistence: the native model file (fastw2v._io), old model directories and the word2vec C formats."""
+"""Persistence: the native model file (fastw2v.formats.native), old model directories and the word2vec C formats."""
 
 import errno
 import gzip
@@ -11,7 +11,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from fastw2v import _io
+from fastw2v import _compression
+from fastw2v.formats import native, word2vec
 from fastw2v.keyedvectors import KeyedVectors
 
 WORDS = ["the", "of", "Zürich", "naïve", "東京", "a_b", "x-y", "ok.", "Ünïcödé", "last"]
@@ -53,7 +54,7 @@ def save_old_directory(path, meta, arrays):
     (path / "meta.json").write_text(json.dumps(doc, default=lambda v: v.item()))
 
 
-SAVERS = {"file": _io.save_arrays, "directory": save_old_directory}
+SAVERS = {"file": native.save_arrays, "directory": save_old_directory}
 
 
 def _kv_parts(kv):
@@ -101,7 +102,7 @@ def test_native_mmap_is_read_only(tmp_path, kv):
 
 def test_native_mmap_maps_the_members_of_the_file(tmp_path, kv):
     kv.save(tmp_path / "kv")
-    _, arrays = _io.load_arrays(tmp_path / "kv", mmap="r")
+    _, arrays = native.load_arrays(tmp_path / "kv", mmap="r")
     for name, mapped in arrays.items():
         # the map starts where the member's .npy data starts: 64-byte aligned
         assert mapped.offset == _data_offset(tmp_path / "kv", f"{name}.npy") + 128
@@ -164,7 +165,7 @@ def test_interrupted_save_keeps_previous_save(tmp_path, kv, monkeypatch):
         yield array.tobytes()[:8]
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(_io, "_array_chunks", chunks_then_full_disk)
+    monkeypatch.setattr(native, "_array_chunks", chunks_then_full_disk)
     other = KeyedVectors(kv.vectors + 1, kv.index_to_key)
     with pytest.raises(OSError, match=r"writing '.*kv' failed: No space left on device \(the disk "
                        r"is full\); the previous file is intact"):
@@ -186,7 +187,7 @@ def test_old_model_directory_loads(tmp_path, kv):
     save_old_directory(tmp_path / "model", meta, arrays)
     _assert_same_kv(KeyedVectors.load(tmp_path / "model"), kv)
     _assert_same_kv(KeyedVectors.load(tmp_path / "model", mmap="r"), kv)
-    loaded_meta, loaded_arrays = _io.load_arrays(tmp_path / "model", mmap="r")
+    loaded_meta, loaded_arrays = native.load_arrays(tmp_path / "model", mmap="r")
     assert loaded_meta == {**meta, "params": {"alpha": 0.02500000037252903, "sg": 1}}
     assert loaded_arrays["w_hs"].shape == (0, 7)
     np.testing.assert_array_equal(loaded_arrays["w_ns"], arrays["w_ns"])
@@ -197,10 +198,10 @@ def test_model_file_loads_as_keyed_vectors(tmp_path, kv):
     meta = {"kind": "FastW2V", "index_to_key": kv.index_to_key, "history": [{"loss": 1.5}]}
     arrays = {"vectors": kv.vectors, "counts": kv.counts,
               "w_ns": np.ones((10, 7), dtype=np.float32), "w_hs": np.zeros((0, 7), dtype=np.float32)}
-    _io.save_arrays(tmp_path / "model", meta, arrays)
+    native.save_arrays(tmp_path / "model", meta, arrays)
     _assert_same_kv(KeyedVectors.load(tmp_path / "model"), kv)
     _assert_same_kv(KeyedVectors.load(tmp_path / "model", mmap="r"), kv)
-    loaded_meta, loaded_arrays = _io.load_arrays(tmp_path / "model", mmap="c")
+    loaded_meta, loaded_arrays = native.load_arrays(tmp_path / "model", mmap="c")
     assert loaded_meta == meta and loaded_arrays["w_hs"].shape == (0, 7)
     np.testing.assert_array_equal(loaded_arrays["w_ns"], arrays["w_ns"])
 
@@ -220,7 +221,7 @@ def test_load_missing_path(tmp_path):
     with pytest.raises(FileNotFoundError, match="missing"):
         KeyedVectors.load(tmp_path / "missing")
     with pytest.raises(OSError):
-        _io.load_arrays(tmp_path / "missing")
+        native.load_arrays(tmp_path / "missing")
 
 
 @pytest.fixture
@@ -398,17 +399,17 @@ def test_native_damaged_contents_are_refused(tmp_path, layout, name):
 def test_save_arrays_argument_checks(tmp_path):
     good = {"vectors": np.ones((2, 2), np.float32)}
     with pytest.raises(ValueError, match="reserved"):
-        _io.save_arrays(tmp_path / "a", {"format": "mine"}, good)
+        native.save_arrays(tmp_path / "a", {"format": "mine"}, good)
     with pytest.raises(ValueError, match="identifier"):
-        _io.save_arrays(tmp_path / "a", {}, {"../evil": np.ones(2)})
+        native.save_arrays(tmp_path / "a", {}, {"../evil": np.ones(2)})
     with pytest.raises(ValueError, match="pickle"):
-        _io.save_arrays(tmp_path / "a", {}, {"objects": np.array([{}, []], dtype=object)})
+        native.save_arrays(tmp_path / "a", {}, {"objects": np.array([{}, []], dtype=object)})
     with pytest.raises(TypeError, match="numpy.ndarray"):
-        _io.save_arrays(tmp_path / "a", {}, {"values": [1, 2]})
+        native.save_arrays(tmp_path / "a", {}, {"values": [1, 2]})
     with pytest.raises(TypeError, match="JSON"):
-        _io.save_arrays(tmp_path / "a", {"when": object()}, good)
+        native.save_arrays(tmp_path / "a", {"when": object()}, good)
     with pytest.raises(ValueError, match="mmap"):
-        _io.load_arrays(tmp_path / "a", mmap="w+")
+        native.load_arrays(tmp_path / "a", mmap="w+")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -417,9 +418,9 @@ def test_save_arrays_any_array_layout(tmp_path):
     base = np.arange(24, dtype=np.float64).reshape(4, 6)
     arrays = {"fortran": np.asfortranarray(base), "strided": base[::2, ::3], "scalar": np.array(3.5),
               "empty": np.zeros((0, 5), np.float32), "big_endian": base.astype(">i4")}
-    _io.save_arrays(tmp_path / "a", {}, arrays)
+    native.save_arrays(tmp_path / "a", {}, arrays)
     for mmap in (None, "r"):
-        _, loaded = _io.load_arrays(tmp_path / "a", mmap=mmap)
+        _, loaded = native.load_arrays(tmp_path / "a", mmap=mmap)
         for name, array in arrays.items():
             np.testing.assert_array_equal(loaded[name], array)
             assert loaded[name].dtype == array.dtype and loaded[name].shape == array.shape
@@ -640,8 +641,8 @@ def test_word2vec_bad_fvocab(tmp_path, kv, text, match):
 def test_fvocab_unicode_errors(tmp_path):
     (tmp_path / "vocab.txt").write_bytes(b"ok 1\nbad\xff 2\n")
     with pytest.raises(ValueError, match="line 2.*not valid utf8"):
-        _io.read_vocab(tmp_path / "vocab.txt")
-    assert _io.read_vocab(tmp_path / "vocab.txt", unicode_errors="replace") == {"ok": 1, "bad\ufffd": 2}
+        word2vec.read_vocab(tmp_path / "vocab.txt")
+    assert word2vec.read_vocab(tmp_path / "vocab.txt", unicode_errors="replace") == {"ok": 1, "bad\ufffd": 2}
 
 
 @pytest.mark.parametrize("binary", [False, True])
@@ -649,13 +650,13 @@ def test_fvocab_unicode_errors(tmp_path):
 def test_is_binary_word2vec(tmp_path, kv, binary, suffix):
     path = tmp_path / f"v{suffix}"
     kv.save_word2vec_format(path, binary=binary)
-    assert _io.is_binary_word2vec(path) is binary
+    assert word2vec.is_binary_word2vec(path) is binary
     one = KeyedVectors(np.array([[0.5]], dtype=np.float32), ["a"])
     one.save_word2vec_format(tmp_path / "one", binary=binary)
-    assert _io.is_binary_word2vec(tmp_path / "one") is binary
+    assert word2vec.is_binary_word2vec(tmp_path / "one") is binary
     (tmp_path / "bad").write_bytes(b"hello world\n")
     with pytest.raises(ValueError, match="line 1: expected a word2vec header"):
-        _io.is_binary_word2vec(tmp_path / "bad")
+        word2vec.is_binary_word2vec(tmp_path / "bad")
 
 
 @pytest.mark.parametrize("limit", [None, 2])
@@ -712,10 +713,10 @@ def test_atomic_output_replaces_the_file_whole(tmp_path, suffix):
     target = tmp_path / f"out.txt{suffix}"
     target.write_bytes(b"old")
     target.chmod(0o640)
-    with _io.atomic_output(target) as fout:
+    with _compression.atomic_output(target) as fout:
         fout.write(b"new content\n")
         assert target.read_bytes() == b"old"  # nothing visible before the block ends
-    with _io.open_compressed(target) as fin:
+    with _compression.open_compressed(target) as fin:
         assert fin.read() == b"new content\n"
     assert target.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
@@ -725,7 +726,7 @@ def test_atomic_output_keeps_the_old_file_when_the_writer_fails(tmp_path):
     target = tmp_path / "out.txt"
     target.write_bytes(b"old")
     with pytest.raises(KeyboardInterrupt):
-        with _io.atomic_output(target) as fout:
+        with _compression.atomic_output(target) as fout:
             fout.write(b"partial")
             raise KeyboardInterrupt
     assert target.read_bytes() == b"old"
@@ -736,7 +737,7 @@ def test_atomic_output_names_the_file_of_an_anonymous_write_error(tmp_path):
     target = tmp_path / "out.txt"
     with pytest.raises(OSError, match=r"writing '.*out\.txt' failed: No space left on device "
                        r"\(the disk is full\); nothing was written") as info:
-        with _io.atomic_output(target):
+        with _compression.atomic_output(target):
             raise OSError(28, "No space left on device")
     assert info.value.errno == 28
     assert not target.exists() and list(tmp_path.iterdir()) == []
@@ -744,20 +745,20 @@ def test_atomic_output_names_the_file_of_an_anonymous_write_error(tmp_path):
     # numpy's tofile() on a full disk raises an OSError with neither errno nor file name
     with pytest.raises(OSError, match=r"^writing '.*out\.txt' failed: 600000 requested and "
                        "418784 written; the previous file is intact$"):
-        with _io.atomic_output(target):
+        with _compression.atomic_output(target):
             raise OSError("600000 requested and 418784 written")
     assert target.read_bytes() == b"old" and list(tmp_path.iterdir()) == [target]
 
 
 def test_atomic_output_refuses_a_directory(tmp_path):
     with pytest.raises(IsADirectoryError, match="over a directory"):
-        with _io.atomic_output(tmp_path):
+        with _compression.atomic_output(tmp_path):
             pass
 
 
 def test_open_compressed_only_reads(tmp_path):
     with pytest.raises(ValueError, match="mode='wb'.*atomic_output"):
-        _io.open_compressed(tmp_path / "x.gz", "wb")
+        _compression.open_compressed(tmp_path / "x.gz", "wb")
 
 
 def test_atomic_output_removes_what_a_killed_writer_left(tmp_path):
@@ -769,7 +770,7 @@ def test_atomic_output_removes_what_a_killed_writer_left(tmp_path):
     import fcntl
     with open(living, "rb") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
-        with _io.atomic_output(target) as fout:
+        with _compression.atomic_output(target) as fout:
             fout.write(b"new")
     assert sorted(p.name for p in tmp_path.iterdir()) == [living.name, "out.txt"]
     assert target.read_bytes() == b"new"
@@ -790,7 +791,7 @@ def test_huge_header_is_refused_naming_the_file(tmp_path, header, match):
     path.write_bytes((header + b"\nw " + bytes(range(40)))[:30])
     message = rf"'?{path}'?, line 1: header declares {match}"
     with pytest.raises(ValueError, match=message):
-        _io.is_binary_word2vec(path)
+        word2vec.is_binary_word2vec(path)
     for binary in (False, True):
         with pytest.raises(ValueError, match=message):
             KeyedVectors.load_word2vec_format(path, binary=binary)
@@ -800,7 +801,7 @@ def test_is_binary_word2vec_reads_a_bounded_prefix(tmp_path, monkeypatch):
     path = tmp_path / "wide.bin"
     path.write_bytes(b"1 2000000000\nw " + bytes(range(1, 200)))
     sizes = []
-    real_open = _io.open_compressed
+    real_open = _compression.open_compressed
 
     def recording_open(*args):
         fin = real_open(*args)
@@ -808,8 +809,8 @@ def test_is_binary_word2vec_reads_a_bounded_prefix(tmp_path, monkeypatch):
         fin.read = lambda size=-1: sizes.append(size) or real_read(size)
         return fin
 
-    monkeypatch.setattr(_io, "open_compressed", recording_open)
-    assert _io.is_binary_word2vec(path) is True
+    monkeypatch.setattr(word2vec, "open_compressed", recording_open)
+    assert word2vec.is_binary_word2vec(path) is True
     assert sizes == [65536 + 4 * 65536]
 
 
@@ -817,21 +818,21 @@ def test_read_vocab_count_beyond_int64(tmp_path):
     (tmp_path / "vocab.txt").write_bytes(b"a 9223372036854775807\nb 9223372036854775808\n")
     with pytest.raises(ValueError, match=r"vocab.txt, line 2: count 9223372036854775808 is larger "
                        r"than the maximum 9223372036854775807 \(2\*\*63 - 1\)"):
-        _io.read_vocab(tmp_path / "vocab.txt")
+        word2vec.read_vocab(tmp_path / "vocab.txt")
     (tmp_path / "vocab.txt").write_bytes(b"a 9223372036854775807\n")
-    assert _io.read_vocab(tmp_path / "vocab.txt") == {"a": 2**63 - 1}
+    assert word2vec.read_vocab(tmp_path / "vocab.txt") == {"a": 2**63 - 1}
 
 
 def test_vocab_byte_order_mark(tmp_path):
     """A BOM (Windows editors write one) is not part of the first word; so the writer
     refuses a first word that starts with U+FEFF, which would read back without it."""
     (tmp_path / "vocab.txt").write_bytes(b"\xef\xbb\xbfthe 5\nof 3\n")
-    assert _io.read_vocab(tmp_path / "vocab.txt") == {"the": 5, "of": 3}
+    assert word2vec.read_vocab(tmp_path / "vocab.txt") == {"the": 5, "of": 3}
     with pytest.raises(ValueError, match=r"word '\\ufeffthe' cannot be the first of a vocabulary "
                        "file: its leading U\\+FEFF would read back as a byte-order mark"):
-        _io.write_vocab(tmp_path / "out.txt", ["\ufeffthe", "of"], [5, 3])
-    _io.write_vocab(tmp_path / "out.txt", ["of", "\ufeffthe"], [3, 5])  # not first: kept as is
-    assert _io.read_vocab(tmp_path / "out.txt") == {"of": 3, "\ufeffthe": 5}
+        word2vec.write_vocab(tmp_path / "out.txt", ["\ufeffthe", "of"], [5, 3])
+    word2vec.write_vocab(tmp_path / "out.txt", ["of", "\ufeffthe"], [3, 5])  # not first: kept as is
+    assert word2vec.read_vocab(tmp_path / "out.txt") == {"of": 3, "\ufeffthe": 5}
     assert not (tmp_path / "out.txt").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
@@ -856,7 +857,7 @@ def test_lone_surrogates_are_refused_on_both_sides(tmp_path, word):
         with pytest.raises(ValueError, match=r"cannot be stored in word2vec format: it holds a lone surrogate"):
             kv.save_word2vec_format(tmp_path / "v", binary=binary)
     with pytest.raises(ValueError, match="lone surrogate"):
-        _io.write_vocab(tmp_path / "vocab.txt", [word], [1])
+        word2vec.write_vocab(tmp_path / "vocab.txt", [word], [1])
     assert list(tmp_path.iterdir()) == []
     kv.save(tmp_path / "kv")  # the native format stores any str (JSON escapes)
     assert KeyedVectors.load(tmp_path / "kv").index_to_key == [word]

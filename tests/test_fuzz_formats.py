@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from fastw2v import KeyedVectors, _io
+from fastw2v import KeyedVectors
+from fastw2v.formats import word2vec
 from test_formats import save_old_directory
 
 FUZZ = settings(max_examples=40, derandomize=True, deadline=None, database=None,
@@ -32,7 +33,7 @@ def _original_bytes(write):
 
 TEXT = _original_bytes(KV.save_word2vec_format)
 BINARY = _original_bytes(lambda p: KV.save_word2vec_format(p, binary=True))
-VOCAB = _original_bytes(lambda p: _io.write_vocab(p, WORDS, KV.counts.tolist()))
+VOCAB = _original_bytes(lambda p: word2vec.write_vocab(p, WORDS, KV.counts.tolist()))
 NATIVE = _original_bytes(KV.save)
 
 
@@ -77,7 +78,7 @@ def test_word2vec_readers_on_damaged_files(tmp_path, binary, data):
     kv = _load_or_clear_error(lambda p: KeyedVectors.load_word2vec_format(p, binary=binary), path)
     if kv is not None:
         _assert_well_formed(kv)
-    detected = _load_or_clear_error(_io.is_binary_word2vec, path)
+    detected = _load_or_clear_error(word2vec.is_binary_word2vec, path)
     assert detected in (None, True, False)
 
 
@@ -86,11 +87,11 @@ def test_word2vec_readers_on_damaged_files(tmp_path, binary, data):
 def test_vocab_reader_on_damaged_files(tmp_path, data):
     path = tmp_path / "vocab.txt"
     path.write_bytes(data.draw(damaged(VOCAB)))
-    counts = _load_or_clear_error(_io.read_vocab, path)
+    counts = _load_or_clear_error(word2vec.read_vocab, path)
     if counts is not None:
         assert all(isinstance(w, str) and w and 0 <= c < 2**63 for w, c in counts.items())
-        _io.write_vocab(tmp_path / "again.txt", list(counts), list(counts.values()))
-        assert _io.read_vocab(tmp_path / "again.txt") == counts  # what was read writes back
+        word2vec.write_vocab(tmp_path / "again.txt", list(counts), list(counts.values()))
+        assert word2vec.read_vocab(tmp_path / "again.txt") == counts  # what was read writes back
 
 
 @pytest.mark.parametrize("mmap", [None, "r"])

@@ -4,7 +4,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from fastw2v import FastW2V, _io
+from fastw2v import FastW2V
+from fastw2v.formats import native
 from test_formats import SAVERS, _data_offset, save_old_directory
 
 TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
@@ -33,7 +34,7 @@ def test_model_saves_to_one_file_and_over_it(tmp_path, model):
 
 
 def test_model_directory_of_format_version_1_loads(tmp_path, model):
-    meta, arrays = _io.load_arrays(_saved(tmp_path, model))
+    meta, arrays = native.load_arrays(_saved(tmp_path, model))
     save_old_directory(tmp_path / "old", meta, arrays)
     loaded = FastW2V.load(tmp_path / "old")
     _assert_same_model(loaded, model)
@@ -53,7 +54,7 @@ def _saved(tmp_path, model):
 @pytest.mark.parametrize("history, shown", [("epochs", "epochs"), ({"epoch": 1}, "{'epoch': 1}"),
                                             ([{"epoch": 1}, 3], r"\[\{'epoch': 1\}, 3\]")])
 def test_model_with_damaged_history_is_refused(tmp_path, model, layout, history, shown):
-    meta, arrays = _io.load_arrays(_saved(tmp_path, model))
+    meta, arrays = native.load_arrays(_saved(tmp_path, model))
     meta["history"] = history
     SAVERS[layout](tmp_path / "bad", meta, arrays)
     with pytest.raises(ValueError, match=r"'.*bad' is not a valid FastW2V model: history must be a "
@@ -63,7 +64,7 @@ def test_model_with_damaged_history_is_refused(tmp_path, model, layout, history,
 
 @pytest.mark.parametrize("layout", ["file", "directory"])
 def test_model_with_complex_output_layer_is_refused(tmp_path, model, layout):
-    meta, arrays = _io.load_arrays(_saved(tmp_path, model))
+    meta, arrays = native.load_arrays(_saved(tmp_path, model))
     arrays["w_ns"] = arrays["w_ns"].astype(np.complex64) + 1j
     SAVERS[layout](tmp_path / "bad", meta, arrays)
     with pytest.raises(ValueError, match=r"^'[^']*bad': array 'w_ns' must be a 2-D floating-point "
@@ -75,11 +76,11 @@ def test_zip64_members_stay_aligned_and_load(tmp_path, monkeypatch):
     """Members above 2 GiB get zip64 local headers; a small limit takes that path here."""
     monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
     vectors = np.arange(600 * 4, dtype=np.float32).reshape(600, 4)  # 9.6 kB > 2 * limit
-    _io.save_arrays(tmp_path / "big", {}, {"vectors": vectors})
+    native.save_arrays(tmp_path / "big", {}, {"vectors": vectors})
     with zipfile.ZipFile(tmp_path / "big") as archive:
         extra = archive.getinfo("vectors.npy").extra
     assert b"\x01\x00\x10\x00" in extra  # the zip64 record (id 1, 16 bytes)
     assert _data_offset(tmp_path / "big", "vectors.npy") % 64 == 0
     monkeypatch.undo()
     for mmap in (None, "r"):
-        np.testing.assert_array_equal(_io.load_arrays(tmp_path / "big", mmap=mmap)[1]["vectors"], vectors)
+        np.testing.assert_array_equal(native.load_arrays(tmp_path / "big", mmap=mmap)[1]["vectors"], vectors)

@@ -1,6 +1,6 @@
 """Faults while saving: a failing writer, a full disk, SIGINT and SIGKILL at random points.
 
-Every writer goes through fastw2v._io.atomic_output: whatever happens, the path holds the
+Every writer goes through fastw2v._compression.atomic_output: whatever happens, the path holds the
 previous file or the complete new one, and nothing else is left in the directory."""
 import contextlib
 import errno
@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 import fastw2v
-from fastw2v import Checkpoint, FastW2V, KeyedVectors, _io
+from fastw2v import Checkpoint, FastW2V, KeyedVectors, _compression
+from fastw2v.formats import native, word2vec
 
 TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
 
@@ -42,14 +43,14 @@ WRITERS = {
     "word2vec text": lambda path: _kv(1).save_word2vec_format(path),
     "word2vec binary": lambda path: _kv(1).save_word2vec_format(path, binary=True),
     "word2vec gzip": lambda path: _kv(1).save_word2vec_format(path.with_suffix(".gz")),
-    "vocab file": lambda path: _io.write_vocab(path, [f"w{i}" for i in range(9000)], list(range(9000))),
+    "vocab file": lambda path: word2vec.write_vocab(path, [f"w{i}" for i in range(9000)], list(range(9000))),
 }
 
 
 @contextlib.contextmanager
 def _disk_full_after(monkeypatch, good_writes):
     """Every file atomic_output yields fails with ENOSPC after `good_writes` writes."""
-    real = _io.atomic_output
+    real = _compression.atomic_output
 
     @contextlib.contextmanager
     def failing(fname, compress=True):
@@ -66,7 +67,8 @@ def _disk_full_after(monkeypatch, good_writes):
             fout.write = write
             yield fout
 
-    monkeypatch.setattr(_io, "atomic_output", failing)
+    for writer_module in (native, word2vec):
+        monkeypatch.setattr(writer_module, "atomic_output", failing)
     yield
     monkeypatch.undo()
 
@@ -86,11 +88,11 @@ def test_a_failing_write_keeps_the_previous_file(tmp_path, monkeypatch, writer):
 def test_an_exception_in_the_row_formatter_keeps_the_previous_file(tmp_path, monkeypatch):
     target = tmp_path / "vocab.txt"
     target.write_bytes(b"old 1\n")
-    real_encode = _io._encode_word
-    monkeypatch.setattr(_io, "_WRITE_BLOCK_ROWS", 2)  # so that rows are written before the error
-    monkeypatch.setattr(_io, "_encode_word", lambda word: real_encode(word) if word != "w5" else 1 / 0)
+    real_encode = word2vec._encode_word
+    monkeypatch.setattr(word2vec, "_WRITE_BLOCK_ROWS", 2)  # so that rows are written before the error
+    monkeypatch.setattr(word2vec, "_encode_word", lambda word: real_encode(word) if word != "w5" else 1 / 0)
     with pytest.raises(ZeroDivisionError):
-        _io.write_vocab(target, [f"w{i}" for i in range(9)], list(range(9)))
+        word2vec.write_vocab(target, [f"w{i}" for i in range(9)], list(range(9)))
     assert target.read_bytes() == b"old 1\n" and os.listdir(tmp_path) == ["vocab.txt"]
 
 
