@@ -5,27 +5,22 @@ features word2vec users rely on, with a pickle-free native format (see :mod:`fas
 and the word2vec C text/binary formats.
 """
 
-import concurrent.futures
 import itertools
 import logging
 import numbers
 import os
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ._io import (load_arrays, open_compressed, read_vocab, read_word2vec, save_arrays,
                   word_vectors_of, write_vocab, write_word2vec)
-from ._topk import top_k_products, top_k_rows
+from ._neighbours import top_k, top_k_of_products, unit_rows
 
 logger = logging.getLogger("fastw2v")
 
 _KEY_TYPES = (str, int, np.integer)
 # evaluate_word_analogies: candidates gensim inspects per question (topn=5)
 _ANALOGY_TOPN = 5
-# most_similar_batch: the scores one sgemm computes (1 MB, in cache) before their top-k
-_QUERIES_PER_PRODUCT = 256
-_CANDIDATES_PER_PRODUCT = 1024
 
 
 class KeyedVectors:
@@ -347,7 +342,7 @@ class KeyedVectors:
         if cached is not None and cached[0] == self._version and not force:
             return cached[1]
         version = self._version
-        normed = _unit_rows(self._vectors)
+        normed = unit_rows(self._vectors)
         self._normed = (version, normed)
         return normed
 
@@ -379,7 +374,7 @@ class KeyedVectors:
         KeyError
             If a key is not in the vocabulary.
         """
-        unit = _unit_rows(self._vectors[[self.get_index(w1), self.get_index(w2)]])
+        unit = unit_rows(self._vectors[[self.get_index(w1), self.get_index(w2)]])
         return float(unit[0] @ unit[1])
 
     def distance(self, w1, w2):
@@ -422,7 +417,7 @@ class KeyedVectors:
         if isinstance(word_or_vector, _KEY_TYPES):
             query = self.get_vector(word_or_vector, norm=True)
         else:
-            query = _unit_rows(self._check_query_vector(word_or_vector)[np.newaxis, :])[0]
+            query = unit_rows(self._check_query_vector(word_or_vector)[np.newaxis, :])[0]
         normed = self.get_normed_vectors()
         if len(other_words):
             normed = normed[[self.get_index(key) for key in other_words]]
@@ -507,7 +502,7 @@ class KeyedVectors:
             if not rows:
                 raise KeyError(f"none of the keys in {name} is in the vocabulary: {list(keys)[:10]!r}")
             means.append(self._vectors[rows].mean(axis=0, dtype=np.float32))
-        unit = _unit_rows(np.array(means))
+        unit = unit_rows(np.array(means))
         return float(unit[0] @ unit[1])
 
     def rank_by_centrality(self, words, use_norm=True):
@@ -540,7 +535,7 @@ class KeyedVectors:
             raise ValueError(f"none of the words {list(words)[:10]!r} is in the vocabulary")
         rows = [self.get_index(word) for word in known]
         vectors = self.get_normed_vectors()[rows] if use_norm else self._vectors[rows].astype(np.float32)
-        mean = _unit_rows(vectors.mean(axis=0, keepdims=True))[0]
+        mean = unit_rows(vectors.mean(axis=0, keepdims=True))[0]
         return sorted(zip((vectors @ mean).tolist(), known), reverse=True)
 
     def doesnt_match(self, words):
@@ -619,7 +614,7 @@ class KeyedVectors:
                 input_rows.add(row)
                 mean += weight * normed[row]
         mean /= sum(abs(weight) for _, weight in items) or 1.0
-        query = _unit_rows(mean[np.newaxis, :])[0]
+        query = unit_rows(mean[np.newaxis, :])[0]
         scores = normed[:limit] @ query
         return scores if topn is None else self._best_keys(scores, topn, input_rows)
 
@@ -772,7 +767,7 @@ class KeyedVectors:
         unit, rows = self._batch_queries(queries)
         if topn == 0:
             return [[] for _ in rows]
-        index, scores = _top_k_products(unit, self.get_normed_vectors()[:limit], topn + 1, block)
+        index, scores = top_k_of_products(unit, self.get_normed_vectors()[:limit], topn + 1, block)
         return [self._pairs(best, best_scores, query_rows, topn)
                 for query_rows, best, best_scores in zip(rows, index.tolist(), scores.tolist())]
 
@@ -781,7 +776,7 @@ class KeyedVectors:
         if isinstance(queries, np.ndarray) and queries.ndim == 2:
             if queries.shape[1] != self.vector_size:
                 raise ValueError(f"query vectors must have {self.vector_size} columns, got shape {queries.shape}")
-            return _unit_rows(queries), [()] * len(queries)
+            return unit_rows(queries), [()] * len(queries)
         if isinstance(queries, (*_KEY_TYPES, np.ndarray)):
             raise TypeError(
                 "queries must be a list of keys or vectors, or a 2-D array; "
@@ -791,7 +786,7 @@ class KeyedVectors:
         unit, rows = np.empty((len(queries), self.vector_size), dtype=np.float32), []
         for i, query in enumerate(queries):
             if isinstance(query, np.ndarray):
-                unit[i] = _unit_rows(self._check_query_vector(query)[np.newaxis, :])[0]
+                unit[i] = unit_rows(self._check_query_vector(query)[np.newaxis, :])[0]
                 rows.append(())
             elif isinstance(query, _KEY_TYPES):
                 rows.append((self.get_index(query),))
@@ -816,7 +811,7 @@ class KeyedVectors:
 
     def _best_keys(self, scores, topn, excluded):
         """The `topn` best (key, score) pairs of a 1-D array of scores, rows in `excluded` left out."""
-        index, best = _top_k(scores[np.newaxis, :], topn + len(excluded))
+        index, best = top_k(scores[np.newaxis, :], topn + len(excluded))
         return self._pairs(index[0].tolist(), best[0].tolist(), excluded, topn)
 
     def _pairs(self, rows, scores, excluded, topn):
@@ -925,9 +920,9 @@ class KeyedVectors:
         """
         a, b, c = abc.T
         # same arithmetic as gensim: (1 * b + 1 * c - 1 * a) / 3, then unit length
-        queries = _unit_rows((normed[b] + normed[c] - normed[a]) / np.float32(3))
+        queries = unit_rows((normed[b] + normed[c] - normed[a]) / np.float32(3))
         predictions = []
-        top, _ = _top_k_products(queries, candidates, _ANALOGY_TOPN + 3)
+        top, _ = top_k_of_products(queries, candidates, _ANALOGY_TOPN + 3)
         for question, best in zip(abc.tolist(), top.tolist()):
             ignore = {self._evaluation_key(row, case_insensitive) for row in question}
             predicted = None
@@ -1205,66 +1200,6 @@ def _extra_counts(extras, n):
     if counts.shape != (n,) or not np.issubdtype(counts.dtype, np.integer):
         raise ValueError(f"extras['count'] must be {n} integers, got dtype {counts.dtype} shape {counts.shape}")
     return counts.astype(np.int64)
-
-
-def _unit_rows(matrix):
-    """float32 copy of a 2-D array with every row scaled to unit L2 length (zero rows stay 0)."""
-    unit = np.array(matrix, dtype=np.float32)
-    norms = np.sqrt(np.einsum("ij,ij->i", unit, unit))
-    norms[norms == 0] = 1.0
-    unit /= norms[:, np.newaxis]
-    return unit
-
-
-def _top_k(scores, k):
-    """The `k` best columns of each row of a 2-D score array, best first (ties: lower column).
-
-    Returns (columns, scores): int64 and float32 arrays of shape ``(rows, min(k, columns))``.
-    """
-    scores = np.ascontiguousarray(scores, dtype=np.float32)
-    k = min(k, scores.shape[1])
-    index = np.empty((scores.shape[0], k), dtype=np.int64)
-    best = np.empty((scores.shape[0], k), dtype=np.float32)
-    top_k_rows(scores, index, best)
-    return index, best
-
-
-def _top_k_products(queries, candidates, k, block=None):
-    """:func:`_top_k` of ``queries @ candidates.T``, without forming the product.
-
-    The query rows are split between the usable CPUs; each thread scores `block` queries
-    (default `_QUERIES_PER_PRODUCT`) against `_CANDIDATES_PER_PRODUCT` candidates at a time
-    with single-threaded sgemm into a buffer that stays in cache (top_k_products), so memory
-    is bounded by that buffer per thread.
-    """
-    k = min(k, len(candidates))
-    index = np.empty((len(queries), k), dtype=np.int64)
-    best = np.empty((len(queries), k), dtype=np.float32)
-    rows = block or _QUERIES_PER_PRODUCT
-    parts = max(1, min(usable_cpus(), -(-len(queries) // rows)))
-    bounds = np.linspace(0, len(queries), parts + 1).astype(int)
-
-    def part(a, b):
-        shape = (min(rows, b - a), min(_CANDIDATES_PER_PRODUCT, len(candidates)))
-        buffer = np.empty((max(1, shape[0]), max(1, shape[1])), dtype=np.float32)
-        top_k_products(queries[a:b], candidates, index[a:b], best[a:b], buffer)
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        if parts == 1:
-            part(0, len(queries))
-        else:
-            with concurrent.futures.ThreadPoolExecutor(parts) as pool:
-                for done in [pool.submit(part, a, b) for a, b in zip(bounds[:-1], bounds[1:])]:
-                    done.result()
-    return index, best
-
-
-def usable_cpus():
-    """CPUs this process may run on (the default number of worker threads)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _check_topn(topn, allow_none):
