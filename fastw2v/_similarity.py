@@ -162,11 +162,13 @@ class SimilarityQueries:
         means = []
         for name, keys in (("ws1", ws1), ("ws2", ws2)):
             if not len(keys):
-                raise ValueError(f"n_similarity() needs at least one key in {name}, got an empty list")
+                raise ValueError(
+                    f"n_similarity() needs at least one key in {name}, got an empty list")
             rows = [self.get_index(key, -1) for key in keys]
             rows = [row for row in rows if row >= 0]
             if not rows:
-                raise KeyError(f"none of the keys in {name} is in the vocabulary: {list(keys)[:10]!r}")
+                raise KeyError(
+                    f"none of the keys in {name} is in the vocabulary: {list(keys)[:10]!r}")
             means.append(self._vectors[rows].mean(axis=0, dtype=np.float32))
         unit = unit_rows(np.array(means))
         return float(unit[0] @ unit[1])
@@ -195,12 +197,16 @@ class SimilarityQueries:
         """
         known = [word for word in words if self.has_index_for(word)]
         if len(known) != len(words):
-            logger.warning("vectors for words %s are not present in the model, ignoring these words",
+            logger.warning("vectors for words %s are not present in the model, "
+                           "ignoring these words",
                            sorted(set(words) - set(known), key=str))
         if not known:
             raise ValueError(f"none of the words {list(words)[:10]!r} is in the vocabulary")
         rows = [self.get_index(word) for word in known]
-        vectors = self.get_normed_vectors()[rows] if use_norm else self._vectors[rows].astype(np.float32)
+        if use_norm:
+            vectors = self.get_normed_vectors()[rows]
+        else:
+            vectors = self._vectors[rows].astype(np.float32)
         mean = unit_rows(vectors.mean(axis=0, keepdims=True))[0]
         return sorted(zip((vectors @ mean).tolist(), known), reverse=True)
 
@@ -338,7 +344,8 @@ class SimilarityQueries:
                     input_rows.add(self.get_index(item))
                     term = self.get_vector(item, norm=True)
                 else:
-                    raise TypeError(f"most_similar_cosmul() takes keys and 1-D vectors (no weights), got {item!r}")
+                    raise TypeError("most_similar_cosmul() takes keys and 1-D vectors "
+                                    f"(no weights), got {item!r}")
                 product *= (1 + candidates @ term) / 2
             products.append(product)
         scores = products[0] / (products[1] + np.float32(1e-6))
@@ -440,7 +447,8 @@ class SimilarityQueries:
         """Unit-length query matrix of most_similar_batch() and, per query, its key's rows."""
         if isinstance(queries, np.ndarray) and queries.ndim == 2:
             if queries.shape[1] != self.vector_size:
-                raise ValueError(f"query vectors must have {self.vector_size} columns, got shape {queries.shape}")
+                raise ValueError(f"query vectors must have {self.vector_size} columns, "
+                                 f"got shape {queries.shape}")
             return unit_rows(queries), [()] * len(queries)
         if isinstance(queries, (*KEY_TYPES, np.ndarray)):
             raise TypeError(
@@ -472,13 +480,15 @@ class SimilarityQueries:
         return min(check_int("restrict_vocab", restrict_vocab, 1), len(self))
 
     def _best_keys(self, scores, topn, excluded):
-        """The `topn` best (key, score) pairs of a 1-D array of scores, rows in `excluded` left out."""
+        """The `topn` best (key, score) pairs of a 1-D array of scores, rows in `excluded`
+        left out."""
         index, best = top_k(scores[np.newaxis, :], topn + len(excluded))
         return self._pairs(index[0].tolist(), best[0].tolist(), excluded, topn)
 
     def _pairs(self, rows, scores, excluded, topn):
         """(key, score) pairs for the selected rows (best first), leaving out `excluded`."""
-        pairs = [(self.index_to_key[row], score) for row, score in zip(rows, scores) if row not in excluded]
+        pairs = [(self.index_to_key[row], score) for row, score in zip(rows, scores)
+                 if row not in excluded]
         return pairs[:topn]
 
 
@@ -493,7 +503,8 @@ def _check_topn(topn, allow_none):
 
 
 def _query_items(value):
-    """most_similar input -> list of items, as gensim reads it (one key or vector alone, or a list)."""
+    """most_similar input -> list of items, as gensim reads it (one key or vector alone, or
+    a list)."""
     if value is None:
         return []
     if isinstance(value, KEY_TYPES) or (isinstance(value, np.ndarray) and value.ndim == 1):

@@ -262,9 +262,12 @@ def _read_analogy_sections(path, case_insensitive):
             )
         if len(words) != 4:
             raise ValueError(
-                f"{os.fspath(path)!r}, line {line_no}: expected 4 words 'a b c d', found {len(words)}"
+                f"{os.fspath(path)!r}, line {line_no}: expected 4 words 'a b c d', "
+                f"found {len(words)}"
             )
-        sections[-1][1].append(tuple(word.upper() for word in words) if case_insensitive else tuple(words))
+        if case_insensitive:
+            words = [word.upper() for word in words]
+        sections[-1][1].append(tuple(words))
     return sections
 
 
@@ -274,5 +277,6 @@ def _log_section_accuracy(section):
     if correct + incorrect == 0:
         return 0.0
     accuracy = correct / (correct + incorrect)
-    logger.info("%s: %.1f%% (%i/%i)", section["section"], 100.0 * accuracy, correct, correct + incorrect)
+    logger.info("%s: %.1f%% (%i/%i)", section["section"], 100.0 * accuracy, correct,
+                correct + incorrect)
     return accuracy

@@ -69,8 +69,10 @@ class KeyedVectors(SimilarityQueries):
             raise TypeError(f"keys must be str, got {type(bad).__name__} {bad!r}")
         key_to_index = {key: index for index, key in enumerate(index_to_key)}
         if len(key_to_index) != len(index_to_key):
-            duplicate = next(key for index, key in enumerate(index_to_key) if key_to_index[key] != index)
-            raise ValueError(f"index_to_key must not repeat keys; {duplicate!r} appears more than once")
+            duplicate = next(key for index, key in enumerate(index_to_key)
+                             if key_to_index[key] != index)
+            raise ValueError(
+                f"index_to_key must not repeat keys; {duplicate!r} appears more than once")
         if counts is None:
             counts = np.zeros(len(index_to_key), dtype=np.int64)
         else:
@@ -101,7 +103,8 @@ class KeyedVectors(SimilarityQueries):
     def vectors(self, value):
         _check_vectors(value)
         if value.shape[0] != len(self.index_to_key):
-            raise ValueError(f"vectors must have {len(self.index_to_key)} rows, got {value.shape[0]}")
+            raise ValueError(
+                f"vectors must have {len(self.index_to_key)} rows, got {value.shape[0]}")
         self._vectors = value
         self._clear_norms()
 
@@ -168,7 +171,8 @@ class KeyedVectors(SimilarityQueries):
         index = self.key_to_index.get(key)
         if index is not None:
             return index
-        if isinstance(key, (int, np.integer)) and not isinstance(key, bool) and 0 <= key < len(self):
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool) \
+                and 0 <= key < len(self):
             return int(key)
         if default is not None:
             return default
@@ -276,11 +280,13 @@ class KeyedVectors(SimilarityQueries):
         if bad is not None:
             raise TypeError(f"keys must be str, got {type(bad).__name__} {bad!r}")
         if len(set(keys)) != len(keys):
-            raise ValueError(f"keys must be distinct; {next(k for k in keys if keys.count(k) > 1)!r} repeats")
+            repeated = next(k for k in keys if keys.count(k) > 1)
+            raise ValueError(f"keys must be distinct; {repeated!r} repeats")
         counts = _extra_counts(extras, len(keys))
         new = [i for i, key in enumerate(keys) if key not in self.key_to_index]
         vectors = np.concatenate([self._vectors, weights[new].astype(self._vectors.dtype)])
-        all_counts = np.concatenate([self.counts, np.zeros(len(new), np.int64) if counts is None else counts[new]])
+        new_counts = np.zeros(len(new), np.int64) if counts is None else counts[new]
+        all_counts = np.concatenate([self.counts, new_counts])
         if replace:
             old = [i for i, key in enumerate(keys) if key in self.key_to_index]
             rows = [self.key_to_index[keys[i]] for i in old]
@@ -467,7 +473,8 @@ class KeyedVectors(SimilarityQueries):
             If writing fails.
         """
         _check_optional_path("fvocab", fvocab)
-        write_word2vec(fname, self.index_to_key, self._vectors, binary=binary, write_header=write_header)
+        write_word2vec(fname, self.index_to_key, self._vectors, binary=binary,
+                       write_header=write_header)
         if fvocab is not None:
             write_vocab(fvocab, self.index_to_key, self.counts.tolist())
 
@@ -542,7 +549,8 @@ def _check_vectors(vectors):
             or not np.issubdtype(vectors.dtype, np.floating):
         raise TypeError(
             "vectors must be a 2-D floating-point numpy array, got "
-            f"{type(vectors).__name__} {getattr(vectors, 'dtype', '')} {getattr(vectors, 'shape', '')}"
+            f"{type(vectors).__name__} {getattr(vectors, 'dtype', '')} "
+            f"{getattr(vectors, 'shape', '')}"
         )
     if vectors.shape[1] < 1:
         raise ValueError(f"vectors must have at least one column, got shape {vectors.shape}")
@@ -556,5 +564,6 @@ def _extra_counts(extras, n):
         raise ValueError(f"extras may only hold 'count', got keys {sorted(extras)}")
     counts = np.asarray(extras["count"])
     if counts.shape != (n,) or not np.issubdtype(counts.dtype, np.integer):
-        raise ValueError(f"extras['count'] must be {n} integers, got dtype {counts.dtype} shape {counts.shape}")
+        raise ValueError(f"extras['count'] must be {n} integers, got dtype {counts.dtype} "
+                         f"shape {counts.shape}")
     return counts.astype(np.int64)

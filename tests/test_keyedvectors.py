@@ -370,7 +370,8 @@ def test_most_similar_batch_invalid_arguments(kv, call, error, match):
 
 
 def test_numpy_integers_are_accepted_as_restrict_vocab_and_block(kv):
-    assert kv.most_similar("king", restrict_vocab=np.int64(5)) == kv.most_similar("king", restrict_vocab=5)
+    assert kv.most_similar("king", restrict_vocab=np.int64(5)) \
+        == kv.most_similar("king", restrict_vocab=5)
     assert kv.most_similar_batch(["king", "cat"], block=np.int64(1), restrict_vocab=np.int32(50)) \
         == kv.most_similar_batch(["king", "cat"], restrict_vocab=50)
 
