@@ -2,8 +2,8 @@
 ``questions-words.txt``) and word pairs with human similarity scores (WordSim-353): the
 files parsed, the model scored as gensim scores it, the results logged.
 
-:class:`~fastw2v.KeyedVectors` has these functions as its methods
-``evaluate_word_analogies`` and ``evaluate_word_pairs``.
+The methods ``evaluate_word_analogies`` and ``evaluate_word_pairs`` of
+:class:`~fastw2v.KeyedVectors` call these functions with the instance as `kv`.
 """
 import itertools
 import logging
