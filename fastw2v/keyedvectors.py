@@ -1,36 +1,32 @@
-"""Word vectors keyed by word: lookups, similarity queries, evaluation and persistence.
+"""The word-vector container: keys and their vectors, lookups, the cached unit vectors,
+and save/load, under gensim 4's ``KeyedVectors`` names.
 
-:class:`KeyedVectors` follows the names and results of gensim 4's ``KeyedVectors`` for the
-features word2vec users rely on, with a pickle-free native format (see
-:mod:`fastw2v.formats.native`) and the word2vec C text/binary formats.
+:class:`KeyedVectors` inherits its similarity queries from :mod:`fastw2v._similarity`
+(ranked by :mod:`fastw2v._neighbours`); its test-file evaluations are
+:mod:`fastw2v.evaluation`; its save/load methods delegate to the pickle-free native format
+(:mod:`fastw2v.formats.native`) and the word2vec C text/binary formats
+(:mod:`fastw2v.formats.word2vec`).
 """
 
-import concurrent.futures
-import itertools
 import logging
-import numbers
 import os
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
-from ._compression import open_compressed
-from ._topk import top_k_products, top_k_rows
+from . import evaluation
+from ._neighbours import unit_rows
+from ._similarity import KEY_TYPES, SimilarityQueries
 from .formats.native import load_arrays, save_arrays, word_vectors_of
 from .formats.word2vec import read_vocab, read_word2vec, write_vocab, write_word2vec
 
 logger = logging.getLogger("fastw2v")
 
-_KEY_TYPES = (str, int, np.integer)
-# evaluate_word_analogies: candidates gensim inspects per question (topn=5)
-_ANALOGY_TOPN = 5
-# most_similar_batch: the scores one sgemm computes (1 MB, in cache) before their top-k
-_QUERIES_PER_PRODUCT = 256
-_CANDIDATES_PER_PRODUCT = 1024
 
-
-class KeyedVectors:
+class KeyedVectors(SimilarityQueries):
     """A set of vectors, one per key (word), in a 2-D array with a row per key.
+
+    The similarity queries (``most_similar``, ``similarity``, ...) are those of
+    :class:`fastw2v._similarity.SimilarityQueries`.
 
     Parameters
     ----------
@@ -74,8 +70,10 @@ class KeyedVectors:
             raise TypeError(f"keys must be str, got {type(bad).__name__} {bad!r}")
         key_to_index = {key: index for index, key in enumerate(index_to_key)}
         if len(key_to_index) != len(index_to_key):
-            duplicate = next(key for index, key in enumerate(index_to_key) if key_to_index[key] != index)
-            raise ValueError(f"index_to_key must not repeat keys; {duplicate!r} appears more than once")
+            duplicate = next(key for index, key in enumerate(index_to_key)
+                             if key_to_index[key] != index)
+            raise ValueError(
+                f"index_to_key must not repeat keys; {duplicate!r} appears more than once")
         if counts is None:
             counts = np.zeros(len(index_to_key), dtype=np.int64)
         else:
@@ -106,7 +104,8 @@ class KeyedVectors:
     def vectors(self, value):
         _check_vectors(value)
         if value.shape[0] != len(self.index_to_key):
-            raise ValueError(f"vectors must have {len(self.index_to_key)} rows, got {value.shape[0]}")
+            raise ValueError(
+                f"vectors must have {len(self.index_to_key)} rows, got {value.shape[0]}")
         self._vectors = value
         self._clear_norms()
 
@@ -145,7 +144,7 @@ class KeyedVectors:
         KeyError
             If a key is not in the vocabulary.
         """
-        if isinstance(key_or_keys, _KEY_TYPES):
+        if isinstance(key_or_keys, KEY_TYPES):
             return self.get_vector(key_or_keys)
         return self._vectors[[self.get_index(key) for key in key_or_keys]]
 
@@ -173,7 +172,8 @@ class KeyedVectors:
         index = self.key_to_index.get(key)
         if index is not None:
             return index
-        if isinstance(key, (int, np.integer)) and not isinstance(key, bool) and 0 <= key < len(self):
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool) \
+                and 0 <= key < len(self):
             return int(key)
         if default is not None:
             return default
@@ -271,7 +271,7 @@ class KeyedVectors:
             If `weights` has the wrong shape, a key is repeated, or `extras` holds anything
             but one count per key.
         """
-        if isinstance(keys, _KEY_TYPES):
+        if isinstance(keys, KEY_TYPES):
             keys, weights = [keys], np.reshape(weights, (1, -1))
         keys, weights = list(keys), np.asarray(weights)
         if weights.shape != (len(keys), self.vector_size):
@@ -281,11 +281,13 @@ class KeyedVectors:
         if bad is not None:
             raise TypeError(f"keys must be str, got {type(bad).__name__} {bad!r}")
         if len(set(keys)) != len(keys):
-            raise ValueError(f"keys must be distinct; {next(k for k in keys if keys.count(k) > 1)!r} repeats")
+            repeated = next(k for k in keys if keys.count(k) > 1)
+            raise ValueError(f"keys must be distinct; {repeated!r} repeats")
         counts = _extra_counts(extras, len(keys))
         new = [i for i, key in enumerate(keys) if key not in self.key_to_index]
         vectors = np.concatenate([self._vectors, weights[new].astype(self._vectors.dtype)])
-        all_counts = np.concatenate([self.counts, np.zeros(len(new), np.int64) if counts is None else counts[new]])
+        new_counts = np.zeros(len(new), np.int64) if counts is None else counts[new]
+        all_counts = np.concatenate([self.counts, new_counts])
         if replace:
             old = [i for i, key in enumerate(keys) if key in self.key_to_index]
             rows = [self.key_to_index[keys[i]] for i in old]
@@ -316,7 +318,7 @@ class KeyedVectors:
         self.add_vectors(keys, weights, replace=True)
 
     # ------------------------------------------------------------------------------------
-    # similarity
+    # unit vectors (the similarity queries' cache)
     # ------------------------------------------------------------------------------------
 
     def _clear_norms(self):
@@ -348,7 +350,7 @@ class KeyedVectors:
         if cached is not None and cached[0] == self._version and not force:
             return cached[1]
         version = self._version
-        normed = _unit_rows(self._vectors)
+        normed = unit_rows(self._vectors)
         self._normed = (version, normed)
         return normed
 
@@ -362,672 +364,29 @@ class KeyedVectors:
         """
         return self._unit_vectors()
 
-    def similarity(self, w1, w2):
-        """Cosine similarity of two keys.
-
-        Parameters
-        ----------
-        w1, w2 : str
-            The keys.
-
-        Returns
-        -------
-        float
-            Cosine similarity in ``[-1, 1]`` (0 if either vector is all zeros).
-
-        Raises
-        ------
-        KeyError
-            If a key is not in the vocabulary.
-        """
-        unit = _unit_rows(self._vectors[[self.get_index(w1), self.get_index(w2)]])
-        return float(unit[0] @ unit[1])
-
-    def distance(self, w1, w2):
-        """Cosine distance of two keys, ``1 - similarity(w1, w2)``, in ``[0, 2]``.
-
-        Parameters
-        ----------
-        w1, w2 : str
-            The keys to compare (a KeyError names one that is not in the vocabulary).
-
-        Returns
-        -------
-        float
-        """
-        return 1.0 - self.similarity(w1, w2)
-
-    def distances(self, word_or_vector, other_words=()):
-        """Cosine distances from a key or vector to other keys (all keys by default).
-
-        Parameters
-        ----------
-        word_or_vector : str or int or numpy.ndarray
-            A key, or a 1-D vector of length `vector_size`.
-        other_words : sequence of str, optional
-            The keys to measure the distance to; empty means every key, in index order
-            (the key itself included).
-
-        Returns
-        -------
-        numpy.ndarray
-            float32 array of ``1 - cosine similarity``, one per key of `other_words`.
-
-        Raises
-        ------
-        KeyError
-            If a key is not in the vocabulary.
-        ValueError
-            If the vector has the wrong shape.
-        """
-        if isinstance(word_or_vector, _KEY_TYPES):
-            query = self.get_vector(word_or_vector, norm=True)
-        else:
-            query = _unit_rows(self._check_query_vector(word_or_vector)[np.newaxis, :])[0]
-        normed = self.get_normed_vectors()
-        if len(other_words):
-            normed = normed[[self.get_index(key) for key in other_words]]
-        return 1.0 - normed @ query
-
-    def closer_than(self, key1, key2):
-        """Keys closer to `key1` than `key2` is (cosine distance), in index order.
-
-        Parameters
-        ----------
-        key1 : str
-            The reference key.
-        key2 : str
-            The key whose distance to `key1` is the threshold.
-
-        Returns
-        -------
-        list of str
-            Every key (other than `key1`) strictly closer to `key1` than `key2`.
-
-        Raises
-        ------
-        KeyError
-            If a key is not in the vocabulary.
-        """
-        distances = self.distances(key1)
-        first, second = self.get_index(key1), self.get_index(key2)
-        return [self.index_to_key[i] for i in np.flatnonzero(distances < distances[second]).tolist()
-                if i != first]
-
-    def rank(self, key1, key2):
-        """Rank of `key2` among all keys by closeness to `key1` (1 = the closest).
-
-        Parameters
-        ----------
-        key1 : str
-            The reference key.
-        key2 : str
-            The key to rank.
-
-        Returns
-        -------
-        int
-            ``len(closer_than(key1, key2)) + 1``.
-
-        Raises
-        ------
-        KeyError
-            If either key is not in the vocabulary.
-        """
-        return len(self.closer_than(key1, key2)) + 1
-
-    def n_similarity(self, ws1, ws2):
-        """Cosine similarity of the mean vectors of two lists of keys.
-
-        As in gensim, the means are over the raw (not unit) vectors, and keys without a
-        vector are ignored.
-
-        Parameters
-        ----------
-        ws1, ws2 : list of str
-            The keys.
-
-        Returns
-        -------
-        float
-            Cosine similarity of the two means.
-
-        Raises
-        ------
-        ValueError
-            If a list is empty (gensim raises ZeroDivisionError).
-        KeyError
-            If no key of a list is in the vocabulary (gensim returns 0.0).
-        """
-        means = []
-        for name, keys in (("ws1", ws1), ("ws2", ws2)):
-            if not len(keys):
-                raise ValueError(f"n_similarity() needs at least one key in {name}, got an empty list")
-            rows = [self.get_index(key, -1) for key in keys]
-            rows = [row for row in rows if row >= 0]
-            if not rows:
-                raise KeyError(f"none of the keys in {name} is in the vocabulary: {list(keys)[:10]!r}")
-            means.append(self._vectors[rows].mean(axis=0, dtype=np.float32))
-        unit = _unit_rows(np.array(means))
-        return float(unit[0] @ unit[1])
-
-    def rank_by_centrality(self, words, use_norm=True):
-        """The keys sorted by cosine similarity to their mean, most central first.
-
-        Keys without a vector are ignored (with a logged warning), as in gensim.
-
-        Parameters
-        ----------
-        words : list of str
-            The keys.
-        use_norm : bool, optional
-            Average the unit vectors (True) or the raw vectors.
-
-        Returns
-        -------
-        list of (float, str)
-            ``(similarity to the mean, key)``, sorted in descending order.
-
-        Raises
-        ------
-        ValueError
-            If none of `words` is in the vocabulary.
-        """
-        known = [word for word in words if self.has_index_for(word)]
-        if len(known) != len(words):
-            logger.warning("vectors for words %s are not present in the model, ignoring these words",
-                           sorted(set(words) - set(known), key=str))
-        if not known:
-            raise ValueError(f"none of the words {list(words)[:10]!r} is in the vocabulary")
-        rows = [self.get_index(word) for word in known]
-        vectors = self.get_normed_vectors()[rows] if use_norm else self._vectors[rows].astype(np.float32)
-        mean = _unit_rows(vectors.mean(axis=0, keepdims=True))[0]
-        return sorted(zip((vectors @ mean).tolist(), known), reverse=True)
-
-    def doesnt_match(self, words):
-        """The key that fits the others least: the farthest from their mean (unit vectors).
-
-        Parameters
-        ----------
-        words : list of str
-            The keys; keys without a vector are ignored (with a logged warning).
-
-        Returns
-        -------
-        str
-            The last key of :meth:`rank_by_centrality`.
-
-        Raises
-        ------
-        ValueError
-            If none of `words` is in the vocabulary.
-        """
-        return self.rank_by_centrality(words)[-1][1]
-
-    def most_similar(self, positive=None, negative=None, topn=10, *, restrict_vocab=None):
-        """Keys most similar (cosine) to the weighted mean of the given keys and vectors.
-
-        Same semantics as gensim's ``KeyedVectors.most_similar``: each key contributes its
-        unit vector with weight +1 (positive) or -1 (negative), a given vector contributes
-        as is; the mean is divided by the total absolute weight and normalised, and keys
-        are ranked by cosine similarity to it (one matrix-vector product, sgemv, over the
-        cached unit vectors, then a one-pass top-k selection). Input keys are left out of
-        the result. Of equal scores, the key with the lower index comes first.
-
-        Parameters
-        ----------
-        positive, negative : str or numpy.ndarray or list, optional
-            A key, a 1-D vector, or a list of keys, vectors or ``(key_or_vector, weight)``
-            pairs (a pair's weight replaces the default +1 / -1).
-        topn : int or None, optional
-            Number of results (none if below 1). None returns the similarities to all
-            candidate keys.
-        restrict_vocab : int, optional
-            Only consider the first `restrict_vocab` keys (the most frequent ones when the
-            vocabulary is sorted by frequency).
-
-        Returns
-        -------
-        list of (str, float) or numpy.ndarray
-            ``(key, similarity)`` pairs, most similar first; or, when `topn` is None, a 1-D
-            float32 array of similarities indexed like `index_to_key`.
-
-        Raises
-        ------
-        KeyError
-            If a key is not in the vocabulary.
-        TypeError
-            If `topn` is not an int or None, or an item is not a key, vector or pair.
-        ValueError
-            If no key or vector is given, a vector has the wrong length, or
-            `restrict_vocab` is not a positive int.
-        """
-        topn = _check_topn(topn, allow_none=True)
-        limit = self._candidate_count(restrict_vocab)
-        if topn == 0:
-            return []
-        items = _weighted_items(positive, 1.0) + _weighted_items(negative, -1.0)
-        if not items:
-            raise ValueError("most_similar() needs at least one positive or negative key or vector")
-        normed = self.get_normed_vectors()
-        mean = np.zeros(self.vector_size, dtype=np.float32)
-        input_rows = set()
-        for item, weight in items:
-            if isinstance(item, np.ndarray):
-                mean += weight * self._check_query_vector(item)
-            else:
-                row = self.get_index(item)
-                input_rows.add(row)
-                mean += weight * normed[row]
-        mean /= sum(abs(weight) for _, weight in items) or 1.0
-        query = _unit_rows(mean[np.newaxis, :])[0]
-        scores = normed[:limit] @ query
-        return scores if topn is None else self._best_keys(scores, topn, input_rows)
-
-    def most_similar_cosmul(self, positive=None, negative=None, topn=10, *, restrict_vocab=None):
-        """Keys most similar by the multiplicative objective 3CosMul (Levy and Goldberg, 2014).
-
-        Same semantics as gensim's ``most_similar_cosmul``: with cosine similarities
-        shifted to ``[0, 1]`` as ``(1 + cos) / 2``, a key scores the product over the
-        positive terms divided by (the product over the negative terms + 1e-6). A key
-        contributes its unit vector, a given vector is used as is (pass unit vectors for
-        cosines). Input keys are left out of the result. Unlike gensim 4.4, which ignores
-        it, `restrict_vocab` is honoured.
-
-        Parameters
-        ----------
-        positive, negative : str or numpy.ndarray or list, optional
-            A key, a 1-D vector, or a list of keys and vectors; at least one positive.
-        topn : int or None, optional
-            Number of results (none if below 1). None returns the scores of all candidate
-            keys.
-        restrict_vocab : int, optional
-            Only consider the first `restrict_vocab` keys.
-
-        Returns
-        -------
-        list of (str, float) or numpy.ndarray
-            ``(key, score)`` pairs, best first; or, when `topn` is None, a 1-D array of
-            scores indexed like `index_to_key`.
-
-        Raises
-        ------
-        KeyError
-            If a key is not in the vocabulary.
-        TypeError
-            If `topn` is not an int or None, or an item is not a key or a vector.
-        ValueError
-            If no positive key or vector is given, a vector has the wrong length, or
-            `restrict_vocab` is not a positive int.
-        """
-        topn = _check_topn(topn, allow_none=True)
-        limit = self._candidate_count(restrict_vocab)
-        if topn == 0:
-            return []
-        terms = _query_items(positive), _query_items(negative)
-        if not terms[0]:
-            raise ValueError("most_similar_cosmul() needs at least one positive key or vector")
-        candidates = self.get_normed_vectors()[:limit]
-        input_rows, products = set(), []
-        for items in terms:
-            product = np.ones(limit, dtype=np.float32)
-            for item in items:
-                if isinstance(item, np.ndarray):
-                    term = self._check_query_vector(item)
-                elif isinstance(item, _KEY_TYPES):
-                    input_rows.add(self.get_index(item))
-                    term = self.get_vector(item, norm=True)
-                else:
-                    raise TypeError(f"most_similar_cosmul() takes keys and 1-D vectors (no weights), got {item!r}")
-                product *= (1 + candidates @ term) / 2
-            products.append(product)
-        scores = products[0] / (products[1] + np.float32(1e-6))
-        return scores if topn is None else self._best_keys(scores, topn, input_rows)
-
-    def similar_by_key(self, key, topn=10, restrict_vocab=None):
-        """Keys most similar to one key: ``most_similar(positive=[key], topn, restrict_vocab)``.
-
-        Parameters
-        ----------
-        key : str or int
-            The key.
-        topn, restrict_vocab : optional
-            As for :meth:`most_similar`.
-
-        Returns
-        -------
-        list of (str, float) or numpy.ndarray
-            What :meth:`most_similar` returns.
-
-        Raises
-        ------
-        KeyError
-            If `key` is not in the vocabulary.
-        """
-        return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
-
-    similar_by_word = similar_by_key
-
-    def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
-        """Keys most similar to a vector: ``most_similar(positive=[vector], topn, restrict_vocab)``.
-
-        Parameters
-        ----------
-        vector : numpy.ndarray
-            1-D array of length `vector_size`. (`topn` and `restrict_vocab`: as for
-            :meth:`most_similar`, whose result is returned.)
-
-        Raises
-        ------
-        TypeError
-            If `vector` is not a numpy array.
-        ValueError
-            If `vector` has the wrong shape.
-        """
-        if not isinstance(vector, np.ndarray):
-            raise TypeError(f"vector must be a 1-D numpy array, got {type(vector).__name__}")
-        return self.most_similar(positive=[vector], topn=topn, restrict_vocab=restrict_vocab)
-
-    def most_similar_batch(self, queries, topn=10, *, restrict_vocab=None, block=None):
-        """Nearest neighbours of many keys or vectors in one call.
-
-        Returns the same as ``[most_similar(positive=[q], topn=topn,
-        restrict_vocab=restrict_vocab) for q in queries]``, but scores blocks of queries
-        against blocks of keys with one matrix product (sgemm) each, on every usable CPU,
-        and keeps each query's best keys as the scores come, so memory stays bounded by one
-        small block of scores per thread.
-
-        Parameters
-        ----------
-        queries : list of (str or int or numpy.ndarray) or numpy.ndarray
-            Keys and/or 1-D vectors, or a 2-D array with one query vector per row.
-        topn : int, optional
-            Number of neighbours per query (none if below 1).
-        restrict_vocab : int, optional
-            Only consider the first `restrict_vocab` keys.
-        block : int, optional
-            Queries scored per matrix product (default 256, against 1,024 keys: 1 MB of
-            scores).
-
-        Returns
-        -------
-        list of list of (str, float)
-            One list per query, as :meth:`most_similar` returns it (a query key is left out
-            of its own neighbours).
-
-        Raises
-        ------
-        KeyError
-            If a key is not in the vocabulary.
-        TypeError
-            If `topn` or `block` is not an int, or a query is not a key or a vector.
-        ValueError
-            If a vector has the wrong shape, or `restrict_vocab` or `block` is not a
-            positive int.
-        """
-        topn = _check_topn(topn, allow_none=False)
-        limit = self._candidate_count(restrict_vocab)
-        if block is not None and (isinstance(block, bool) or not isinstance(block, numbers.Integral)
-                                  or block < 1):
-            raise ValueError(f"block must be None or a positive int, got {block!r}")
-        unit, rows = self._batch_queries(queries)
-        if topn == 0:
-            return [[] for _ in rows]
-        index, scores = _top_k_products(unit, self.get_normed_vectors()[:limit], topn + 1, block)
-        return [self._pairs(best, best_scores, query_rows, topn)
-                for query_rows, best, best_scores in zip(rows, index.tolist(), scores.tolist())]
-
-    def _batch_queries(self, queries):
-        """Unit-length query matrix of most_similar_batch() and, per query, its key's rows."""
-        if isinstance(queries, np.ndarray) and queries.ndim == 2:
-            if queries.shape[1] != self.vector_size:
-                raise ValueError(f"query vectors must have {self.vector_size} columns, got shape {queries.shape}")
-            return _unit_rows(queries), [()] * len(queries)
-        if isinstance(queries, (*_KEY_TYPES, np.ndarray)):
-            raise TypeError(
-                "queries must be a list of keys or vectors, or a 2-D array; "
-                f"for one query use most_similar(), got {queries!r}"[:200]
-            )
-        normed = self.get_normed_vectors()
-        unit, rows = np.empty((len(queries), self.vector_size), dtype=np.float32), []
-        for i, query in enumerate(queries):
-            if isinstance(query, np.ndarray):
-                unit[i] = _unit_rows(self._check_query_vector(query)[np.newaxis, :])[0]
-                rows.append(())
-            elif isinstance(query, _KEY_TYPES):
-                rows.append((self.get_index(query),))
-                unit[i] = normed[rows[-1][0]]
-            else:
-                raise TypeError(f"query {i} must be a key or a 1-D vector, got {query!r}"[:200])
-        return unit, rows
-
-    def _check_query_vector(self, vector):
-        if vector.shape != (self.vector_size,):
-            raise ValueError(f"vectors must have shape ({self.vector_size},), got {vector.shape}")
-        return vector
-
-    def _candidate_count(self, restrict_vocab):
-        """Number of keys a similarity query considers: all, or the first `restrict_vocab`."""
-        if restrict_vocab is None:
-            return len(self)
-        if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, numbers.Integral) \
-                or restrict_vocab < 1:
-            raise ValueError(f"restrict_vocab must be None or a positive int, got {restrict_vocab!r}")
-        return min(int(restrict_vocab), len(self))
-
-    def _best_keys(self, scores, topn, excluded):
-        """The `topn` best (key, score) pairs of a 1-D array of scores, rows in `excluded` left out."""
-        index, best = _top_k(scores[np.newaxis, :], topn + len(excluded))
-        return self._pairs(index[0].tolist(), best[0].tolist(), excluded, topn)
-
-    def _pairs(self, rows, scores, excluded, topn):
-        """(key, score) pairs for the selected rows (best first), leaving out `excluded`."""
-        pairs = [(self.index_to_key[row], score) for row, score in zip(rows, scores) if row not in excluded]
-        return pairs[:topn]
-
     # ------------------------------------------------------------------------------------
-    # evaluation
+    # evaluation (fastw2v.evaluation)
     # ------------------------------------------------------------------------------------
-
-    def _evaluation_vocab(self, restrict_vocab, case_insensitive):
-        """Map (upper-cased) key -> row over the first `restrict_vocab` rows; first row wins."""
-        vocab = {}
-        for index, key in enumerate(self.index_to_key[:restrict_vocab]):
-            vocab.setdefault(key.upper() if case_insensitive else key, index)
-        return vocab
 
     def evaluate_word_analogies(self, analogies, restrict_vocab=30000, case_insensitive=True,
                                 dummy4unknown=False):
         """Accuracy on an analogy test set such as Google's ``questions-words.txt``.
 
-        Same results as gensim's ``evaluate_word_analogies`` (3CosAdd: the answer to
-        "a is to b as c is to ?" is the key closest to ``b - a + c``, the question words
-        excluded), computed in blocks of questions with one matrix product each.
-
-        Parameters
-        ----------
-        analogies : str or os.PathLike
-            Text file of sections, each started by a ``": section name"`` line and followed
-            by lines of four words ``a b c d``; blank lines are ignored.
-        restrict_vocab : int, optional
-            Only the first `restrict_vocab` keys are used: as candidate answers, and a
-            question with any word outside them is out-of-vocabulary. The default, 30000,
-            is the customary setting for questions-words.txt (word2vec's
-            compute-accuracy); gensim's default is 300000.
-        case_insensitive : bool, optional
-            Compare words upper-cased; of keys differing only by case, the first (most
-            frequent) one is used.
-        dummy4unknown : bool, optional
-            Count out-of-vocabulary questions as incorrect instead of skipping them.
-
-        Returns
-        -------
-        accuracy : float
-            Fraction of evaluated questions answered correctly (0.0 if none).
-        sections : list of dict
-            One ``{'section': name, 'correct': [(a, b, c, d), ...], 'incorrect': [...]}``
-            per section of the file, then a ``'Total accuracy'`` one over all sections.
-
-        Raises
-        ------
-        OSError
-            If the file cannot be read (for example FileNotFoundError).
-        ValueError
-            If the file holds no questions, or a line is not four words or comes before
-            the first section header (the message gives the line number).
+        :func:`fastw2v.evaluation.evaluate_word_analogies` of these vectors: the same
+        parameters (after `kv`), returns and exceptions.
         """
-        vocab = self._evaluation_vocab(restrict_vocab, case_insensitive)
-        parsed = _read_analogy_sections(analogies, case_insensitive)
-        logger.info("evaluating word analogies for the top %s words of the model on %s",
-                    restrict_vocab, analogies)
-        normed = self.get_normed_vectors()
-        candidates = normed[:restrict_vocab]
-        sections, n_questions, n_oov = [], 0, 0
-        for name, questions in parsed:
-            rows = [[vocab.get(word) for word in question] for question in questions]
-            known = [i for i, row in enumerate(rows) if None not in row]
-            outcome = [False] * len(questions)
-            if known:
-                abc = np.array([rows[i][:3] for i in known], dtype=np.int64)
-                predictions = self._answer_analogies(normed, candidates, abc, vocab, case_insensitive)
-                for i, predicted in zip(known, predictions):
-                    outcome[i] = predicted == questions[i][3]
-            n_questions += len(questions)
-            n_oov += len(questions) - len(known)
-            evaluated = range(len(questions)) if dummy4unknown else known
-            section = {
-                "section": name,
-                "correct": [questions[i] for i in evaluated if outcome[i]],
-                "incorrect": [questions[i] for i in evaluated if not outcome[i]],
-            }
-            _log_section_accuracy(section)
-            sections.append(section)
-        if n_questions == 0:
-            raise ValueError(f"no analogy questions found in {os.fspath(analogies)!r}")
-        total = {
-            "section": "Total accuracy",
-            "correct": list(itertools.chain.from_iterable(s["correct"] for s in sections)),
-            "incorrect": list(itertools.chain.from_iterable(s["incorrect"] for s in sections)),
-        }
-        logger.info("quadruplets with out-of-vocabulary words: %.1f%%", 100.0 * n_oov / n_questions)
-        if not dummy4unknown:
-            logger.info("NB: analogies containing OOV words were skipped from evaluation! "
-                        "To change this behavior, use dummy4unknown=True")
-        accuracy = _log_section_accuracy(total)
-        sections.append(total)
-        return accuracy, sections
-
-    def _answer_analogies(self, normed, candidates, abc, vocab, case_insensitive):
-        """Predicted answer (as compared with the expected word) for each row (a, b, c) of `abc`.
-
-        Reproduces gensim: the best `_ANALOGY_TOPN` candidates other than rows a, b, c are
-        scanned for the first whose (upper-cased) key is not one of the question's words;
-        if there is none, the last one scanned is the prediction.
-        """
-        a, b, c = abc.T
-        # same arithmetic as gensim: (1 * b + 1 * c - 1 * a) / 3, then unit length
-        queries = _unit_rows((normed[b] + normed[c] - normed[a]) / np.float32(3))
-        predictions = []
-        top, _ = _top_k_products(queries, candidates, _ANALOGY_TOPN + 3)
-        for question, best in zip(abc.tolist(), top.tolist()):
-            ignore = {self._evaluation_key(row, case_insensitive) for row in question}
-            predicted = None
-            for row in [row for row in best if row not in question][:_ANALOGY_TOPN]:
-                predicted = self._evaluation_key(row, case_insensitive)
-                if predicted in vocab and predicted not in ignore:
-                    break
-            predictions.append(predicted)
-        return predictions
-
-    def _evaluation_key(self, row, case_insensitive):
-        key = self.index_to_key[row]
-        return key.upper() if case_insensitive else key
+        return evaluation.evaluate_word_analogies(self, analogies, restrict_vocab,
+                                                  case_insensitive, dummy4unknown)
 
     def evaluate_word_pairs(self, pairs, delimiter="\t", encoding="utf8", restrict_vocab=300000,
                             case_insensitive=True, dummy4unknown=False):
         """Correlation of the model's cosine similarities with human similarity judgements.
 
-        Same results as gensim's ``evaluate_word_pairs``.
-
-        Parameters
-        ----------
-        pairs : str or os.PathLike
-            Text file of ``word1<delimiter>word2<delimiter>score`` lines, such as
-            WordSim-353; lines starting with ``#`` are comments, other malformed lines are
-            skipped (and logged).
-        delimiter : str, optional
-            Field separator.
-        encoding : str, optional
-            Encoding of the file.
-        restrict_vocab : int, optional
-            Words outside the first `restrict_vocab` keys are out-of-vocabulary.
-        case_insensitive : bool, optional
-            Compare words upper-cased; of keys differing only by case the first is used.
-        dummy4unknown : bool, optional
-            Give out-of-vocabulary pairs similarity 0 instead of skipping them.
-
-        Returns
-        -------
-        pearson : scipy.stats PearsonRResult
-            Pearson correlation and two-sided p-value (``statistic``, ``pvalue``).
-        spearman : scipy.stats SignificanceResult
-            Spearman rank correlation and two-sided p-value.
-        oov_ratio : float
-            Percentage of pairs with out-of-vocabulary words (relative to the evaluated
-            pairs when `dummy4unknown`, to all valid pairs otherwise, as in gensim).
-
-        Raises
-        ------
-        OSError
-            If the file cannot be read.
-        ValueError
-            If no valid in-vocabulary pair is found.
+        :func:`fastw2v.evaluation.evaluate_word_pairs` of these vectors: the same
+        parameters (after `kv`), returns and exceptions.
         """
-        vocab = self._evaluation_vocab(restrict_vocab, case_insensitive)
-        gold, rows, n_oov = [], [], 0
-        for line_no, line in _numbered_lines(pairs, encoding):
-            if not line or line.startswith("#"):
-                continue
-            fields = line.split(delimiter)
-            try:
-                word1, word2, score = fields
-                score = float(score)
-            except ValueError:
-                logger.info("skipping invalid line %d in %s", line_no, pairs)
-                continue
-            if case_insensitive:
-                word1, word2 = word1.upper(), word2.upper()
-            if word1 not in vocab or word2 not in vocab:
-                n_oov += 1
-                logger.debug("%s line %d has out-of-vocabulary words: %s", pairs, line_no, line.strip())
-                rows.append(None)
-            else:
-                rows.append((vocab[word1], vocab[word2]))
-            gold.append(score)
-        if not dummy4unknown:
-            gold = [score for score, row in zip(gold, rows) if row is not None]
-            rows = [row for row in rows if row is not None]
-        if not gold:
-            raise ValueError(
-                f"no valid in-vocabulary word pairs found in {os.fspath(pairs)!r} "
-                f"(wrong delimiter {delimiter!r}, or all words out of vocabulary?)"
-            )
-        model = np.zeros(len(rows), dtype=np.float32)
-        known = [i for i, row in enumerate(rows) if row is not None]
-        if known:
-            first, second = np.array([rows[i] for i in known], dtype=np.int64).T
-            normed = self.get_normed_vectors()
-            model[known] = np.einsum("ij,ij->i", normed[first], normed[second])
-        gold, model = np.asarray(gold, dtype=np.float64), model.astype(np.float64)
-        from scipy import stats  # imported here: scipy.stats costs 45 MB and 0.5 s to import
-
-        pearson = stats.pearsonr(gold, model)
-        spearman = stats.spearmanr(gold, model)
-        oov_ratio = 100.0 * n_oov / (len(gold) if dummy4unknown else len(gold) + n_oov)
-        logger.info("Pearson correlation coefficient against %s: %.4f", pairs, pearson[0])
-        logger.info("Spearman rank-order correlation coefficient against %s: %.4f", pairs, spearman[0])
-        logger.info("Pairs with unknown words ratio: %.1f%%", oov_ratio)
-        return pearson, spearman, oov_ratio
+        return evaluation.evaluate_word_pairs(self, pairs, delimiter, encoding, restrict_vocab,
+                                              case_insensitive, dummy4unknown)
 
     # ------------------------------------------------------------------------------------
     # persistence
@@ -1115,7 +474,8 @@ class KeyedVectors:
             If writing fails.
         """
         _check_optional_path("fvocab", fvocab)
-        write_word2vec(fname, self.index_to_key, self._vectors, binary=binary, write_header=write_header)
+        write_word2vec(fname, self.index_to_key, self._vectors, binary=binary,
+                       write_header=write_header)
         if fvocab is not None:
             write_vocab(fvocab, self.index_to_key, self.counts.tolist())
 
@@ -1190,7 +550,8 @@ def _check_vectors(vectors):
             or not np.issubdtype(vectors.dtype, np.floating):
         raise TypeError(
             "vectors must be a 2-D floating-point numpy array, got "
-            f"{type(vectors).__name__} {getattr(vectors, 'dtype', '')} {getattr(vectors, 'shape', '')}"
+            f"{type(vectors).__name__} {getattr(vectors, 'dtype', '')} "
+            f"{getattr(vectors, 'shape', '')}"
         )
     if vectors.shape[1] < 1:
         raise ValueError(f"vectors must have at least one column, got shape {vectors.shape}")
@@ -1204,145 +565,6 @@ def _extra_counts(extras, n):
         raise ValueError(f"extras may only hold 'count', got keys {sorted(extras)}")
     counts = np.asarray(extras["count"])
     if counts.shape != (n,) or not np.issubdtype(counts.dtype, np.integer):
-        raise ValueError(f"extras['count'] must be {n} integers, got dtype {counts.dtype} shape {counts.shape}")
+        raise ValueError(f"extras['count'] must be {n} integers, got dtype {counts.dtype} "
+                         f"shape {counts.shape}")
     return counts.astype(np.int64)
-
-
-def _unit_rows(matrix):
-    """float32 copy of a 2-D array with every row scaled to unit L2 length (zero rows stay 0)."""
-    unit = np.array(matrix, dtype=np.float32)
-    norms = np.sqrt(np.einsum("ij,ij->i", unit, unit))
-    norms[norms == 0] = 1.0
-    unit /= norms[:, np.newaxis]
-    return unit
-
-
-def _top_k(scores, k):
-    """The `k` best columns of each row of a 2-D score array, best first (ties: lower column).
-
-    Returns (columns, scores): int64 and float32 arrays of shape ``(rows, min(k, columns))``.
-    """
-    scores = np.ascontiguousarray(scores, dtype=np.float32)
-    k = min(k, scores.shape[1])
-    index = np.empty((scores.shape[0], k), dtype=np.int64)
-    best = np.empty((scores.shape[0], k), dtype=np.float32)
-    top_k_rows(scores, index, best)
-    return index, best
-
-
-def _top_k_products(queries, candidates, k, block=None):
-    """:func:`_top_k` of ``queries @ candidates.T``, without forming the product.
-
-    The query rows are split between the usable CPUs; each thread scores `block` queries
-    (default `_QUERIES_PER_PRODUCT`) against `_CANDIDATES_PER_PRODUCT` candidates at a time
-    with single-threaded sgemm into a buffer that stays in cache (top_k_products), so memory
-    is bounded by that buffer per thread.
-    """
-    k = min(k, len(candidates))
-    index = np.empty((len(queries), k), dtype=np.int64)
-    best = np.empty((len(queries), k), dtype=np.float32)
-    rows = block or _QUERIES_PER_PRODUCT
-    parts = max(1, min(usable_cpus(), -(-len(queries) // rows)))
-    bounds = np.linspace(0, len(queries), parts + 1).astype(int)
-
-    def part(a, b):
-        shape = (min(rows, b - a), min(_CANDIDATES_PER_PRODUCT, len(candidates)))
-        buffer = np.empty((max(1, shape[0]), max(1, shape[1])), dtype=np.float32)
-        top_k_products(queries[a:b], candidates, index[a:b], best[a:b], buffer)
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        if parts == 1:
-            part(0, len(queries))
-        else:
-            with concurrent.futures.ThreadPoolExecutor(parts) as pool:
-                for done in [pool.submit(part, a, b) for a, b in zip(bounds[:-1], bounds[1:])]:
-                    done.result()
-    return index, best
-
-
-def usable_cpus():
-    """CPUs this process may run on (the default number of worker threads)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _check_topn(topn, allow_none):
-    """topn as an int >= 0 (gensim returns nothing for topn < 1), or None if allowed."""
-    if topn is None and allow_none:
-        return None
-    if isinstance(topn, bool) or not isinstance(topn, numbers.Integral):
-        allowed = "an int or None" if allow_none else "an int"
-        raise TypeError(f"topn must be {allowed}, got {topn!r}")
-    return max(int(topn), 0)
-
-
-def _query_items(value):
-    """most_similar input -> list of items, as gensim reads it (one key or vector alone, or a list)."""
-    if value is None:
-        return []
-    if isinstance(value, _KEY_TYPES) or (isinstance(value, np.ndarray) and value.ndim == 1):
-        return [value]
-    return list(value)
-
-
-def _weighted_items(value, default_weight):
-    """most_similar input -> list of (key or vector, weight), as gensim interprets it."""
-    items = []
-    for item in _query_items(value):
-        if isinstance(item, (*_KEY_TYPES, np.ndarray)):
-            items.append((item, default_weight))
-        else:
-            try:
-                key, weight = item
-                items.append((key, float(weight)))
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"expected a key, a 1-D vector or a (key or vector, weight) pair, got {item!r}"
-                ) from None
-    return items
-
-
-def _numbered_lines(path, encoding="utf8"):
-    """Yield (1-based line number, decoded line with its newline) of a possibly compressed file."""
-    with open_compressed(path, "rb") as fin:
-        for line_no, raw in enumerate(fin, 1):
-            try:
-                yield line_no, raw.decode(encoding)
-            except UnicodeDecodeError as err:
-                raise ValueError(
-                    f"{os.fspath(path)!r}, line {line_no}: not valid {encoding}: {err}"
-                ) from None
-
-
-def _read_analogy_sections(path, case_insensitive):
-    """Parse an analogy file into [(section name, [(a, b, c, d), ...]), ...]."""
-    sections = []
-    for line_no, line in _numbered_lines(path):
-        if line.startswith(":"):
-            sections.append((line.lstrip(": ").strip(), []))
-            continue
-        words = line.split()
-        if not words:
-            continue
-        if not sections:
-            raise ValueError(
-                f"{os.fspath(path)!r}, line {line_no}: question before the first ': section' header"
-            )
-        if len(words) != 4:
-            raise ValueError(
-                f"{os.fspath(path)!r}, line {line_no}: expected 4 words 'a b c d', found {len(words)}"
-            )
-        sections[-1][1].append(tuple(word.upper() for word in words) if case_insensitive else tuple(words))
-    return sections
-
-
-def _log_section_accuracy(section):
-    """Log a section's accuracy and return it (0.0 when nothing was evaluated)."""
-    correct, incorrect = len(section["correct"]), len(section["incorrect"])
-    if correct + incorrect == 0:
-        return 0.0
-    accuracy = correct / (correct + incorrect)
-    logger.info("%s: %.1f%% (%i/%i)", section["section"], 100.0 * accuracy, correct, correct + incorrect)
-    return accuracy

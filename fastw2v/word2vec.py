@@ -7,14 +7,14 @@ import threading
 import time
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ._checks import check_flag, check_float, check_int
+from ._system import single_threaded_blas, usable_cpus
 from ._train import EpochRunner
 from .callbacks import Callback
 from .corpus import EncodedCorpus, check_encoding_errors, corpus_files, scan
 from .formats.native import check_array, load_arrays, save_arrays, word_vectors_of
-from .keyedvectors import KeyedVectors, usable_cpus
+from .keyedvectors import KeyedVectors
 from .vocab import Vocab, final_order
 
 logger = logging.getLogger("fastw2v")
@@ -635,7 +635,7 @@ class FastW2V:
                                          corpus=corpus, params=params, workers=self.workers)
                     # one BLAS thread per worker: BLAS's own threads would oversubscribe the
                     # cores (OpenBLAS splits an sgemv over 10k+ elements, e.g. the softmax's)
-                    with threadpool_limits(limits=1, user_api="blas"):
+                    with single_threaded_blas():
                         self._run_epoch(runner, epoch, epochs, corpus, bar, sigint)
                     self._check_diverged()
                 for cb in callbacks:

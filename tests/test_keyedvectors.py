@@ -213,7 +213,7 @@ def test_most_similar_invalid_topn_and_restrict_vocab(kv):
     with pytest.raises(TypeError, match="topn must be an int or None, got 2.5"):
         kv.most_similar("king", topn=2.5)
     for bad in (0, -3, 1.5, True):
-        with pytest.raises(ValueError, match=f"restrict_vocab must be None or a positive int, got {bad!r}"):
+        with pytest.raises(ValueError, match=f"restrict_vocab must be an int >= 1, got {bad!r}"):
             kv.most_similar("king", restrict_vocab=bad)
     assert kv.most_similar("king", topn=-2) == []
 
@@ -360,12 +360,20 @@ def test_most_similar_batch_of_a_matrix_and_edge_cases(kv):
     (lambda kv: kv.most_similar_batch(np.ones((2, DIM + 1))), ValueError, f"must have {DIM} columns"),
     (lambda kv: kv.most_similar_batch([np.ones(3)]), ValueError, "shape"),
     (lambda kv: kv.most_similar_batch(["king"], topn=None), TypeError, "topn must be an int, got None"),
-    (lambda kv: kv.most_similar_batch(["king"], block=0), ValueError, "block must be None or a positive int"),
+    (lambda kv: kv.most_similar_batch(["king"], block=0), ValueError, "block must be an int >= 1, got 0"),
+    (lambda kv: kv.most_similar_batch(["king"], block="x"), ValueError, "block must be an int >= 1, got 'x'"),
     (lambda kv: kv.most_similar_batch(["king"], restrict_vocab=-1), ValueError, "restrict_vocab"),
 ])
 def test_most_similar_batch_invalid_arguments(kv, call, error, match):
     with pytest.raises(error, match=match):
         call(kv)
+
+
+def test_numpy_integers_are_accepted_as_restrict_vocab_and_block(kv):
+    assert kv.most_similar("king", restrict_vocab=np.int64(5)) \
+        == kv.most_similar("king", restrict_vocab=5)
+    assert kv.most_similar_batch(["king", "cat"], block=np.int64(1), restrict_vocab=np.int32(50)) \
+        == kv.most_similar_batch(["king", "cat"], restrict_vocab=50)
 
 
 def test_top_k_kernel_against_a_full_sort():
@@ -672,3 +680,19 @@ def test_evaluate_word_pairs_errors(tmp_path, kv):
     with pytest.raises(ValueError, match="no valid in-vocabulary word pairs"):
         kv.evaluate_word_pairs(path)
     assert kv.evaluate_word_pairs(path, delimiter=",")[2] == 0.0
+
+
+@pytest.mark.parametrize("evaluate, name", [
+    (lambda kv, path, **kw: kv.evaluate_word_analogies(path, **kw), "analogies.txt"),
+    (lambda kv, path, **kw: kv.evaluate_word_pairs(path, **kw), "pairs.tsv"),
+])
+def test_evaluations_check_restrict_vocab(tmp_path, kv, evaluate, name):
+    (tmp_path / "analogies.txt").write_text(ANALOGIES)
+    (tmp_path / "pairs.tsv").write_text(PAIRS)
+    for bad in ("x", 0, -5, 2.5):
+        with pytest.raises(ValueError, match=f"restrict_vocab must be an int >= 1, got {bad!r}"):
+            evaluate(kv, tmp_path / name, restrict_vocab=bad)
+    assert evaluate(kv, tmp_path / name, restrict_vocab=np.int64(20)) \
+        == evaluate(kv, tmp_path / name, restrict_vocab=20)
+    assert evaluate(kv, tmp_path / name, restrict_vocab=None) \
+        == evaluate(kv, tmp_path / name, restrict_vocab=len(kv))

@@ -350,7 +350,7 @@ def test_an_output_layer_of_the_wrong_shape_is_refused():
 
 def test_norms_computed_while_the_vectors_change_are_not_cached(monkeypatch):
     kv = KeyedVectors(np.arange(12, dtype=np.float32).reshape(4, 3) + 1, list("abcd"))
-    real = kv_module._unit_rows
+    real = kv_module.unit_rows
 
     def changing_meanwhile(vectors):
         normed = real(vectors)
@@ -358,7 +358,7 @@ def test_norms_computed_while_the_vectors_change_are_not_cached(monkeypatch):
         kv._clear_norms()                # ...and says so, while the norms are computed
         return normed
 
-    monkeypatch.setattr(kv_module, "_unit_rows", changing_meanwhile)
+    monkeypatch.setattr(kv_module, "unit_rows", changing_meanwhile)
     stale = kv.get_normed_vectors()
     assert stale[0, 2] != 1.0
     monkeypatch.undo()
