@@ -17,11 +17,17 @@ import gzip
 import logging
 import lzma
 import os
+import time
 import uuid
 import zlib
 from pathlib import Path
 
+from ._system import DeferredSigint
+
 logger = logging.getLogger("fastw2v")
+
+# An unlocked, empty temporary file older than this is abandoned (see _remove_if_abandoned).
+_ABANDONED_AFTER = 60.0
 
 # gzip level 6 (the gzip tool's default): level 9 is ~3x slower on vector text for ~1% smaller files
 _COMPRESSED_OPENERS = {
@@ -100,9 +106,11 @@ def atomic_output(fname, compress=True):
     directory, name = os.path.split(path)
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, "cannot write a file over a directory", path)
-    fd, tmp = _new_file_in(directory, name)
+    fd = tmp = None
     kept = "nothing was written"
     try:
+        with DeferredSigint():  # Ctrl-C cannot leave a temporary file unaccounted for
+            fd, tmp = _new_file_in(directory, name)
         try:
             old_mode = os.stat(path).st_mode & 0o7777
         except FileNotFoundError:
@@ -119,8 +127,9 @@ def atomic_output(fname, compress=True):
                 yield raw
             raw.flush()
             os.fsync(fd)
-        os.replace(tmp, path)
-        tmp = None
+        with DeferredSigint():
+            os.replace(tmp, path)
+            tmp = None
         _fsync_directory(directory)
     except OSError as err:
         if err.filename is None:
@@ -129,49 +138,54 @@ def atomic_output(fname, compress=True):
             raise (type(err)(err.errno, message) if err.errno else type(err)(message)) from err
         raise
     finally:
-        os.close(fd)
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        with DeferredSigint():
+            if fd is not None:
+                os.close(fd)
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
 
 
 def _new_file_in(directory, name):
     """A new hidden sibling ``.NAME.tmp-*`` for :func:`atomic_output`: (fd, path).
 
-    It stays locked (flock) while it is written. The siblings that writers killed on the
-    way left behind are unlocked, and are removed here first, so a killed save costs disk
-    space only until the next save to the same path. The file is created under another
-    name and renamed once locked, so that no living writer's file is ever seen unlocked."""
+    It is locked (flock) from its first byte on. The siblings that writers killed on the
+    way left behind are removed here first (see :func:`_remove_if_abandoned`), so a killed
+    save costs disk space only until the next save to the same path."""
     prefix = f".{name}.tmp-"
     for entry in os.scandir(directory):
         if entry.name.startswith(prefix):
             _remove_if_abandoned(entry.path)
-    token = uuid.uuid4().hex
-    new = os.path.join(directory, f".{name}.new-{token}")
-    fd = os.open(new, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+    tmp = os.path.join(directory, prefix + uuid.uuid4().hex)
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        tmp = os.path.join(directory, prefix + token)
-        os.rename(new, tmp)
     except BaseException:
         os.close(fd)
-        os.unlink(new)
+        os.unlink(tmp)
         raise
     return fd, tmp
 
 
 def _remove_if_abandoned(path):
-    """Deletes a temporary file of atomic_output unless a living writer holds its lock."""
+    """Deletes a temporary file of atomic_output that no living writer holds.
+
+    A writer locks its file before it writes anything, so an unlocked file with data is
+    abandoned. An empty one may belong to a writer between creating and locking it: it is
+    only deleted once it is older than _ABANDONED_AFTER seconds (a killed writer's empty
+    file is small, and goes with a later save)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
         return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        os.unlink(path)
-        logger.info("removed %s, left by an interrupted save", path)
+        info = os.fstat(fd)
+        if info.st_size or time.time() - info.st_mtime > _ABANDONED_AFTER:
+            os.unlink(path)
+            logger.info("removed %s, left by an interrupted save", path)
     except OSError:
         pass
     finally:

@@ -2,14 +2,13 @@
 import contextlib
 import logging
 import os
-import signal
 import threading
 import time
 
 import numpy as np
 
 from ._checks import check_flag, check_float, check_int
-from ._system import single_threaded_blas, usable_cpus
+from ._system import DeferredSigint, single_threaded_blas, usable_cpus
 from ._train import EpochRunner
 from .callbacks import Callback
 from .corpus import EncodedCorpus, check_encoding_errors, corpus_files, scan
@@ -87,44 +86,6 @@ class _Worker:
                 return
             except KeyboardInterrupt:
                 pass
-
-
-class _StopOnSigint:
-    """While an epoch is prepared, trained and checked, Ctrl-C (SIGINT) stops its runner
-    instead of raising KeyboardInterrupt wherever the main thread happens to be: the threads
-    end their chunk (or do not begin), the epoch is recorded as interrupted, and then
-    KeyboardInterrupt is raised. A further Ctrl-C meanwhile only stops again, so nothing
-    cuts the bookkeeping short.
-
-    Only in the main thread with Python's default SIGINT handler; otherwise Ctrl-C raises
-    as usual and the caller's exception handler stops the threads."""
-
-    def __init__(self):
-        self._previous = self._runner = None
-        self.caught = False
-
-    def watch(self, runner):
-        """Makes Ctrl-C stop ``runner`` (at once if it came already)."""
-        self._runner = runner
-        if self.caught:
-            runner.stop()
-
-    def _handle(self, signum, frame):
-        self.caught = True
-        if self._runner is not None:
-            self._runner.stop()
-
-    def __enter__(self):
-        if (threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-        if self.caught and exc_type is None:
-            raise KeyboardInterrupt
 
 
 def _check_callbacks(callbacks):
@@ -627,7 +588,8 @@ class FastW2V:
                     cb.on_epoch_begin(self)
                 if self.stop_training:
                     break
-                with _StopOnSigint() as sigint:
+                # Ctrl-C stops the runner; KeyboardInterrupt comes once the epoch is recorded
+                with DeferredSigint() as sigint:
                     # a runner per epoch, on the arrays the model holds now (a callback may
                     # have replaced them), checked against the vocabulary and the corpus
                     self._check_parts()
@@ -723,7 +685,7 @@ class FastW2V:
 
     def _run_epoch(self, runner, epoch, epochs, corpus, bar, sigint):
         runner.start_epoch(epoch)
-        sigint.watch(runner)
+        sigint.when_caught(runner.stop)
         alpha_start = runner.current_alpha
         workers = [_Worker(runner, i) for i in range(self.workers)]
         t0 = time.perf_counter()

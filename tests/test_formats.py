@@ -6,6 +6,7 @@ import json
 import os
 import struct
 import tempfile
+import time
 import zipfile
 
 import numpy as np
@@ -767,12 +768,17 @@ def test_atomic_output_removes_what_a_killed_writer_left(tmp_path):
     abandoned.write_bytes(b"x" * 1000)
     living = tmp_path / ".out.txt.tmp-4567"  # a writer still at work holds its lock
     living.write_bytes(b"y")
+    starting = tmp_path / ".out.txt.tmp-89ab"  # empty: maybe a writer about to lock it
+    starting.write_bytes(b"")
+    stale = tmp_path / ".out.txt.tmp-cdef"  # empty, and a minute old: abandoned
+    stale.write_bytes(b"")
+    os.utime(stale, (time.time() - 61, time.time() - 61))
     import fcntl
     with open(living, "rb") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         with _compression.atomic_output(target) as fout:
             fout.write(b"new")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [living.name, "out.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [living.name, starting.name, "out.txt"]
     assert target.read_bytes() == b"new"
 
 
