@@ -1,6 +1,13 @@
-"""The adapters of the tools bench/compare.py compares (fastw2v, gensim, fastText): each
-trains on a corpus file with the same settings and times its vocabulary scan and training;
-and the one evaluation of their vectors."""
+"""The adapters of the tools bench/compare.py compares (fastw2v, gensim, fastText), and the
+one evaluation of their vectors.
+
+Each adapter ``train_TOOL(params, corpus, cfg)`` (``TRAINERS``) trains on a corpus file with
+the same settings and times its vocabulary scan and its training. It takes the shared model
+parameters (``params``, see ``bench.plan.mode_params``), the plain-text corpus path
+(``corpus``) and the child configuration (``cfg``, see ``bench.child.run_child``); it returns
+``(model, vocab_seconds, train_seconds, reported)``: a model with ``.wv`` (its
+``index_to_key`` and vectors), the two durations in seconds and whatever its training
+reported (kept in the raw JSON when serialisable)."""
 import os
 import sys
 import threading
@@ -34,24 +41,8 @@ def spearman_value(result):
 
 
 def train_fastw2v(params, corpus, cfg):
-    """Build vocabulary and train fastw2v, timing both steps.
-
-    Parameters
-    ----------
-    params : dict
-        Shared model parameters (see ``mode_params``).
-    corpus : str
-        Plain-text corpus path.
-    cfg : dict
-        Child configuration; ``extra_args`` go to the constructor.
-
-    Returns
-    -------
-    model : FastW2V
-    vocab_seconds, train_seconds : float
-    reported : object
-        Whatever ``train()`` returned (kept in the raw JSON when serialisable).
-    """
+    """fastw2v: ``cfg["extra_args"]`` go to the constructor; ``reported`` is what
+    ``train()`` returned."""
     from fastw2v import FastW2V
 
     t0 = time.perf_counter()
@@ -64,24 +55,9 @@ def train_fastw2v(params, corpus, cfg):
 
 
 def train_gensim(params, corpus, cfg):
-    """Build vocabulary and train gensim Word2Vec, timing both steps.
-
-    Parameters
-    ----------
-    params : dict
-        Shared model parameters (see ``mode_params``).
-    corpus : str
-        Plain-text corpus path.
-    cfg : dict
-        Child configuration; ``gensim_mode`` is ``corpus_file`` or ``iterable``.
-
-    Returns
-    -------
-    model : gensim.models.Word2Vec
-    vocab_seconds, train_seconds : float
-    reported : tuple
-        ``(effective_words, raw_words)`` as returned by gensim's ``train()``.
-    """
+    """gensim Word2Vec, reading the corpus as ``cfg["gensim_mode"]`` says (``corpus_file`` or
+    ``iterable``: a LineSentence); ``reported`` is ``(effective_words, raw_words)`` as
+    gensim's ``train()`` returns them."""
     from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
 
@@ -177,26 +153,11 @@ def train_fasttext(params, corpus, cfg):
     ``train_unsupervised`` does both in one call; the scan ends when fastText logs
     ``Number of labels: ...`` on stderr (it logs with ``verbose=1``), which is caught as it
     is written. Without that line the whole call counts as training and the scan time is
-    None.
-
-    Parameters
-    ----------
-    params : dict
-        Shared model parameters (see ``mode_params``); ``min_alpha`` and ``seed`` have no
-        fastText counterpart (its learning rate decays to 0; its seed is fixed).
-    corpus : str
-        Plain-text corpus path.
-    cfg : dict
-        Child configuration; with ``verbose`` fastText's log is copied to stderr.
-
-    Returns
-    -------
-    model : FastTextModel
-    vocab_seconds : float or None
-    train_seconds : float
-    reported : dict
-        ``log``: fastText's stderr lines; ``scan_end_logged``: whether the scan's end was
-        seen.
+    None. ``params["min_alpha"]`` and ``params["seed"]`` have no fastText counterpart (its
+    learning rate decays to 0; its seed is fixed); with ``cfg["verbose"]`` its log is copied
+    to stderr. ``model`` is a :class:`FastTextModel`, ``vocab_seconds`` may be None, and
+    ``reported`` is a dict: ``log``, fastText's stderr lines; ``scan_end_logged``, whether
+    the scan's end was seen.
 
     Raises
     ------
