@@ -1,22 +1,18 @@
 """What bench/inputs.py and bench/bigcorpus.py share: each measurement runs in a fresh
 interpreter (so that its peak RSS is its own), cases are interleaved run after run (so that
 a noisy neighbour hurts them alike), and the table shows medians. Model settings and the
-helpers for corpora, RSS and the machine come from bench/compare.py."""
+machine's description come from bench/plan.py and bench/report.py, the child runner from
+bench/child.py."""
 import argparse
 import json
 import os
 import statistics
 import sys
-from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
-sys.path.insert(0, str(BENCH_DIR))
-
-from compare import DEFAULT_CORPUS, MODES, machine_info, mode_params  # noqa: E402,F401
-from compare import add_model_options as add_compare_model_options  # noqa: E402
-from compare import RESULT_MARKER, run_fresh  # noqa: E402
-from compare import open_text, peak_rss_mb, prepare_corpus  # noqa: E402,F401
+from bench.child import RESULT_MARKER, run_fresh
+from bench.plan import MODES, REPO_ROOT, mode_params
+from bench.plan import add_model_options as add_compare_model_options
+from bench.report import machine_info
 
 
 def add_model_options(parser):
@@ -49,24 +45,24 @@ def reset_peak_rss():
         return False
 
 
-def spawn(script, cfg):
-    """Runs ``script --child CFG`` in a fresh interpreter that imports fastw2v from this
+def spawn(module, cfg):
+    """Runs ``python -m module --child CFG`` in a fresh interpreter that imports fastw2v from this
     repository (build it in place first) and returns the dict it reported."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    result = run_fresh(script, ["--child", json.dumps(cfg)], env=env)
+    result = run_fresh(module, ["--child", json.dumps(cfg)], env=env)
     if "error" in result:
-        raise RuntimeError(f"{Path(script).name} child failed: {result['error']}")
+        raise RuntimeError(f"{module} child failed: {result['error']}")
     return result
 
 
-def run_cases(script, cases, runs):
+def run_cases(module, cases, runs):
     """Runs every case (name -> child configuration) ``runs`` times, interleaved; returns
     name -> list of the children's results, and prints one line per run."""
     results = {name: [] for name in cases}
     for r in range(runs):
         for name, cfg in cases.items():
-            res = spawn(script, cfg)
+            res = spawn(module, cfg)
             results[name].append(res)
             print(f"run {r + 1}/{runs} {name}: " + ", ".join(
                 f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"

@@ -1,4 +1,3 @@
-#!/usr/bin/env python
 """A corpus bigger than RAM: peak RSS of the scan and of training with the id stream in a
 memory-mapped temporary file, and training speed from that file against the stream in RAM
 (issue #4's targets at 500M words: peak RSS < 2 GB, mapped >= 90% of in-RAM words/s).
@@ -19,11 +18,11 @@ the CPU seconds of the process instead (less disturbed by a busy neighbour).
 Usage (build in place first: ``python setup.py build_ext --inplace``)::
 
     # small scale, under a minute: 3M words, a 4 MB budget so that the stream spills
-    python bench/bigcorpus.py --words 3000000 --source /tmp/wiki2m.txt --max-corpus-ram 4000000 --runs 2
+    python -m bench.bigcorpus --words 3000000 --source /tmp/wiki2m.txt --max-corpus-ram 4000000 --runs 2
 
     # full size, the measurement for the issue: 500M words (3.2 GB of text in --out, 2 GB
     # of ids in --tmp-dir), one CBOW epoch per run; about 10 minutes on 2 cores
-    python bench/bigcorpus.py --words 500000000 --out /var/tmp/big500m.txt --keep --mode cbow-ns --epochs 1 --runs 1
+    python -m bench.bigcorpus --words 500000000 --out /var/tmp/big500m.txt --keep --mode cbow-ns --epochs 1 --runs 1
 """
 import argparse
 import json
@@ -33,8 +32,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from _runs import (DEFAULT_CORPUS, add_model_options, medians, model_params, open_text,
-                   peak_rss_mb, print_header, report, reset_peak_rss, run_cases)
+from bench._runs import (add_model_options, medians, model_params, print_header, report,
+                         reset_peak_rss, run_cases)
+from bench.child import peak_rss_mb
+from bench.corpus import open_text
+from bench.plan import DEFAULT_CORPUS
 
 
 def generate(source, n_words, out):
@@ -114,7 +116,7 @@ def main():
                "ram": None}
     cases = {name: dict(common, max_corpus_ram=budgets[name]) for name in args.cases}
     try:
-        results = run_cases(Path(__file__).resolve(), cases, args.runs)
+        results = run_cases("bench.bigcorpus", cases, args.runs)
     finally:
         if not args.keep:
             os.remove(out)

@@ -1,8 +1,7 @@
-#!/usr/bin/env python
 """Measure every benchmark figure of the README in one run, keep the results in one JSON
 file, then render the figures from it.
 
-    python bench/figures.py                 # about 1 h 40 min on 2 cores (bench/README.md)
+    python -m bench.figures                 # about 1 h 40 min on 2 cores (bench/README.md)
 
 That is bench/compare.py with these options, then bench/plot.py on its JSON file:
 
@@ -15,26 +14,22 @@ That is bench/compare.py with these options, then bench/plot.py on its JSON file
 Any other option goes to bench/compare.py unchanged and overrides these, e.g. a quick
 try of the whole chain in a few minutes::
 
-    python bench/figures.py --words 200000 --epochs 1 --repeats 1 \\
+    python -m bench.figures --words 200000 --epochs 1 --repeats 1 \\
         --scaling-sizes 50000 100000 --scaling-workers-words 100000 \\
         --json /tmp/figures.json --out-dir /tmp/figures
 
 Re-render the figures from an existing file without measuring::
 
-    python bench/plot.py bench/results/figures-DATE.json
+    python -m bench.plot bench/results/figures-DATE.json
 """
 import argparse
 import datetime
 import sys
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH_DIR))
+from bench import compare, plot
 
-import compare  # noqa: E402
-import plot  # noqa: E402
-
-RESULTS_DIR = BENCH_DIR / "results"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # The measurements of the figures, as bench/compare.py options; the rest are its defaults.
 FIGURE_OPTIONS = ["--repeats", "3", "--scaling-sizes", "1000000", "4000000",
                   "--scaling-workers", "1", "2", "--scaling-workers-words", "4000000"]
@@ -53,7 +48,7 @@ def main(argv=None):
         description="Measure every benchmark figure in one run (bench/compare.py with "
                     f"{' '.join(FIGURE_OPTIONS)}), write one JSON file, render the PNGs.",
         epilog="Every other option goes to bench/compare.py and overrides the above "
-               "(see python bench/compare.py --help).")
+               "(see python -m bench.compare --help).")
     p.add_argument("--json", type=Path, default=None,
                    help="the results file (default: bench/results/figures-DATE.json)")
     p.add_argument("--out-dir", type=Path, default=plot.DEFAULT_OUT_DIR,

@@ -1,4 +1,3 @@
-#!/usr/bin/env python
 """Training speed by input and option: a list of token lists against corpus_file on the same
 text, compute_loss on against off, the progress bar on against off (issue #4's targets:
 list >= 90% of corpus_file's words/s, loss costs <= 3%, the bar <= 1%).
@@ -18,11 +17,11 @@ scan and encoding.
 Usage (build in place first: ``python setup.py build_ext --inplace``)::
 
     # small scale, about a minute
-    python bench/inputs.py --corpus /tmp/wiki2m.txt --runs 3
+    python -m bench.inputs --corpus /tmp/wiki2m.txt --runs 3
 
     # full size, the measurement for the issue (about 25 minutes on 2 cores)
-    python bench/inputs.py --corpus ../shared/data/wiki17m.txt.gz --runs 5 --epochs 1 --mode sg-ns
-    python bench/inputs.py --corpus ../shared/data/wiki17m.txt.gz --runs 5 --epochs 1 --mode cbow-ns
+    python -m bench.inputs --corpus ../shared/data/wiki17m.txt.gz --runs 5 --epochs 1 --mode sg-ns
+    python -m bench.inputs --corpus ../shared/data/wiki17m.txt.gz --runs 5 --epochs 1 --mode cbow-ns
 """
 import argparse
 import json
@@ -31,8 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _runs import (DEFAULT_CORPUS, add_model_options, medians, model_params, prepare_corpus,
-                   print_header, report, run_cases)
+from bench._runs import add_model_options, medians, model_params, print_header, report, run_cases
+from bench.corpus import prepare_corpus
+from bench.plan import DEFAULT_CORPUS
 
 CASES = {"file": {}, "list": {}, "loss": {"compute_loss": True}, "progress": {"progress": True}}
 
@@ -71,7 +71,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         corpus, n_words, _ = prepare_corpus(args.corpus, args.words, tmp)
         cases = {name: dict(case=name, corpus=str(corpus), params=params) for name in CASES}
-        results = run_cases(Path(__file__).resolve(), cases, args.runs)
+        results = run_cases("bench.inputs", cases, args.runs)
     med = medians(results)
     print_header("Training speed by input and option", dict(
         corpus=f"{args.corpus} ({n_words:,} words)", mode=args.mode, runs=args.runs,

@@ -1,10 +1,9 @@
-#!/usr/bin/env python
 """Render the benchmark figures from the JSON file of bench/figures.py or bench/compare.py.
 
 Nothing is measured here::
 
-    python bench/plot.py bench/results/figures-2026-11-23.json              # into docs/
-    python bench/plot.py bench/results/figures-2026-11-23.json --out-dir /tmp/figs
+    python -m bench.plot bench/results/figures-2026-11-23.json              # into docs/
+    python -m bench.plot bench/results/figures-2026-11-23.json --out-dir /tmp/figs
 
 Figures (file names under ``--out-dir``):
 
@@ -26,12 +25,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH_DIR))
+from bench.plan import MODES, REPO_ROOT
+from bench.report import FASTTEXT_NOTE, machine_text, versions_text
 
-from compare import FASTTEXT_NOTE, MODES, machine_text, versions_text  # noqa: E402
-
-DEFAULT_OUT_DIR = BENCH_DIR.parent / "docs"
+DEFAULT_OUT_DIR = REPO_ROOT / "docs"
 FIGURES = {
     "words_per_sec": "bench-words-per-sec.png",
     "analogy": "bench-analogy.png",

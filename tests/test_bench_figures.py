@@ -1,7 +1,7 @@
 """The figures of bench/: which runs bench/figures.py plans, and that bench/plot.py renders
 every figure from a results file. Nothing is measured here (the benchmarks are not part of
 the tests); the plot tests skip without matplotlib, a benchmark-only dependency."""
-import importlib
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -15,21 +15,30 @@ TOOLS = ["fastw2v", "fastw2v-classic", "gensim", "fasttext"]
 
 @pytest.fixture(scope="module")
 def bench():
-    """bench/compare.py, figures.py and plot.py as modules (they import each other by
-    name from their own directory)."""
-    saved = list(sys.path)
-    sys.path.insert(0, str(BENCH_DIR))
+    """The modules of the bench package that these tests read, loaded from its directory:
+    the repository root is not on sys.path (it would put the fastw2v source tree, without
+    its compiled modules in CI, before the installed one)."""
+    spec = importlib.util.spec_from_file_location(
+        "bench", BENCH_DIR / "__init__.py", submodule_search_locations=[str(BENCH_DIR)])
+    package = importlib.util.module_from_spec(spec)
+    saved = {name: sys.modules.pop(name) for name in list(sys.modules)
+             if name == "bench" or name.startswith("bench.")}
+    sys.modules["bench"] = package
     try:
-        yield {name: importlib.import_module(name) for name in ("compare", "figures", "plot")}
+        spec.loader.exec_module(package)
+        yield {name: importlib.import_module(f"bench.{name}")
+               for name in ("plan", "report", "figures", "plot")}
     finally:
-        sys.path[:] = saved  # they add their directory too
+        for name in [n for n in sys.modules if n == "bench" or n.startswith("bench.")]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 def test_figure_runs_measure_each_point_once_and_reuse_the_main_run(bench):
-    compare, figures = bench["compare"], bench["figures"]
-    args = compare.build_parser().parse_args(figures.FIGURE_OPTIONS)
-    scaling = compare.scaling_plan(args, MAIN_WORDS)
-    plan = compare.plan_runs(args, TOOLS, scaling)
+    plan_module, figures = bench["plan"], bench["figures"]
+    args = plan_module.build_parser().parse_args(figures.FIGURE_OPTIONS)
+    scaling = plan_module.scaling_plan(args, MAIN_WORDS)
+    plan = plan_module.plan_runs(args, TOOLS, scaling)
 
     keys = [(r["repeat"], r["mode"], r["tool"], r["slice"], r["workers"]) for r in plan]
     assert len(keys) == len(set(keys))
@@ -39,7 +48,7 @@ def test_figure_runs_measure_each_point_once_and_reuse_the_main_run(bench):
         main = [(r["mode"], r["tool"]) for r in plan
                 if r["repeat"] == rep and r["slice"] is None and r["workers"] == 2]
         # every mode for every tool, the classic kernel for skip-gram only, sg-ns once each
-        assert sorted(main) == sorted([(m, t) for m in compare.MODES for t in TOOLS
+        assert sorted(main) == sorted([(m, t) for m in plan_module.MODES for t in TOOLS
                                        if t != "fastw2v-classic" or m.startswith("sg-")])
         scaling_runs = [(r["mode"], r["tool"], r["slice"], r["workers"]) for r in plan
                         if r["repeat"] == rep and (r["slice"], r["workers"]) != (None, 2)]
@@ -49,19 +58,19 @@ def test_figure_runs_measure_each_point_once_and_reuse_the_main_run(bench):
 
 
 def test_slices_as_large_as_the_corpus_are_the_corpus(bench):
-    compare = bench["compare"]
-    args = compare.build_parser().parse_args(
+    plan = bench["plan"]
+    args = plan.build_parser().parse_args(
         ["--scaling-sizes", "50", "100", "500", "--scaling-workers", "2", "1",
          "--scaling-workers-words", "400"])
-    scaling = compare.scaling_plan(args, main_words=300)
+    scaling = plan.scaling_plan(args, main_words=300)
     assert scaling == {"sizes": [50, 100, None], "workers": (None, [1, 2]),
                        "slices": [50, 100]}
 
 
-def fabricated_results(compare, with_scaling):
-    """A results file as compare.py writes it, with made-up numbers."""
+def fabricated_results(bench, with_scaling):
+    """A results file as bench/compare.py writes it, with made-up numbers."""
     def cell(words_per_sec, train_seconds=10.0):
-        values = dict.fromkeys(compare.METRICS)
+        values = dict.fromkeys(bench["report"].METRICS)
         values.update(words_per_sec=words_per_sec, train_seconds=train_seconds,
                       analogy_accuracy=0.35)
         return {**values, "runs": 3, "failed": 0}
@@ -84,7 +93,7 @@ def fabricated_results(compare, with_scaling):
                                 "seed": "1..3"}},
         "medians": {mode: {tool: cell(1e6 * (i + 1)) for i, tool in enumerate(TOOLS)
                            if tool != "fastw2v-classic" or mode.startswith("sg-")}
-                    for mode in compare.MODES},
+                    for mode in bench["plan"].MODES},
     }
     if with_scaling:
         results["scaling"] = {
@@ -106,7 +115,7 @@ def test_plot_renders_the_figures_the_results_allow(bench, tmp_path, with_scalin
                                              "is not installed")
     plot = bench["plot"]
     path = tmp_path / "results.json"
-    path.write_text(json.dumps(fabricated_results(bench["compare"], with_scaling)))
+    path.write_text(json.dumps(fabricated_results(bench, with_scaling)))
 
     assert plot.main([str(path), "--out-dir", str(tmp_path / "docs")]) == 0
 
@@ -119,7 +128,7 @@ def test_plot_renders_the_figures_the_results_allow(bench, tmp_path, with_scalin
 
 
 def test_captions_name_date_machine_and_versions(bench):
-    text = bench["plot"].caption(fabricated_results(bench["compare"], False), width=60)
+    text = bench["plot"].caption(fabricated_results(bench, False), width=60)
     flat = " ".join(text.split())
     for expected in ("2026-01-02", "2 CPUs usable", "Test CPU", "Python 3.11.0", "numpy 2.0",
                      "scipy 1.14", "openblas 0.3.27 Haswell (scipy)", "fastw2v 1.0",

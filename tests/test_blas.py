@@ -1,0 +1,105 @@
+"""Each wrapper of fastw2v/_blas.pxd against numpy, through the test entry points of
+fastw2v/_blas_test.pyx. The level-2/3 wrappers hand row-major matrices to column-major
+BLAS by swapping operands and transpositions; the cases cover every transposition, 1xN and
+Nx1 and non-square shapes, alpha != 1, beta != 0, and a leading dimension wider than the
+matrix (whose padding must stay untouched)."""
+import itertools
+
+import numpy as np
+import pytest
+
+from fastw2v import _blas_test as blas
+
+SHAPES = [(1, 1), (1, 5), (5, 1), (3, 4), (4, 3), (6, 6)]
+PAD = 3  # extra columns of storage beyond each matrix: the leading dimension is wider
+ALPHA_BETA = [(1.0, 0.0), (-0.75, 0.0), (1.0, 0.5), (2.5, -1.25)]
+RTOL, ATOL = 1e-5, 1e-5
+
+
+def padded(rng, rows, cols):
+    """(storage, view): C-ordered storage (rows, cols + PAD) of random floats, the matrix its
+    first cols columns."""
+    storage = rng.standard_normal((rows, cols + PAD)).astype(np.float32)
+    return storage, storage[:, :cols]
+
+
+def vector(rng, n):
+    return rng.standard_normal(n).astype(np.float32)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 33])
+def test_level1_wrappers_match_numpy(n):
+    rng = np.random.default_rng(n)
+    x, y = vector(rng, n), vector(rng, n)
+    np.testing.assert_allclose(blas.dot(x, y), np.dot(x.astype(np.float64), y),
+                               rtol=RTOL, atol=ATOL)
+
+    expected = y + np.float32(-1.5) * x
+    blas.axpy(-1.5, x, y)
+    np.testing.assert_allclose(y, expected, rtol=RTOL, atol=ATOL)
+
+    expected = np.float32(0.25) * x
+    blas.scal(0.25, x)
+    np.testing.assert_allclose(x, expected, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("trans", [False, True])
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("alpha, beta", ALPHA_BETA)
+def test_gemv_matches_numpy(trans, shape, alpha, beta):
+    m, n = shape
+    rng = np.random.default_rng([m, n, trans])
+    storage, a = padded(rng, m, n)
+    op_a = a.T if trans else a
+    x, y = vector(rng, op_a.shape[1]), vector(rng, op_a.shape[0])
+    before = storage.copy()
+    expected = alpha * op_a.astype(np.float64) @ x + beta * y
+
+    blas.gemv(trans, m, n, alpha, storage, x, beta, y)
+
+    np.testing.assert_allclose(y, expected, rtol=RTOL, atol=ATOL)
+    np.testing.assert_array_equal(storage, before)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("alpha", [1.0, -0.75, 2.5])
+def test_ger_matches_numpy_and_keeps_the_padding(shape, alpha):
+    m, n = shape
+    rng = np.random.default_rng([m, n])
+    storage, a = padded(rng, m, n)
+    x, y = vector(rng, m), vector(rng, n)
+    expected = a + alpha * np.outer(x, y)
+    padding = storage[:, n:].copy()
+
+    blas.ger(m, n, alpha, x, y, storage)
+
+    np.testing.assert_allclose(a, expected, rtol=RTOL, atol=ATOL)
+    np.testing.assert_array_equal(storage[:, n:], padding)
+
+
+@pytest.mark.parametrize("trans_a, trans_b", itertools.product([False, True], repeat=2))
+@pytest.mark.parametrize("m, n, k", [(1, 1, 1), (1, 5, 3), (5, 1, 3), (4, 3, 1), (2, 3, 4),
+                                     (4, 2, 3), (3, 3, 3)])
+@pytest.mark.parametrize("alpha, beta", ALPHA_BETA)
+def test_gemm_matches_numpy_and_keeps_the_padding(trans_a, trans_b, m, n, k, alpha, beta):
+    rng = np.random.default_rng([m, n, k, trans_a, trans_b])
+    a_storage, a = padded(rng, *((k, m) if trans_a else (m, k)))
+    b_storage, b = padded(rng, *((n, k) if trans_b else (k, n)))
+    c_storage, c = padded(rng, m, n)
+    op_a, op_b = (a.T if trans_a else a), (b.T if trans_b else b)
+    expected = alpha * op_a.astype(np.float64) @ op_b + beta * c
+    padding = c_storage[:, n:].copy()
+
+    blas.gemm(trans_a, trans_b, m, n, k, alpha, a_storage, b_storage, beta, c_storage)
+
+    np.testing.assert_allclose(c, expected, rtol=RTOL, atol=ATOL)
+    np.testing.assert_array_equal(c_storage[:, n:], padding)
+
+
+def test_entry_points_refuse_storage_too_small_for_the_matrix():
+    a = np.zeros((3, 4), np.float32)
+    with pytest.raises(ValueError, match=r"a: storage of shape \(3, 4\) cannot hold a \(3, 5\) "
+                                         r"matrix; allowed: \(3, ld\) with ld >= 5 >= 1"):
+        blas.gemv(False, 3, 5, 1.0, a, np.zeros(5, np.float32), 0.0, np.zeros(3, np.float32))
+    with pytest.raises(ValueError, match=r"^y: length 2; allowed: 3$"):
+        blas.dot(np.zeros(3, np.float32), np.zeros(2, np.float32))
