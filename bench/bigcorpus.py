@@ -1,4 +1,4 @@
-"""A corpus bigger than RAM: peak RSS of the scan and of training with the id stream in a
+r"""A corpus bigger than RAM: peak RSS of the scan and of training with the id stream in a
 memory-mapped temporary file, and training speed from that file against the stream in RAM
 (issue #4's targets at 500M words: peak RSS < 2 GB, mapped >= 90% of in-RAM words/s).
 
@@ -18,11 +18,13 @@ the CPU seconds of the process instead (less disturbed by a busy neighbour).
 Usage (build in place first: ``python setup.py build_ext --inplace``)::
 
     # small scale, under a minute: 3M words, a 4 MB budget so that the stream spills
-    python -m bench.bigcorpus --words 3000000 --source /tmp/wiki2m.txt --max-corpus-ram 4000000 --runs 2
+    python -m bench.bigcorpus --words 3000000 --source /tmp/wiki2m.txt \
+        --max-corpus-ram 4000000 --runs 2
 
     # full size, the measurement for the issue: 500M words (3.2 GB of text in --out, 2 GB
     # of ids in --tmp-dir), one CBOW epoch per run; about 10 minutes on 2 cores
-    python -m bench.bigcorpus --words 500000000 --out /var/tmp/big500m.txt --keep --mode cbow-ns --epochs 1 --runs 1
+    python -m bench.bigcorpus --words 500000000 --out /var/tmp/big500m.txt --keep \
+        --mode cbow-ns --epochs 1 --runs 1
 """
 import argparse
 import json

@@ -35,7 +35,8 @@ def load_pair(args):
     from fastw2v.formats.word2vec import is_binary_word2vec
 
     if args.vectors:
-        ours = KeyedVectors.load_word2vec_format(args.vectors, binary=is_binary_word2vec(args.vectors))
+        ours = KeyedVectors.load_word2vec_format(
+            args.vectors, binary=is_binary_word2vec(args.vectors))
         source = args.vectors
     else:
         rng = np.random.default_rng(args.seed)
@@ -76,15 +77,20 @@ def main():
 
     ours, theirs, source = load_pair(args)
     keys = [ours.index_to_key[i] for i in
-            np.random.default_rng(args.seed + 1).choice(len(ours), max(args.single, args.batch), replace=False)]
+            np.random.default_rng(args.seed + 1).choice(
+                len(ours), max(args.single, args.batch), replace=False)]
     check_agreement(ours, theirs, keys[:50])  # also fills both tools' cached norms
 
     single, batch = {"fastw2v": [], "gensim": []}, {"fastw2v": [], "gensim": []}
     for _ in range(args.runs):
-        single["gensim"].append(timed(lambda: [theirs.most_similar(k, topn=TOPN) for k in keys[:args.single]]))
-        single["fastw2v"].append(timed(lambda: [ours.most_similar(k, topn=TOPN) for k in keys[:args.single]]))
-        batch["gensim"].append(timed(lambda: [theirs.most_similar(k, topn=TOPN) for k in keys[:args.batch]]))
-        batch["fastw2v"].append(timed(lambda: ours.most_similar_batch(keys[:args.batch], topn=TOPN)))
+        single["gensim"].append(timed(
+            lambda: [theirs.most_similar(k, topn=TOPN) for k in keys[:args.single]]))
+        single["fastw2v"].append(timed(
+            lambda: [ours.most_similar(k, topn=TOPN) for k in keys[:args.single]]))
+        batch["gensim"].append(timed(
+            lambda: [theirs.most_similar(k, topn=TOPN) for k in keys[:args.batch]]))
+        batch["fastw2v"].append(timed(
+            lambda: ours.most_similar_batch(keys[:args.batch], topn=TOPN)))
 
     import gensim
 
@@ -99,7 +105,8 @@ def main():
     for name, times, per, unit in rows:
         scale = 1000 / per if per > 1 else 1
         mine, theirs_ = statistics.median(times["fastw2v"]), statistics.median(times["gensim"])
-        print(f"{name:>24}: fastw2v {mine * scale:8.3f} {unit}, gensim {theirs_ * scale:8.3f} {unit}"
+        print(f"{name:>24}: fastw2v {mine * scale:8.3f} {unit}, "
+              f"gensim {theirs_ * scale:8.3f} {unit}"
               f" -> fastw2v {theirs_ / mine:5.1f}x faster   (runs: fastw2v "
               + ", ".join(f"{t * scale:.3f}" for t in times["fastw2v"]) + "; gensim "
               + ", ".join(f"{t * scale:.3f}" for t in times["gensim"]) + ")")

@@ -31,12 +31,13 @@ def _find_analogies(given):
     """The analogy file: `given` (--analogies), else $FASTW2V_ANALOGIES, else the copy of
     questions-words.txt in the package; FileNotFoundError naming the source if the chosen
     path is not a file (never another candidate in its place)."""
-    for source, path in (("--analogies", given), ("$FASTW2V_ANALOGIES", os.environ.get("FASTW2V_ANALOGIES")),
+    for source, path in (("--analogies", given),
+                         ("$FASTW2V_ANALOGIES", os.environ.get("FASTW2V_ANALOGIES")),
                          ("the package", PACKAGED_ANALOGIES)):
         if path:
             if not Path(path).is_file():
-                raise FileNotFoundError(f"analogy file {str(path)!r} (from {source}) does not exist "
-                                        "or is not a file")
+                raise FileNotFoundError(f"analogy file {str(path)!r} (from {source}) "
+                                        "does not exist or is not a file")
             return Path(path)
 
 
@@ -75,7 +76,8 @@ def _number(kind, low, strict=False):
         except ValueError:
             value = text  # not a number: the check refuses the text itself
         try:
-            return check_int("value", value, low) if kind is int else check_float("value", value, low, strict)
+            return (check_int("value", value, low) if kind is int
+                    else check_float("value", value, low, strict))
         except ValueError as e:
             raise argparse.ArgumentTypeError(str(e)) from None
     return parse
@@ -88,20 +90,25 @@ C_TOOL_FLAGS = [
     ("-output", ["--output"], dict(metavar="FILE", help="write the word vectors here")),
     ("-size", ["--size", "--vector-size"], dict(type=_number(int, 1), default=100,
                                                 help="vector size (default 100)")),
-    ("-window", ["--window"], dict(type=_number(int, 1), default=5, help="max skip length (default 5)")),
+    ("-window", ["--window"], dict(type=_number(int, 1), default=5,
+                                   help="max skip length (default 5)")),
     ("-sample", ["--sample"], dict(type=_number(float, 0), default=1e-3,
                                    help="sub-sampling threshold, 0 = off (default 1e-3)")),
-    ("-hs", ["--hs"], dict(type=int, choices=(0, 1), default=0, help="hierarchical softmax (default 0)")),
+    ("-hs", ["--hs"], dict(type=int, choices=(0, 1), default=0,
+                           help="hierarchical softmax (default 0)")),
     ("-negative", ["--negative"], dict(type=_number(int, 0), default=5,
                                        help="negative samples, 0 = off (default 5)")),
-    ("-threads", ["--threads", "--workers"], dict(type=_number(int, 1), default=None,
-                                                  help="training threads (default: the usable cores)")),
-    ("-iter", ["--iter", "--epochs"], dict(type=_number(int, 1), default=5, help="epochs (default 5)")),
+    ("-threads", ["--threads", "--workers"], dict(
+        type=_number(int, 1), default=None, help="training threads (default: the usable cores)")),
+    ("-iter", ["--iter", "--epochs"], dict(type=_number(int, 1), default=5,
+                                           help="epochs (default 5)")),
     ("-min-count", ["--min-count"], dict(type=_number(int, 1), default=5,
                                          help="drop words rarer than this (default 5)")),
-    ("-alpha", ["--alpha"], dict(type=_number(float, 0, strict=True), default=None,
-                                 help="starting learning rate (default 0.025 skip-gram, 0.05 CBOW)")),
-    ("-cbow", ["--cbow"], dict(type=int, choices=(0, 1), default=1, help="1 CBOW, 0 skip-gram (default 1)")),
+    ("-alpha", ["--alpha"], dict(
+        type=_number(float, 0, strict=True), default=None,
+        help="starting learning rate (default 0.025 skip-gram, 0.05 CBOW)")),
+    ("-cbow", ["--cbow"], dict(type=int, choices=(0, 1), default=1,
+                               help="1 CBOW, 0 skip-gram (default 1)")),
     ("-binary", ["--binary"], dict(type=int, choices=(0, 1), default=0,
                                    help="write vectors in binary (default 0: text)")),
     ("-save-vocab", ["--save-vocab"], dict(metavar="FILE", help="write 'word count' lines here")),
@@ -125,7 +132,8 @@ def _usage_error(args, error):
                           if word in PARAMETER_DESTS)
     if not named:
         raise error
-    args.parser.error(f"argument {', '.join(args.flags[dest] for dest in named)}: {_one_line(error)}")
+    args.parser.error(f"argument {', '.join(args.flags[dest] for dest in named)}: "
+                      f"{_one_line(error)}")
 
 
 def train(args):
@@ -204,12 +212,14 @@ def evaluate(args):
     analogies = None if args.pairs and not args.analogies else _find_analogies(args.analogies)
     kv = _load_vectors(args.vectors)
     if analogies is not None:
-        accuracy, sections = kv.evaluate_word_analogies(analogies, restrict_vocab=args.restrict_vocab)
+        accuracy, sections = kv.evaluate_word_analogies(analogies,
+                                                         restrict_vocab=args.restrict_vocab)
         n = len(sections[-1]["correct"]) + len(sections[-1]["incorrect"])
         print(f"analogies: {100 * accuracy:.2f}% of {n:,} questions in vocabulary "
               f"(restrict_vocab={args.restrict_vocab}; {analogies})")
     if args.pairs is not None:
-        pearson, spearman, oov = kv.evaluate_word_pairs(args.pairs, restrict_vocab=args.restrict_vocab)
+        pearson, spearman, oov = kv.evaluate_word_pairs(args.pairs,
+                                                        restrict_vocab=args.restrict_vocab)
         print(f"word pairs: Spearman {spearman.statistic:.4f}, Pearson {pearson.statistic:.4f}, "
               f"{oov:.1f}% pairs out of vocabulary ({args.pairs})")
     return 0
@@ -224,9 +234,11 @@ def _build_parser():
                                    "-size, ...) or the same names with two dashes.")
     actions = [t.add_argument(flag, *aliases, dest=flag.lstrip("-").replace("-", "_"), **options)
                for flag, aliases, options in C_TOOL_FLAGS]
-    actions.append(t.add_argument("--seed", type=_number(int, 0), default=1, help="random seed (default 1)"))
+    actions.append(t.add_argument("--seed", type=_number(int, 0), default=1,
+                                  help="random seed (default 1)"))
     t.add_argument("-classes", "--classes", help=argparse.SUPPRESS)
-    t.set_defaults(func=train, parser=t, flags={a.dest: "/".join(a.option_strings) for a in actions})
+    t.set_defaults(func=train, parser=t,
+                   flags={a.dest: "/".join(a.option_strings) for a in actions})
 
     for name, func, help_text in (("similar", similar, "nearest neighbours of words"),
                                   ("analogy", analogy, "A is to B as C is to ?")):
@@ -239,19 +251,24 @@ def _build_parser():
             p.add_argument("a", metavar="A")
             p.add_argument("b", metavar="B")
             p.add_argument("c", metavar="C")
-            p.add_argument("--cosmul", action="store_true", help="rank by 3CosMul instead of 3CosAdd")
-        p.add_argument("--topn", type=_number(int, 1), default=10, help="results per query (default 10)")
+            p.add_argument("--cosmul", action="store_true",
+                           help="rank by 3CosMul instead of 3CosAdd")
+        p.add_argument("--topn", type=_number(int, 1), default=10,
+                       help="results per query (default 10)")
         p.add_argument("--restrict-vocab", type=_number(int, 1), default=None, metavar="N",
                        help="search only the N most frequent words")
         p.set_defaults(func=func)
 
     p = sub.add_parser("eval", help="analogy accuracy and word-pair correlation",
-                       description="Evaluate vectors on analogy questions and/or word-pair similarities.")
-    p.add_argument("vectors", metavar="VECTORS", help="word2vec text/binary file or fastw2v directory")
+                       description="Evaluate vectors on analogy questions and/or "
+                                   "word-pair similarities.")
+    p.add_argument("vectors", metavar="VECTORS",
+                   help="word2vec text/binary file or fastw2v directory")
     p.add_argument("--analogies", metavar="FILE",
-                   help="analogy questions, questions-words.txt format (default: $FASTW2V_ANALOGIES, "
-                        "else the Google analogy test set shipped with fastw2v; none if only --pairs "
-                        "is given)")
+                   help="analogy questions, questions-words.txt format "
+                        "(default: $FASTW2V_ANALOGIES, "
+                        "else the Google analogy test set shipped with fastw2v; "
+                        "none if only --pairs is given)")
     p.add_argument("--pairs", metavar="FILE", help="word1<TAB>word2<TAB>score lines (WordSim-353)")
     p.add_argument("--restrict-vocab", type=_number(int, 1), default=300000, metavar="N",
                    help="use only the N most frequent words (default 300000, as gensim)")
@@ -261,7 +278,8 @@ def _build_parser():
     p.add_argument("--epochs", type=_number(int, 1), default=5)
     p.add_argument("--workers", type=_number(int, 1), default=None)
     p.add_argument("--analogies", metavar="FILE", default=None,
-                   help="analogy questions, questions-words.txt format (default: $FASTW2V_ANALOGIES, "
+                   help="analogy questions, questions-words.txt format "
+                        "(default: $FASTW2V_ANALOGIES, "
                         "else the Google analogy test set shipped with fastw2v)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=demo)
@@ -294,7 +312,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "train":
         if args.classes is not None:
-            args.parser.error("-classes (k-means word classes) is not supported; train vectors instead")
+            args.parser.error("-classes (k-means word classes) is not supported; "
+                              "train vectors instead")
         if args.output is None and args.save_vocab is None:
             args.parser.error("nothing to write: give -output FILE and/or -save-vocab FILE")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

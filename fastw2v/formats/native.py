@@ -200,11 +200,13 @@ def load_arrays(path, mmap=None):
         raise ValueError(f"mmap must be one of {_MMAP_MODES}, got {mmap!r}")
     path = Path(os.fspath(path))
     if not os.path.lexists(path):
-        raise FileNotFoundError(errno.ENOENT, "no saved fastw2v model: path does not exist", str(path))
+        raise FileNotFoundError(errno.ENOENT, "no saved fastw2v model: path does not exist",
+                                str(path))
     if path.is_dir():
         meta, arrays = _load_directory(path, mmap)
     elif not path.is_file():
-        raise ValueError(f"{str(path)!r} is not a regular file nor a directory: not a fastw2v model")
+        raise ValueError(f"{str(path)!r} is not a regular file nor a directory: "
+                         "not a fastw2v model")
     else:
         meta, arrays = _load_file(path, mmap)
     for key in _RESERVED_META_KEYS:
@@ -271,7 +273,8 @@ def _load_file(path, mmap):
                 if len(set(names)) != len(names):
                     raise ValueError(f"{where!r}: the archive holds a member name twice")
                 if META_FILE not in names:
-                    raise ValueError(f"{where!r} is not a fastw2v model file: it has no {META_FILE}")
+                    raise ValueError(
+                        f"{where!r} is not a fastw2v model file: it has no {META_FILE}")
                 info = archive.getinfo(META_FILE)
                 _member_region(fin, size, info, where)
                 doc = _parse_meta_document(archive.read(info), f"{where!r}, member {META_FILE}",
@@ -279,8 +282,8 @@ def _load_file(path, mmap):
                 members = {spec["file"] for spec in doc["arrays"].values()}
                 if set(names) != members | {META_FILE}:
                     raise ValueError(
-                        f"{where!r}: the archive's members {sorted(names)} disagree with the arrays "
-                        f"{META_FILE} lists {sorted(members)}")
+                        f"{where!r}: the archive's members {sorted(names)} "
+                        f"disagree with the arrays {META_FILE} lists {sorted(members)}")
                 arrays = {}
                 for name, spec in doc["arrays"].items():
                     start, length = _member_region(fin, size, archive.getinfo(spec["file"]), where)
@@ -319,8 +322,8 @@ def _member_region(fin, size, info, where):
     start = info.header_offset + len(local) + name_length + extra_length
     if start + info.file_size > size:
         raise ValueError(
-            f"{where!r} is truncated: member {name} needs bytes {start} to {start + info.file_size}, "
-            f"the file has {size}")
+            f"{where!r} is truncated: member {name} needs bytes {start} "
+            f"to {start + info.file_size}, the file has {size}")
     return start, info.file_size
 
 
@@ -330,7 +333,8 @@ def _load_directory(path, mmap):
     if not meta_path.is_file():
         raise ValueError(f"{str(path)!r} is not a fastw2v model directory: {META_FILE} is missing")
     _check_inside(path, meta_path)
-    doc = _parse_meta_document(meta_path.read_bytes(), repr(str(meta_path)), _DIRECTORY_FORMAT_VERSION)
+    doc = _parse_meta_document(meta_path.read_bytes(), repr(str(meta_path)),
+                               _DIRECTORY_FORMAT_VERSION)
     arrays = {}
     for name, spec in doc["arrays"].items():
         file = path / spec["file"]
@@ -360,7 +364,8 @@ def _build_meta_document(meta, arrays):
     if reserved:
         raise ValueError(f"meta keys {reserved} are reserved by the fastw2v format; rename them")
     if not isinstance(arrays, dict):
-        raise TypeError(f"arrays must be a dict of name -> numpy array, got {type(arrays).__name__}")
+        raise TypeError("arrays must be a dict of name -> numpy array, "
+                        f"got {type(arrays).__name__}")
     specs = {}
     for name, array in arrays.items():
         if not isinstance(name, str) or not _ARRAY_NAME.match(name):
@@ -368,7 +373,8 @@ def _build_meta_document(meta, arrays):
         if not isinstance(array, np.ndarray):
             raise TypeError(f"array {name!r} must be a numpy.ndarray, got {type(array).__name__}")
         if array.dtype.hasobject:
-            raise ValueError(f"array {name!r} has dtype {array.dtype}, which needs pickle; not supported")
+            raise ValueError(f"array {name!r} has dtype {array.dtype}, "
+                             "which needs pickle; not supported")
         specs[name] = {"file": f"{name}.npy", "shape": list(array.shape), "dtype": array.dtype.str}
     return {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, **meta, "arrays": specs}
 
@@ -455,7 +461,8 @@ def _load_npy_region(file, fin, start, length, spec, mmap, where):
         read_header = np.lib.format.read_array_header_1_0 if major == 1 else \
             np.lib.format.read_array_header_2_0
         file_shape, fortran_order, file_dtype = read_header(header, max_header_size=_MAX_NPY_HEADER)
-    except (ValueError, EOFError, SyntaxError, RecursionError, TypeError, tokenize.TokenError) as err:
+    except (ValueError, EOFError, SyntaxError, RecursionError, TypeError,
+            tokenize.TokenError) as err:
         raise ValueError(f"{where} is not a valid .npy array: {err}") from None
     shape, dtype = tuple(spec["shape"]), np.dtype(spec["dtype"])
     if file_shape != shape or file_dtype != dtype:
@@ -464,7 +471,8 @@ def _load_npy_region(file, fin, start, length, spec, mmap, where):
             f"shape {shape} dtype {dtype}"
         )
     if dtype.hasobject:
-        raise ValueError(f"{where} holds an object array, which would need pickle; refusing to load")
+        raise ValueError(f"{where} holds an object array, "
+                         "which would need pickle; refusing to load")
     expected = math.prod(shape) * dtype.itemsize
     found = length - header_end
     if found != expected:

@@ -68,7 +68,8 @@ def write_word2vec(fname, words, vectors, binary=False, write_header=True):
     """
     vectors = np.asarray(vectors)
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
-        raise ValueError(f"need one vector per word: {len(words)} words, vectors of shape {vectors.shape}")
+        raise ValueError(f"need one vector per word: {len(words)} words, "
+                         f"vectors of shape {vectors.shape}")
     encoded = [_encode_word(word) for word in words]
     digits = {2: 5, 4: 9}.get(vectors.dtype.itemsize, 17)  # enough to read back exactly
     fmt = " ".join([f"%.{digits}g"] * vectors.shape[1])
@@ -111,7 +112,8 @@ def write_vocab(fname, words, counts):
                          "U+FEFF would read back as a byte-order mark")
     with atomic_output(fname) as fout:
         for start in range(0, len(words), _WRITE_BLOCK_ROWS):
-            block = zip(words[start:start + _WRITE_BLOCK_ROWS], counts[start:start + _WRITE_BLOCK_ROWS])
+            block = zip(words[start:start + _WRITE_BLOCK_ROWS],
+                        counts[start:start + _WRITE_BLOCK_ROWS])
             fout.write(b"".join(b"%s %d\n" % (_encode_word(word), count) for word, count in block))
     logger.info("wrote %d word counts to %s", len(words), fname)
 
@@ -145,7 +147,8 @@ def read_vocab(fname, encoding="utf8", unicode_errors="strict"):
     where = os.fspath(fname)
     with open_compressed(fname, "rb") as fin:
         for line_no, line in enumerate(fin, 1):
-            if line_no == 1 and line.startswith(_UTF8_BOM) and codecs.lookup(encoding).name == "utf-8":
+            if (line_no == 1 and line.startswith(_UTF8_BOM)
+                    and codecs.lookup(encoding).name == "utf-8"):
                 line = line[len(_UTF8_BOM):]  # a byte-order mark is not part of the first word
             fields = line.split()
             if not fields:
@@ -259,7 +262,8 @@ def read_word2vec(fname, binary=False, limit=None, encoding="utf8", unicode_erro
     with open_compressed(fname, "rb") as fin:
         try:
             if binary:
-                words, vectors = _read_binary_body(fin, where, limit, encoding, unicode_errors, datatype)
+                words, vectors = _read_binary_body(fin, where, limit, encoding, unicode_errors,
+                                                   datatype)
             else:
                 words, vectors = _read_text_body(fin, where, limit, encoding, unicode_errors,
                                                  datatype, no_header)
@@ -323,7 +327,8 @@ def _check_trailing(fin, leftover, where, count, offset, line_no=None):
                 other = "binary=True if it is a binary file"
             raise ValueError(
                 f"{where}, {at}: data continues after the {count} vectors declared in the header; "
-                f"the header count is wrong or the file is not in the expected format (pass {other})"
+                "the header count is wrong or the file is not in the expected format "
+                f"(pass {other})"
             )
         offset += len(chunk)
         if line_no is not None:
@@ -368,7 +373,8 @@ def _read_text_body(fin, where, limit, encoding, unicode_errors, datatype, no_he
 
 
 def _binary_hint(line):
-    return " (is this a binary file? then pass binary=True)" if b"\0" in line or not line.isascii() else ""
+    return (" (is this a binary file? then pass binary=True)"
+            if b"\0" in line or not line.isascii() else "")
 
 
 def _parse_text_values(values, dim, datatype, where, first_line_no):
@@ -386,7 +392,8 @@ def _parse_text_values(values, dim, datatype, where, first_line_no):
             row = np.loadtxt([text], dtype=datatype, comments=None, ndmin=1)
         except ValueError:
             raise ValueError(
-                f"{where}, line {line_no}: non-numeric vector value in {text[:60]!r}{_binary_hint(text)}"
+                f"{where}, line {line_no}: non-numeric vector value in "
+                f"{text[:60]!r}{_binary_hint(text)}"
             ) from None
         if row.shape != (dim,):
             raise ValueError(
@@ -414,7 +421,8 @@ def _read_binary_body(fin, where, limit, encoding, unicode_errors, datatype):
         while space < 0 or len(buf) - space - 1 < record_bytes:
             if space < 0 and len(buf) - pos > _MAX_WORD_BYTES:
                 raise ValueError(
-                    f"{where}, byte offset {base + pos}: no word ends within {_MAX_WORD_BYTES} bytes "
+                    f"{where}, byte offset {base + pos}: "
+                    f"no word ends within {_MAX_WORD_BYTES} bytes "
                     f"in record {i + 1}; the file is corrupt or not a binary word2vec file"
                 )
             more = fin.read(_READ_CHUNK)
@@ -432,15 +440,18 @@ def _read_binary_body(fin, where, limit, encoding, unicode_errors, datatype):
         start = space + 1
         if not raw or _WORD_SEPARATORS_BYTES.search(raw):
             raise ValueError(
-                f"{where}, byte offset {base + pos}: record {i + 1} has an invalid word {raw[:60]!r} "
-                "(words are non-empty, without whitespace: corrupt file, wrong vector size in the header, or a text file: then pass binary=False)"
+                f"{where}, byte offset {base + pos}: record {i + 1} has an invalid word "
+                f"{raw[:60]!r} "
+                "(words are non-empty, without whitespace: corrupt file, "
+                "wrong vector size in the header, or a text file: then pass binary=False)"
             )
         if i == 0 and _looks_like_text(bytes(buf[start:start + record_bytes])):
             raise ValueError(
                 f"{where}, byte offset {base + start}: the vector data is text, not binary floats; "
                 "this looks like a text word2vec file: pass binary=False"
             )
-        words.append(_decode_word(raw, encoding, unicode_errors, f"{where}, byte offset {base + pos}"))
+        words.append(_decode_word(raw, encoding, unicode_errors,
+                                  f"{where}, byte offset {base + pos}"))
         if i == len(vectors):
             vectors = _grow_rows(vectors, min(n, max(2 * i, _READ_CHUNK // record_bytes, 1)))
         vectors[i] = np.frombuffer(buf, dtype="<f4", count=dim, offset=start)
@@ -464,6 +475,7 @@ def _drop_duplicate_words(words, vectors, where):
         first.setdefault(word, index)
     if len(first) == len(words):
         return words, vectors
-    logger.warning("%s: %d duplicate words ignored (first occurrence kept)", where, len(words) - len(first))
+    logger.warning("%s: %d duplicate words ignored (first occurrence kept)",
+                   where, len(words) - len(first))
     keep = np.fromiter(first.values(), dtype=np.int64, count=len(first))
     return list(first), np.ascontiguousarray(vectors[keep])
