@@ -1,4 +1,3 @@
-# cython: language_level=3
 """The one typed layer over BLAS: everything else calls these, never raw BLAS signatures.
 
 Matrices are C-ordered (row-major) with a leading dimension ``ld`` (the row stride); BLAS is

@@ -1,4 +1,3 @@
-# cython: language_level=3
 """Python entry points to the ``_blas.pxd`` wrappers, for tests only (tests/test_blas.py).
 
 Matrices are passed as their C-ordered storage, ``(rows, ld)`` with the leading dimension
@@ -64,4 +63,4 @@ def gemm(bint trans_a, bint trans_b, int m, int n, int k, float alpha, const flo
     _check_storage("b", tuple(b.shape)[:2], (n, k) if trans_b else (k, n))
     _check_storage("c", tuple(c.shape)[:2], (m, n))
     blas_gemm(trans_a, trans_b, m, n, k, alpha, &a[0, 0], a.shape[1], &b[0, 0], b.shape[1],
-               beta, &c[0, 0], c.shape[1])
+              beta, &c[0, 0], c.shape[1])

@@ -1,4 +1,3 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """One pass over the text: count the words and encode them to provisional integer ids."""
 import logging
 import tempfile

@@ -1,4 +1,3 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Top-k selection without the GIL: over the rows of a score matrix (``top_k_rows``), or
 over the rows of a product ``queries @ candidates.T`` that is never formed whole
 (``top_k_products``).

@@ -1,4 +1,3 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Training kernels: one epoch over the encoded corpus, on several threads, without the GIL.
 
 Both architectures build one hidden vector ``h`` and hand it to one output layer:
@@ -264,7 +263,7 @@ cdef inline int window_outputs(const Shared* s, Local* t, fw2v_rng* rng,
     counts: with hs the inner nodes of the target's Huffman path (label 1 - code), then with
     negative sampling the target (label 1) and each distinct noise word (label 0; a draw
     equal to the target skipped, a repeated draw counted in out_count). Returns how many."""
-    cdef int d, k, n = 0
+    cdef int _d, k, n = 0
     cdef int64_t p
     cdef int32_t w
     if s.hs:
@@ -281,7 +280,7 @@ cdef inline int window_outputs(const Shared* s, Local* t, fw2v_rng* rng,
     t.out_label[n] = 1.0
     t.out_count[n] = 1
     n += 1
-    for d in range(s.negative):
+    for _d in range(s.negative):
         w = draw_noise(s, rng)
         if w == target:
             continue
@@ -310,14 +309,14 @@ cdef inline void tally_block_loss(Local* t, int64_t n_ctx, int64_t n_out) noexce
     than unit by unit (5% -> 2% of the kernel's time): the block is copied whole, then the
     label-1 columns negated and the columns of repeated draws appended count - 1 times more."""
     cdef float* y = t.loss_buf + t.loss_n
-    cdef int64_t b, k, c
+    cdef int64_t b, k, _c
     memcpy(y, t.scores, n_ctx * n_out * sizeof(float))
     t.loss_n += n_ctx * n_out
     for k in range(n_out):
         if t.out_label[k] > 0.5:
             for b in range(n_ctx):
                 y[b * n_out + k] = -y[b * n_out + k]
-        for c in range(1, t.out_count[k]):
+        for _c in range(1, t.out_count[k]):
             for b in range(n_ctx):
                 t.loss_buf[t.loss_n + b] = y[b * n_out + k]
             t.loss_n += n_ctx
