@@ -29,8 +29,9 @@ def corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def vectors(corpus):
     path = corpus.parent / "vectors.bin"
-    assert main(["train", "-train", str(corpus), "-output", str(path), "-size", "16", "-binary", "1",
-                 "-iter", "2", "-threads", "1", "-min-count", "1", "-debug", "0"]) == 0
+    assert main(["train", "-train", str(corpus), "-output", str(path), "-size", "16",
+                 "-binary", "1", "-iter", "2", "-threads", "1", "-min-count", "1",
+                 "-debug", "0"]) == 0
     return path
 
 
@@ -75,11 +76,14 @@ def test_read_vocab_and_save_vocab_only(tmp_path, corpus):
     assert not list(tmp_path.glob("*.bin"))
     lines = vocab.read_text(encoding="utf-8").splitlines()
     # a word2vec.c vocabulary file starts with </s>; keep only three words, one below min-count
-    (tmp_path / "c.vocab").write_text("</s> 200\n" + "\n".join(lines[:2]) + "\nw39 1\n", encoding="utf-8")
+    (tmp_path / "c.vocab").write_text("</s> 200\n" + "\n".join(lines[:2]) + "\nw39 1\n",
+                                      encoding="utf-8")
     out = tmp_path / "v.txt"
-    assert main(["train", "-train", str(corpus), "-read-vocab", str(tmp_path / "c.vocab"), "-output",
-                 str(out), "-min-count", "2", "-size", "8", "-iter", "1", "-debug", "0"]) == 0
-    assert KeyedVectors.load_word2vec_format(out).index_to_key == [line.split()[0] for line in lines[:2]]
+    assert main(["train", "-train", str(corpus), "-read-vocab", str(tmp_path / "c.vocab"),
+                 "-output", str(out), "-min-count", "2", "-size", "8", "-iter", "1",
+                 "-debug", "0"]) == 0
+    assert (KeyedVectors.load_word2vec_format(out).index_to_key
+            == [line.split()[0] for line in lines[:2]])
 
 
 def _usage_error(argv, capsys):
@@ -95,11 +99,13 @@ def _usage_error(argv, capsys):
     (["train", "-output", "x"], "required: -train"),
     (["train", "-train", "c.txt"], "nothing to write"),
     (["train", "-train", "c.txt", "-output", "x", "-cbow", "2"], "invalid choice: 2"),
-    (["train", "-train", "c.txt", "-output", "x", "-classes", "5"], "-classes (k-means word classes) is not supported"),
+    (["train", "-train", "c.txt", "-output", "x", "-classes", "5"],
+     "-classes (k-means word classes) is not supported"),
     (["train", "-train", "c.txt", "--out", "x"], "unrecognized arguments: --out"),
     (["similar", "v.bin"], "required: WORD"),
     (["analogy", "v.bin", "a", "b"], "required: C"),
-    (["similar", "v.bin", "w1", "--topn", "0"], "argument --topn: value must be an int >= 1, got 0"),
+    (["similar", "v.bin", "w1", "--topn", "0"],
+     "argument --topn: value must be an int >= 1, got 0"),
     ([], "required: command"),
 ])
 def test_usage_errors_exit_2(argv, message, capsys):
@@ -118,21 +124,25 @@ def test_usage_errors_exit_2(argv, message, capsys):
 ])
 def test_numbers_are_checked_when_parsed(flag, text, flags, allowed, got, capsys):
     err = _usage_error(["train", "-train", "c.txt", "-output", "x", flag, text], capsys)
-    assert err.endswith(f"\nfastw2v train: error: argument {flags}: value must be {allowed}, got {got}\n")
+    assert err.endswith(f"\nfastw2v train: error: argument {flags}: value must be {allowed}, "
+                        f"got {got}\n")
 
 
 def test_flags_that_fastw2v_refuses_together_are_a_usage_error(corpus, tmp_path, capsys):
     """FastW2V's constructor checks the combination; the CLI names the flags and exits 2."""
     err = _usage_error(["train", "-train", str(corpus), "-output", str(tmp_path / "x"), "-hs", "0",
                         "--negative", "0"], capsys)
-    assert err.endswith("\nfastw2v train: error: argument -hs/--hs, -negative/--negative: hs=0 with "
-                        "negative=0 leaves no output layer to train: set hs=1, negative > 0 or softmax=1\n")
+    assert err.endswith("\nfastw2v train: error: argument -hs/--hs, -negative/--negative: "
+                        "hs=0 with negative=0 leaves no output layer to train: set hs=1, "
+                        "negative > 0 or softmax=1\n")
     assert not (tmp_path / "x").exists()
 
 
-@pytest.mark.parametrize("flag, parameter, value", [("-window", "window", 2**31), ("--seed", "seed", 2**64),
+@pytest.mark.parametrize("flag, parameter, value", [("-window", "window", 2**31),
+                                                    ("--seed", "seed", 2**64),
                                                     ("-size", "vector_size", 2**40)])
-def test_values_beyond_fastw2v_limits_are_a_usage_error(corpus, tmp_path, flag, parameter, value, capsys):
+def test_values_beyond_fastw2v_limits_are_a_usage_error(corpus, tmp_path, flag, parameter, value,
+                                                        capsys):
     """The limits are FastW2V's (checked once, at construction); the CLI names the flag."""
     try:
         FastW2V(corpus_file=corpus, **{parameter: value})
@@ -140,17 +150,19 @@ def test_values_beyond_fastw2v_limits_are_a_usage_error(corpus, tmp_path, flag, 
         refusal = " ".join(str(e).split())
     else:
         pytest.skip(f"this FastW2V accepts {parameter}={value} at construction")
-    err = _usage_error(["train", "-train", str(corpus), "-output", str(tmp_path / "x"), flag, str(value)],
-                       capsys)
+    err = _usage_error(["train", "-train", str(corpus), "-output", str(tmp_path / "x"), flag,
+                        str(value)], capsys)
     assert re.search(f"error: argument {flag}(/[-a-z/]+)?: {re.escape(refusal)}\n$", err), err
 
 
 @pytest.mark.parametrize("make_argv, message", [
-    (lambda d, v: ["train", "-train", str(d / "missing.txt"), "-output", str(d / "x")], "does not exist"),
+    (lambda d, v: ["train", "-train", str(d / "missing.txt"), "-output", str(d / "x")],
+     "does not exist"),
     (lambda d, v: ["similar", str(v), "w1", "xyzzy"], "word 'xyzzy' not in vocabulary"),
     (lambda d, v: ["similar", str(d / "none.bin"), "w1"], "No such file"),
     (lambda d, v: ["eval", str(v), "--pairs", str(d / "none.tsv")], "No such file"),
-    (lambda d, v: ["similar", str(v.parent / "corpus.txt"), "w1"], "line 1: expected a word2vec header"),
+    (lambda d, v: ["similar", str(v.parent / "corpus.txt"), "w1"],
+     "line 1: expected a word2vec header"),
 ])
 def test_other_errors_exit_1_with_one_line(tmp_path, vectors, make_argv, message, capsys):
     assert main(make_argv(tmp_path, vectors)) == 1
@@ -166,7 +178,8 @@ def test_similar_and_analogy_print_what_the_api_returns(vectors, capsys):
     assert [tuple(line) for line in lines] == expected
     for extra, method in (([], kv.most_similar), (["--cosmul"], kv.most_similar_cosmul)):
         assert main(["analogy", str(vectors), "w1", "w2", "w3", "--topn", "2", *extra]) == 0
-        expected = [f"{k}\t{s:.4f}" for k, s in method(positive=["w2", "w3"], negative=["w1"], topn=2)]
+        expected = [f"{k}\t{s:.4f}"
+                    for k, s in method(positive=["w2", "w3"], negative=["w1"], topn=2)]
         assert capsys.readouterr().out.splitlines() == expected
 
 
@@ -193,18 +206,19 @@ def test_python_m_fastw2v_and_a_native_save(tmp_path, vectors, layout):
         save_old_directory(tmp_path / "kv", meta, arrays)
     # the child imports the fastw2v this process imported (installed, or built in place)
     env = dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
-    done = subprocess.run([sys.executable, "-m", "fastw2v", "similar", str(tmp_path / "kv"), "w1", "--topn", "2"],
-                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    done = subprocess.run([sys.executable, "-m", "fastw2v", "similar", str(tmp_path / "kv"), "w1",
+                           "--topn", "2"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 2 and done.stderr == ""
-    done = subprocess.run([sys.executable, "-m", "fastw2v", "similar", str(tmp_path / "kv"), "nope"],
-                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    done = subprocess.run([sys.executable, "-m", "fastw2v", "similar", str(tmp_path / "kv"),
+                           "nope"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert done.returncode == 1 and done.stderr == "fastw2v: error: word 'nope' not in vocabulary\n"
     assert "Traceback" not in done.stderr
 
 
 @pytest.fixture
 def away_from_the_checkout(tmp_path, monkeypatch):
-    """A working directory with a decoy ../shared/data/eval/questions-words.txt, no $FASTW2V_ANALOGIES."""
+    """A working directory with a decoy ../shared/data/eval/questions-words.txt,
+    no $FASTW2V_ANALOGIES."""
     decoy = tmp_path / "shared" / "data" / "eval" / "questions-words.txt"
     decoy.parent.mkdir(parents=True)
     decoy.write_text(": decoy\nw1 w2 w3 w4\n", encoding="utf-8")
@@ -215,12 +229,15 @@ def away_from_the_checkout(tmp_path, monkeypatch):
 
 
 def test_the_analogy_file_ships_in_the_package(away_from_the_checkout):
-    """eval/demo use the packaged Google analogy set, never a ../shared/data of the working directory."""
+    """eval/demo use the packaged Google analogy set,
+    never a ../shared/data of the working directory."""
     found = _find_analogies(None)
-    assert found == PACKAGED_ANALOGIES == Path(fastw2v.__file__).resolve().parent / "data" / "questions-words.txt"
+    assert (found == PACKAGED_ANALOGIES
+            == Path(fastw2v.__file__).resolve().parent / "data" / "questions-words.txt")
     lines = found.read_text(encoding="utf-8").splitlines()
     assert sum(line.startswith(": ") for line in lines) == 14
-    assert len(lines) - 14 == 19544 and all(len(line.split()) == 4 for line in lines if line[0] != ":")
+    assert len(lines) - 14 == 19544 and all(len(line.split()) == 4
+                                            for line in lines if line[0] != ":")
 
 
 def test_analogy_file_precedence(away_from_the_checkout, tmp_path, monkeypatch):
@@ -231,21 +248,24 @@ def test_analogy_file_precedence(away_from_the_checkout, tmp_path, monkeypatch):
     assert _find_analogies(None) == theirs
     assert _find_analogies(str(mine)) == mine
     theirs.unlink()  # a path that was asked for is never replaced by another candidate
-    with pytest.raises(FileNotFoundError, match=re.escape(f"analogy file {str(theirs)!r} (from "
-                                                          "$FASTW2V_ANALOGIES) does not exist or is not a file")):
+    with pytest.raises(FileNotFoundError,
+                       match=re.escape(f"analogy file {str(theirs)!r} (from "
+                                       "$FASTW2V_ANALOGIES) does not exist or is not a file")):
         _find_analogies(None)
-    with pytest.raises(FileNotFoundError, match=r"analogy file '/' \(from --analogies\) does not exist or is not a file"):
+    with pytest.raises(FileNotFoundError,
+                       match=r"analogy file '/' \(from --analogies\) does not exist "
+                             r"or is not a file"):
         _find_analogies("/")
 
 
 def test_eval_scores_the_packaged_analogies(away_from_the_checkout, vectors, capsys):
     assert main(["eval", str(vectors)]) == 0
-    assert capsys.readouterr().out == (f"analogies: 0.00% of 0 questions in vocabulary (restrict_vocab=300000; "
-                                       f"{PACKAGED_ANALOGIES})\n")
+    assert capsys.readouterr().out == (f"analogies: 0.00% of 0 questions in vocabulary "
+                                       f"(restrict_vocab=300000; {PACKAGED_ANALOGIES})\n")
 
 
 def test_demo_refuses_a_missing_analogy_file_before_training(tmp_path, capsys):
     assert main(["demo", "--analogies", str(tmp_path / "none.txt")]) == 1
     out, err = capsys.readouterr()
-    assert out == "" and err == (f"fastw2v: error: analogy file '{tmp_path / 'none.txt'}' (from --analogies) "
-                                 "does not exist or is not a file\n")
+    assert out == "" and err == (f"fastw2v: error: analogy file '{tmp_path / 'none.txt'}' "
+                                 "(from --analogies) does not exist or is not a file\n")

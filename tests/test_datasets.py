@@ -91,7 +91,8 @@ def test_load_downloads_once_and_reads_texts(tmp_path, server, monkeypatch):
     assert sum(texts, []) == WORDS
     assert list(corpus) == texts  # re-iterable
     assert _cache_files(tmp_path / "cache") == ["tiny8.zip"]
-    assert datasets.download("tiny8", cache_dir=tmp_path / "cache") == tmp_path / "cache" / "tiny8.zip"
+    assert (datasets.download("tiny8", cache_dir=tmp_path / "cache")
+            == tmp_path / "cache" / "tiny8.zip")
     assert server.requests == before + 1  # the second call used the cache
 
 

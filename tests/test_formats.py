@@ -1,4 +1,5 @@
-"""Persistence: the native model file (fastw2v.formats.native), old model directories and the word2vec C formats."""
+"""Persistence: the native model file (fastw2v.formats.native), old model directories
+and the word2vec C formats."""
 
 import errno
 import gzip
@@ -59,7 +60,8 @@ SAVERS = {"file": native.save_arrays, "directory": save_old_directory}
 
 
 def _kv_parts(kv):
-    return {"kind": "KeyedVectors", "index_to_key": kv.index_to_key}, {"vectors": kv.vectors, "counts": kv.counts}
+    return ({"kind": "KeyedVectors", "index_to_key": kv.index_to_key},
+            {"vectors": kv.vectors, "counts": kv.counts})
 
 
 def _data_offset(path, member):
@@ -68,7 +70,8 @@ def _data_offset(path, member):
     with open(path, "rb") as fin:
         fin.seek(info.header_offset)
         local = fin.read(30)
-    return info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+    return (info.header_offset + 30 + int.from_bytes(local[26:28], "little")
+            + int.from_bytes(local[28:30], "little"))
 
 
 def test_native_round_trip(tmp_path, kv):
@@ -184,7 +187,8 @@ def test_old_model_directory_loads(tmp_path, kv):
     meta = {"kind": "FastW2V", "index_to_key": kv.index_to_key,
             "params": {"alpha": np.float32(0.025), "sg": 1}, "history": [{"loss": 1.5}]}
     arrays = {"vectors": kv.vectors, "counts": kv.counts,
-              "w_ns": np.ones((10, 7), dtype=np.float32), "w_hs": np.zeros((0, 7), dtype=np.float32)}
+              "w_ns": np.ones((10, 7), dtype=np.float32),
+              "w_hs": np.zeros((0, 7), dtype=np.float32)}
     save_old_directory(tmp_path / "model", meta, arrays)
     _assert_same_kv(KeyedVectors.load(tmp_path / "model"), kv)
     _assert_same_kv(KeyedVectors.load(tmp_path / "model", mmap="r"), kv)
@@ -198,7 +202,8 @@ def test_model_file_loads_as_keyed_vectors(tmp_path, kv):
     """The model class saves extra arrays and meta keys; KeyedVectors reads only its own."""
     meta = {"kind": "FastW2V", "index_to_key": kv.index_to_key, "history": [{"loss": 1.5}]}
     arrays = {"vectors": kv.vectors, "counts": kv.counts,
-              "w_ns": np.ones((10, 7), dtype=np.float32), "w_hs": np.zeros((0, 7), dtype=np.float32)}
+              "w_ns": np.ones((10, 7), dtype=np.float32),
+              "w_hs": np.zeros((0, 7), dtype=np.float32)}
     native.save_arrays(tmp_path / "model", meta, arrays)
     _assert_same_kv(KeyedVectors.load(tmp_path / "model"), kv)
     _assert_same_kv(KeyedVectors.load(tmp_path / "model", mmap="r"), kv)
@@ -209,7 +214,8 @@ def test_model_file_loads_as_keyed_vectors(tmp_path, kv):
 
 @pytest.mark.parametrize("layout", ["file", "directory"])
 def test_keyed_vectors_load_rejects_saves_without_vectors(tmp_path, layout):
-    SAVERS[layout](tmp_path / "a", {"index_to_key": ["x"]}, {"vectors": np.ones((1, 2), np.float32)})
+    SAVERS[layout](tmp_path / "a", {"index_to_key": ["x"]},
+                   {"vectors": np.ones((1, 2), np.float32)})
     with pytest.raises(ValueError, match="holds no word vectors"):
         KeyedVectors.load(tmp_path / "a")
     SAVERS[layout](tmp_path / "b", {"index_to_key": ["x", "x"]},
@@ -251,30 +257,40 @@ DIRECTORY_CORRUPTIONS = {
     "meta not an object": (lambda d: (d / "meta.json").write_text("[1, 2]"), "does not describe"),
     "meta nested deeply": (lambda d: (d / "meta.json").write_text("[" * 100000 + "]" * 100000),
                            "meta.json' is damaged: its JSON nests too deeply"),
-    "wrong format": (lambda d: _edit_meta(d, lambda m: m.update(format="gensim")), "does not describe"),
-    "newer version": (lambda d: _edit_meta(d, lambda m: m.update(format_version=3)), "upgrade fastw2v"),
+    "wrong format": (lambda d: _edit_meta(d, lambda m: m.update(format="gensim")),
+                     "does not describe"),
+    "newer version": (lambda d: _edit_meta(d, lambda m: m.update(format_version=3)),
+                      "upgrade fastw2v"),
     "file version": (lambda d: _edit_meta(d, lambda m: m.update(format_version=2)),
                      r"format_version 2 is not the version of a model directory \(1\)"),
-    "bad version": (lambda d: _edit_meta(d, lambda m: m.update(format_version="1")), "format_version"),
+    "bad version": (lambda d: _edit_meta(d, lambda m: m.update(format_version="1")),
+                    "format_version"),
     "no arrays": (lambda d: _edit_meta(d, lambda m: m.pop("arrays")), "arrays"),
     "array file missing": (lambda d: (d / "vectors.npy").unlink(), "vectors.npy.*missing"),
-    "path traversal": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(file="../x.npy")),
+    "path traversal": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(
+                           file="../x.npy")),
                        "file must be"),
     "symlink outside": (_symlink_outside, r"vectors.npy' is a symbolic link to '.*elsewhere.npy', "
                         "outside the model directory; refusing to follow it"),
-    "shape mismatch": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(shape=[10, 8])),
+    "shape mismatch": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(
+                           shape=[10, 8])),
                        "vectors.npy.*shape"),
     "bad shape": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(shape=[-1, 7])),
                   "non-negative"),
-    "dtype mismatch": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(dtype="<f8")),
+    "dtype mismatch": (lambda d: _edit_meta(d, lambda m: m["arrays"]["vectors"].update(
+                           dtype="<f8")),
                        "vectors.npy.*dtype"),
     "bad dtype": (lambda d: _edit_meta(d, lambda m: m["arrays"]["counts"].update(dtype="nonsense")),
                   "invalid dtype"),
-    "npy garbage": (lambda d: (d / "counts.npy").write_bytes(b"garbage" * 30), "counts.npy.*not a valid"),
-    "npy header unclosed": (lambda d: (d / "vectors.npy").write_bytes((d / "vectors.npy").read_bytes().replace(
-        b"}", b"\x00", 1)), r"vectors.npy' is not a valid \.npy array"),  # numpy: tokenize.TokenError
-    "npy trailing bytes": (lambda d: (d / "vectors.npy").write_bytes((d / "vectors.npy").read_bytes() + b"x"),
-                           "vectors.npy.*longer"),
+    "npy garbage": (lambda d: (d / "counts.npy").write_bytes(b"garbage" * 30),
+                    "counts.npy.*not a valid"),
+    "npy header unclosed": (  # numpy: tokenize.TokenError
+        lambda d: (d / "vectors.npy").write_bytes(
+            (d / "vectors.npy").read_bytes().replace(b"}", b"\x00", 1)),
+        r"vectors.npy' is not a valid \.npy array"),
+    "npy trailing bytes": (
+        lambda d: (d / "vectors.npy").write_bytes((d / "vectors.npy").read_bytes() + b"x"),
+        "vectors.npy.*longer"),
 }
 
 
@@ -307,12 +323,15 @@ def _edit_file_meta(path, edit):
 
 FILE_CORRUPTIONS = {
     "not a zip": (lambda p: p.write_text("3 2\n"),
-                  r"'.*kv' is not a fastw2v model file \(not a valid zip archive.*load_word2vec_format"),
+                  r"'.*kv' is not a fastw2v model file "
+                  r"\(not a valid zip archive.*load_word2vec_format"),
     "empty": (lambda p: p.write_bytes(b""), "not a valid zip archive"),
     "compressed": (lambda p: _rewrite_archive(p, lambda m: None, zipfile.ZIP_DEFLATED),
                    r"member meta.json is compressed \(method 8\).*ZIP_STORED"),
-    "meta missing": (lambda p: _rewrite_archive(p, lambda m: m.pop("meta.json")), "it has no meta.json"),
-    "meta nested deeply": (lambda p: _rewrite_archive(p, lambda m: m.update({"meta.json": b"[" * 100000})),
+    "meta missing": (lambda p: _rewrite_archive(p, lambda m: m.pop("meta.json")),
+                     "it has no meta.json"),
+    "meta nested deeply": (lambda p: _rewrite_archive(
+                               p, lambda m: m.update({"meta.json": b"[" * 100000})),
                            "member meta.json is damaged: its JSON nests too deeply"),
     "meta garbage": (lambda p: _rewrite_archive(p, lambda m: m.update({"meta.json": b"\xff{"})),
                      "member meta.json is corrupt"),
@@ -321,15 +340,20 @@ FILE_CORRUPTIONS = {
     "member missing": (lambda p: _rewrite_archive(p, lambda m: m.pop("counts.npy")),
                        r"members \['meta.json', 'vectors.npy'\] disagree with the arrays"),
     "extra member": (lambda p: _rewrite_archive(p, lambda m: m.update({"x.npy": b""})), "disagree"),
-    "npy garbage": (lambda p: _rewrite_archive(p, lambda m: m.update({"counts.npy": b"garbage" * 30})),
+    "npy garbage": (lambda p: _rewrite_archive(
+                        p, lambda m: m.update({"counts.npy": b"garbage" * 30})),
                     r"member counts.npy is not a valid \.npy array"),
-    "npy short": (lambda p: _rewrite_archive(p, lambda m: m.update({"vectors.npy": m["vectors.npy"][:-4]})),
+    "npy short": (lambda p: _rewrite_archive(
+                      p, lambda m: m.update({"vectors.npy": m["vectors.npy"][:-4]})),
                   "member vectors.npy is truncated: 276 data bytes, expected 280"),
-    "shape mismatch": (lambda p: _edit_file_meta(p, lambda m: m["arrays"]["vectors"].update(shape=[10, 8])),
+    "shape mismatch": (lambda p: _edit_file_meta(
+                           p, lambda m: m["arrays"]["vectors"].update(shape=[10, 8])),
                        r"member vectors.npy holds shape \(10, 7\)"),
     "dtype missing": (lambda p: _edit_file_meta(p, lambda m: m["arrays"]["vectors"].pop("dtype")),
-                      r"bad entry for array 'vectors' \(dtype must be a string\)"),  # was a KeyError
-    "path in name": (lambda p: _edit_file_meta(p, lambda m: m["arrays"]["vectors"].update(file="../v.npy")),
+                      # was a KeyError
+                      r"bad entry for array 'vectors' \(dtype must be a string\)"),
+    "path in name": (lambda p: _edit_file_meta(
+                         p, lambda m: m["arrays"]["vectors"].update(file="../v.npy")),
                      "file must be"),
 }
 
@@ -382,7 +406,8 @@ DAMAGED_CONTENTS = {
     "integer vectors": ({}, dict(vectors=np.ones((2, 3), np.int32)), "got dtype int32"),
     "float counts": ({}, dict(counts=np.ones(2, np.float64)),
                      r"array 'counts' must be a 1-D integer array, got dtype float64"),
-    "1-D vectors": ({}, dict(vectors=np.ones(6, np.float32)), r"got dtype float32 and shape \(6,\)"),
+    "1-D vectors": ({}, dict(vectors=np.ones(6, np.float32)),
+                    r"got dtype float32 and shape \(6,\)"),
 }
 
 
@@ -417,8 +442,9 @@ def test_save_arrays_argument_checks(tmp_path):
 def test_save_arrays_any_array_layout(tmp_path):
     """Fortran-ordered, strided, 0-d, empty and big-endian arrays come back equal, C-ordered."""
     base = np.arange(24, dtype=np.float64).reshape(4, 6)
-    arrays = {"fortran": np.asfortranarray(base), "strided": base[::2, ::3], "scalar": np.array(3.5),
-              "empty": np.zeros((0, 5), np.float32), "big_endian": base.astype(">i4")}
+    arrays = {"fortran": np.asfortranarray(base), "strided": base[::2, ::3],
+              "scalar": np.array(3.5), "empty": np.zeros((0, 5), np.float32),
+              "big_endian": base.astype(">i4")}
     native.save_arrays(tmp_path / "a", {}, arrays)
     for mmap in (None, "r"):
         _, loaded = native.load_arrays(tmp_path / "a", mmap=mmap)
@@ -453,12 +479,14 @@ def test_word2vec_byte_layout(tmp_path):
     kv.save_word2vec_format(tmp_path / "v.txt")
     assert (tmp_path / "v.txt").read_bytes() == "2 2\nab 1.5 -2\nç 0.25 1.00000001e-07\n".encode()
     kv.save_word2vec_format(tmp_path / "v.bin", binary=True)
-    assert (tmp_path / "v.bin").read_bytes() == (b"2 2\n"
-                                                 + b"ab " + struct.pack("<2f", 1.5, -2.0) + b"\n"
-                                                 + "ç ".encode() + struct.pack("<2f", 0.25, 1e-7) + b"\n")
+    assert (tmp_path / "v.bin").read_bytes() == (
+        b"2 2\n"
+        + b"ab " + struct.pack("<2f", 1.5, -2.0) + b"\n"
+        + "ç ".encode() + struct.pack("<2f", 0.25, 1e-7) + b"\n")
     kv.save_word2vec_format(tmp_path / "glove.txt", write_header=False)
     assert (tmp_path / "glove.txt").read_bytes() == (tmp_path / "v.txt").read_bytes()[4:]
-    _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "glove.txt", no_header=True), kv, False)
+    _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "glove.txt", no_header=True),
+                    kv, False)
     first = KeyedVectors.load_word2vec_format(tmp_path / "glove.txt", no_header=True, limit=1)
     assert first.index_to_key == ["ab"]
 
@@ -474,7 +502,8 @@ def test_word2vec_c_tool_variants(tmp_path):
     np.testing.assert_array_equal(loaded.vectors, expected)
     record = struct.pack("<3f", 0.5, 1.0, -1.0)
     for separator in (b"", b"\n"):
-        (tmp_path / "c.bin").write_bytes(b"2 3\nfoo " + record + separator + b"bar " + record + separator)
+        (tmp_path / "c.bin").write_bytes(b"2 3\nfoo " + record + separator
+                                         + b"bar " + record + separator)
         loaded = KeyedVectors.load_word2vec_format(tmp_path / "c.bin", binary=True)
         assert loaded.index_to_key == ["foo", "bar"]
         np.testing.assert_array_equal(loaded.vectors, [[0.5, 1.0, -1.0]] * 2)
@@ -493,7 +522,8 @@ def test_word2vec_unicode_errors(tmp_path):
     (tmp_path / "u.bin").write_bytes(b"2 2\nok " + record + b"\nbad\xff " + record + b"\n")
     with pytest.raises(ValueError, match="byte offset 15.*not valid utf8"):
         KeyedVectors.load_word2vec_format(tmp_path / "u.bin", binary=True)
-    loaded = KeyedVectors.load_word2vec_format(tmp_path / "u.bin", binary=True, unicode_errors="replace")
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "u.bin", binary=True,
+                                               unicode_errors="replace")
     assert loaded.index_to_key == ["ok", "bad\ufffd"]
 
 
@@ -519,7 +549,8 @@ def test_gensim_files_load_in_ours(tmp_path, kv, binary):
     twin = gensim_models.KeyedVectors(kv.vector_size)
     twin.add_vectors(kv.index_to_key, kv.vectors)
     twin.save_word2vec_format(str(tmp_path / "theirs"), binary=binary)
-    _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "theirs", binary=binary), kv, False)
+    _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "theirs", binary=binary),
+                    kv, False)
 
 
 def _write(tmp_path, data, name="bad"):
@@ -569,8 +600,10 @@ BIN_RECORD = struct.pack("<2f", 1.0, 2.0)
 BINARY_CORRUPTIONS = [
     (b"", "empty"),
     (b"2 two\n", "line 1"),
-    (b"3 2\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n", "file ends at byte offset 26 inside record 3"),
-    (b"1 2\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n", "byte offset 15: data continues after the 1 vectors"),
+    (b"3 2\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n",
+     "file ends at byte offset 26 inside record 3"),
+    (b"1 2\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n",
+     "byte offset 15: data continues after the 1 vectors"),
     (b"2 3\na " + BIN_RECORD + b"\nb " + BIN_RECORD + b"\n", "byte offset"),
     (b"2 2\na " + BIN_RECORD + b"\n\n\n " + BIN_RECORD + b"\n",
      "byte offset 14: record 2 has an invalid word"),
@@ -612,11 +645,14 @@ def test_word2vec_fvocab_from_gensim_and_partial(tmp_path, kv, caplog):
     twin.add_vectors(WORDS, kv.vectors.copy())
     for word, count in zip(WORDS, kv.counts.tolist()):
         twin.set_vecattr(word, "count", count)
-    twin.save_word2vec_format(str(tmp_path / "g.bin"), fvocab=str(tmp_path / "g.vocab"), binary=True)
-    _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "g.bin", tmp_path / "g.vocab", True), kv)
+    twin.save_word2vec_format(str(tmp_path / "g.bin"), fvocab=str(tmp_path / "g.vocab"),
+                              binary=True)
+    _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "g.bin", tmp_path / "g.vocab",
+                                                      True), kv)
     (tmp_path / "partial.vocab").write_text("the 7\n\nlast 3\nunused 5\n")
     with caplog.at_level("WARNING", logger="fastw2v"):
-        partial = KeyedVectors.load_word2vec_format(tmp_path / "g.bin", tmp_path / "partial.vocab", True)
+        partial = KeyedVectors.load_word2vec_format(tmp_path / "g.bin",
+                                                    tmp_path / "partial.vocab", True)
     assert partial.counts.tolist() == [7] + [0] * (len(WORDS) - 2) + [3]
     assert "lacks 8 of the words" in caplog.text
 
@@ -643,7 +679,8 @@ def test_fvocab_unicode_errors(tmp_path):
     (tmp_path / "vocab.txt").write_bytes(b"ok 1\nbad\xff 2\n")
     with pytest.raises(ValueError, match="line 2.*not valid utf8"):
         word2vec.read_vocab(tmp_path / "vocab.txt")
-    assert word2vec.read_vocab(tmp_path / "vocab.txt", unicode_errors="replace") == {"ok": 1, "bad\ufffd": 2}
+    assert (word2vec.read_vocab(tmp_path / "vocab.txt", unicode_errors="replace")
+            == {"ok": 1, "bad\ufffd": 2})
 
 
 @pytest.mark.parametrize("binary", [False, True])
@@ -846,7 +883,8 @@ def test_vocab_byte_order_mark(tmp_path):
 def test_words_with_whitespace_are_refused_on_both_sides(tmp_path, space):
     word = f"a{space}b"
     with pytest.raises(ValueError, match="words must be non-empty strings without whitespace"):
-        KeyedVectors(np.ones((1, 2), np.float32), [word]).save_word2vec_format(tmp_path / "v.bin", binary=True)
+        KeyedVectors(np.ones((1, 2), np.float32), [word]).save_word2vec_format(tmp_path / "v.bin",
+                                                                               binary=True)
     if space != " ":  # (a space ends the word)
         path = _write(tmp_path, b"1 2\n" + word.encode() + b" " + BIN_RECORD + b"\n")
         with pytest.raises(ValueError, match=r"byte offset 4: record 1 has an invalid word .*"
@@ -860,7 +898,8 @@ def test_lone_surrogates_are_refused_on_both_sides(tmp_path, word):
     reader then refused."""
     kv = KeyedVectors(np.ones((1, 2), np.float32), [word])
     for binary in (False, True):
-        with pytest.raises(ValueError, match=r"cannot be stored in word2vec format: it holds a lone surrogate"):
+        with pytest.raises(ValueError, match=r"cannot be stored in word2vec format: "
+                                             r"it holds a lone surrogate"):
             kv.save_word2vec_format(tmp_path / "v", binary=binary)
     with pytest.raises(ValueError, match="lone surrogate"):
         word2vec.write_vocab(tmp_path / "vocab.txt", [word], [1])
@@ -875,5 +914,6 @@ def test_every_writable_word_reads_back(tmp_path, binary):
     kv = KeyedVectors(np.arange(2 * len(words), dtype=np.float32).reshape(-1, 2), words,
                       np.arange(len(words)))
     kv.save_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab", binary=binary)
-    loaded = KeyedVectors.load_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab", binary=binary)
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab",
+                                               binary=binary)
     _assert_same_kv(loaded, kv)

@@ -46,7 +46,8 @@ def damaged(draw, original):
             data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
     for _ in range(draw(st.integers(0, 2))):
         at = draw(st.integers(0, len(data)))
-        data[at:at] = draw(st.sampled_from([b" ", b"\n", b"\t", b"\x00", b"9" * 25, b"\xff\xfe", b"-"]))
+        data[at:at] = draw(st.sampled_from([b" ", b"\n", b"\t", b"\x00", b"9" * 25, b"\xff\xfe",
+                                            b"-"]))
     if draw(st.booleans()):
         del data[draw(st.integers(0, len(data))):]
     return bytes(data)

@@ -271,7 +271,8 @@ def test_similar_by_key_word_and_vector_match_gensim(kv):
     _assert_same_neighbours(kv.similar_by_key("dog", topn=6), twin.similar_by_key("dog", topn=6))
     _assert_same_neighbours(kv.similar_by_word("dog", 4, 30), twin.similar_by_word("dog", 4, 30))
     vector = np.random.default_rng(9).standard_normal(DIM).astype(np.float32)
-    _assert_same_neighbours(kv.similar_by_vector(vector, topn=8), twin.similar_by_vector(vector, topn=8))
+    _assert_same_neighbours(kv.similar_by_vector(vector, topn=8),
+                            twin.similar_by_vector(vector, topn=8))
     np.testing.assert_allclose(kv.similar_by_vector(vector, topn=None),
                                twin.similar_by_vector(vector, topn=None), atol=1e-5)
     with pytest.raises(TypeError, match="vector must be a 1-D numpy array, got list"):
@@ -283,11 +284,13 @@ def test_doesnt_match_and_rank_by_centrality_match_gensim(kv, caplog):
     for words in (["king", "queen", "man", "car"], ["cat", "tiger", "dog", "w3", "w7", "paris"]):
         assert kv.doesnt_match(words) == twin.doesnt_match(words)
         for use_norm in (True, False):
-            ours, theirs = kv.rank_by_centrality(words, use_norm), twin.rank_by_centrality(words, use_norm)
+            ours, theirs = (kv.rank_by_centrality(words, use_norm),
+                            twin.rank_by_centrality(words, use_norm))
             assert [w for _, w in ours] == [w for _, w in theirs]
             np.testing.assert_allclose([d for d, _ in ours], [d for d, _ in theirs], atol=1e-5)
     with caplog.at_level(logging.WARNING, logger="fastw2v"):
-        assert kv.doesnt_match(["king", "queen", "xyzzy", "car"]) == twin.doesnt_match(["king", "queen", "car"])
+        assert (kv.doesnt_match(["king", "queen", "xyzzy", "car"])
+                == twin.doesnt_match(["king", "queen", "car"]))
     assert "xyzzy" in caplog.text
     with pytest.raises(ValueError, match="none of the words .* is in the vocabulary"):
         kv.doesnt_match(["xyzzy", "plugh"])
@@ -297,7 +300,8 @@ def test_n_similarity_distance_distances_match_gensim(kv):
     twin = _gensim_twin(kv)
     for ws1, ws2 in [(["king"], ["queen"]), (["king", "man"], ["queen", "woman", "w1"]),
                      (["cat", "xyzzy"], ["dog"])]:  # unknown keys are ignored, as in gensim
-        assert kv.n_similarity(ws1, ws2) == pytest.approx(float(twin.n_similarity(ws1, ws2)), abs=1e-5)
+        assert kv.n_similarity(ws1, ws2) == pytest.approx(float(twin.n_similarity(ws1, ws2)),
+                                                          abs=1e-5)
     for w1, w2 in [("king", "queen"), ("cat", "cat"), ("big", "w9")]:
         assert kv.distance(w1, w2) == pytest.approx(float(twin.distance(w1, w2)), abs=1e-5)
     vector = np.random.default_rng(2).standard_normal(DIM).astype(np.float32)
@@ -355,13 +359,19 @@ def test_most_similar_batch_of_a_matrix_and_edge_cases(kv):
 
 @pytest.mark.parametrize("call, error, match", [
     (lambda kv: kv.most_similar_batch("king"), TypeError, "list of keys or vectors"),
-    (lambda kv: kv.most_similar_batch(["king", None]), TypeError, "query 1 must be a key or a 1-D vector"),
-    (lambda kv: kv.most_similar_batch(["king", "xyzzy"]), KeyError, "word 'xyzzy' not in vocabulary"),
-    (lambda kv: kv.most_similar_batch(np.ones((2, DIM + 1))), ValueError, f"must have {DIM} columns"),
+    (lambda kv: kv.most_similar_batch(["king", None]), TypeError,
+     "query 1 must be a key or a 1-D vector"),
+    (lambda kv: kv.most_similar_batch(["king", "xyzzy"]), KeyError,
+     "word 'xyzzy' not in vocabulary"),
+    (lambda kv: kv.most_similar_batch(np.ones((2, DIM + 1))), ValueError,
+     f"must have {DIM} columns"),
     (lambda kv: kv.most_similar_batch([np.ones(3)]), ValueError, "shape"),
-    (lambda kv: kv.most_similar_batch(["king"], topn=None), TypeError, "topn must be an int, got None"),
-    (lambda kv: kv.most_similar_batch(["king"], block=0), ValueError, "block must be an int >= 1, got 0"),
-    (lambda kv: kv.most_similar_batch(["king"], block="x"), ValueError, "block must be an int >= 1, got 'x'"),
+    (lambda kv: kv.most_similar_batch(["king"], topn=None), TypeError,
+     "topn must be an int, got None"),
+    (lambda kv: kv.most_similar_batch(["king"], block=0), ValueError,
+     "block must be an int >= 1, got 0"),
+    (lambda kv: kv.most_similar_batch(["king"], block="x"), ValueError,
+     "block must be an int >= 1, got 'x'"),
     (lambda kv: kv.most_similar_batch(["king"], restrict_vocab=-1), ValueError, "restrict_vocab"),
 ])
 def test_most_similar_batch_invalid_arguments(kv, call, error, match):
@@ -446,7 +456,8 @@ def test_add_vectors_matches_gensim_and_refreshes_norms(kv):
     kv["dog"] = new[0]
     kv["yak"] = new[1]
     np.testing.assert_array_equal(kv[["dog", "yak"]], new[:2])
-    np.testing.assert_allclose(kv.get_vector("yak", norm=True), new[1] / np.linalg.norm(new[1]), atol=1e-6)
+    np.testing.assert_allclose(kv.get_vector("yak", norm=True), new[1] / np.linalg.norm(new[1]),
+                               atol=1e-6)
 
 
 @pytest.mark.parametrize("keys, weights, extras, error, match", [
@@ -533,7 +544,8 @@ def test_evaluate_word_analogies_matches_gensim(analogy_file, options):
     kv = _analogy_vocabulary()
     twin = _gensim_twin(kv)
     accuracy, sections = kv.evaluate_word_analogies(analogy_file, **options)
-    expected_accuracy, expected_sections = twin.evaluate_word_analogies(str(analogy_file), **options)
+    expected_accuracy, expected_sections = twin.evaluate_word_analogies(str(analogy_file),
+                                                                        **options)
     assert sections == expected_sections
     assert accuracy == pytest.approx(expected_accuracy)
 
@@ -606,7 +618,8 @@ def test_questions_words_matches_gensim(options):
     kv = _questions_words_vocabulary()
     twin = _gensim_twin(kv)
     accuracy, sections = kv.evaluate_word_analogies(QUESTIONS_WORDS, **options)
-    expected_accuracy, expected_sections = twin.evaluate_word_analogies(str(QUESTIONS_WORDS), **options)
+    expected_accuracy, expected_sections = twin.evaluate_word_analogies(str(QUESTIONS_WORDS),
+                                                                        **options)
     assert len(sections) == 15 and len(sections[-1]["correct"]) > 100
     assert sections == expected_sections
     assert accuracy == pytest.approx(expected_accuracy)
@@ -647,7 +660,8 @@ def test_evaluate_word_pairs_matches_gensim(tmp_path, kv, options):
     path.write_text(PAIRS)
     twin = _gensim_twin(kv)
     pearson, spearman, oov = kv.evaluate_word_pairs(path, **options)
-    expected_pearson, expected_spearman, expected_oov = twin.evaluate_word_pairs(str(path), **options)
+    expected_pearson, expected_spearman, expected_oov = twin.evaluate_word_pairs(str(path),
+                                                                                 **options)
     np.testing.assert_allclose(pearson, expected_pearson, atol=1e-5)
     np.testing.assert_allclose(spearman, expected_spearman, atol=1e-5)
     assert pearson.statistic == pytest.approx(expected_pearson.statistic, abs=1e-5)

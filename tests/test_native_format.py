@@ -83,4 +83,5 @@ def test_zip64_members_stay_aligned_and_load(tmp_path, monkeypatch):
     assert _data_offset(tmp_path / "big", "vectors.npy") % 64 == 0
     monkeypatch.undo()
     for mmap in (None, "r"):
-        np.testing.assert_array_equal(native.load_arrays(tmp_path / "big", mmap=mmap)[1]["vectors"], vectors)
+        np.testing.assert_array_equal(native.load_arrays(tmp_path / "big", mmap=mmap)[1]["vectors"],
+                                      vectors)

@@ -25,8 +25,8 @@ TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
 
 def _kv(seed, n=50, dim=8):
     rng = np.random.default_rng(seed)
-    return KeyedVectors(rng.standard_normal((n, dim)).astype(np.float32), [f"w{i}" for i in range(n)],
-                        np.arange(n, 0, -1))
+    return KeyedVectors(rng.standard_normal((n, dim)).astype(np.float32),
+                        [f"w{i}" for i in range(n)], np.arange(n, 0, -1))
 
 
 def _model_save(path):
@@ -34,7 +34,8 @@ def _model_save(path):
 
 
 def _checkpoint_save(path):
-    FastW2V(TEXTS, min_count=1, vector_size=8, epochs=1, workers=1).train(callbacks=[Checkpoint(path)])
+    FastW2V(TEXTS, min_count=1, vector_size=8, epochs=1, workers=1).train(
+        callbacks=[Checkpoint(path)])
 
 
 WRITERS = {
@@ -44,7 +45,8 @@ WRITERS = {
     "word2vec text": lambda path: _kv(1).save_word2vec_format(path),
     "word2vec binary": lambda path: _kv(1).save_word2vec_format(path, binary=True),
     "word2vec gzip": lambda path: _kv(1).save_word2vec_format(path.with_suffix(".gz")),
-    "vocab file": lambda path: word2vec.write_vocab(path, [f"w{i}" for i in range(9000)], list(range(9000))),
+    "vocab file": lambda path: word2vec.write_vocab(path, [f"w{i}" for i in range(9000)],
+                                                    list(range(9000))),
 }
 
 
@@ -90,8 +92,10 @@ def test_an_exception_in_the_row_formatter_keeps_the_previous_file(tmp_path, mon
     target = tmp_path / "vocab.txt"
     target.write_bytes(b"old 1\n")
     real_encode = word2vec._encode_word
-    monkeypatch.setattr(word2vec, "_WRITE_BLOCK_ROWS", 2)  # so that rows are written before the error
-    monkeypatch.setattr(word2vec, "_encode_word", lambda word: real_encode(word) if word != "w5" else 1 / 0)
+    # so that rows are written before the error
+    monkeypatch.setattr(word2vec, "_WRITE_BLOCK_ROWS", 2)
+    monkeypatch.setattr(word2vec, "_encode_word",
+                        lambda word: real_encode(word) if word != "w5" else 1 / 0)
     with pytest.raises(ZeroDivisionError):
         word2vec.write_vocab(target, [f"w{i}" for i in range(9)], list(range(9)))
     assert target.read_bytes() == b"old 1\n" and os.listdir(tmp_path) == ["vocab.txt"]

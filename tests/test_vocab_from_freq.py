@@ -17,12 +17,14 @@ def test_true_counts_reproduce_build_vocab_bit_for_bit():
 
 
 def test_ties_keep_the_given_order():
-    model = FastW2V(TEXTS, min_count=1, **PARAMS).build_vocab_from_freq({"c": 5, "e": 9, "d": 5, "a": 5})
+    model = FastW2V(TEXTS, min_count=1, **PARAMS).build_vocab_from_freq(
+        {"c": 5, "e": 9, "d": 5, "a": 5})
     assert model.wv.index_to_key == ["e", "c", "d", "a"]
 
 
 def test_given_counts_order_and_min_count_apply_and_unknown_words_are_skipped():
-    freq = {"e": 500, "zz": 400, "a": 300, "b": 300, "c": 2}  # "d" is not in it, "c" below min_count
+    # "d" is not in it, "c" below min_count
+    freq = {"e": 500, "zz": 400, "a": 300, "b": 300, "c": 2}
     model = FastW2V(TEXTS, min_count=3, **PARAMS).build_vocab_from_freq(freq)
     assert model.wv.index_to_key == ["e", "zz", "a", "b"]
     assert model.wv.counts.tolist() == [500, 400, 300, 300]
