@@ -34,8 +34,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._runs import (add_model_options, medians, model_params, print_header, report,
-                         reset_peak_rss, run_cases)
+from bench._runs import (
+    add_model_options,
+    medians,
+    model_params,
+    print_header,
+    report,
+    reset_peak_rss,
+    run_cases,
+)
 from bench.child import peak_rss_mb
 from bench.corpus import open_text
 from bench.plan import DEFAULT_CORPUS

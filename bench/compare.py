@@ -57,10 +57,27 @@ import time
 
 from bench.child import spawn
 from bench.corpus import prepare_corpus
-from bench.plan import (SEED, VARIANTS, base_tool, build_parser, check_inputs, describe_settings,
-                        mode_params, parse_extra_args, plan_runs, scaling_plan)
-from bench.report import (header_lines, machine_info, medians_of, report_progress, scaling_rows,
-                          scaling_summary, table_rows)
+from bench.plan import (
+    SEED,
+    VARIANTS,
+    base_tool,
+    build_parser,
+    check_inputs,
+    describe_settings,
+    mode_params,
+    parse_extra_args,
+    plan_runs,
+    scaling_plan,
+)
+from bench.report import (
+    header_lines,
+    machine_info,
+    medians_of,
+    report_progress,
+    scaling_rows,
+    scaling_summary,
+    table_rows,
+)
 
 
 def run_all(args, plan, corpora, eval_paths, extra):

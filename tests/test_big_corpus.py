@@ -5,8 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from fastw2v import FastW2V
-from fastw2v import _scan
+from fastw2v import FastW2V, _scan
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 

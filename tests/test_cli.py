@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_formats import save_old_directory
 
 import fastw2v
 from fastw2v import FastW2V, KeyedVectors
-from fastw2v.formats import native
 from fastw2v.__main__ import PACKAGED_ANALOGIES, _find_analogies, main
-from test_formats import save_old_directory
+from fastw2v.formats import native
 
 WORDS = [f"w{i}" for i in range(40)] + ["über", "naïve"]
 

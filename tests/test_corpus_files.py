@@ -130,7 +130,7 @@ def test_reader_errors(tmp_path):
 @pytest.fixture
 def latin1_file(tmp_path):
     path = tmp_path / "mixed.txt"
-    path.write_bytes("ok fine\n".encode() * 200 + "un caf\xe9 noir\n".encode("latin-1"))
+    path.write_bytes(b"ok fine\n" * 200 + "un caf\xe9 noir\n".encode("latin-1"))
     return path
 
 

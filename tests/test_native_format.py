@@ -3,10 +3,10 @@ import zipfile
 
 import numpy as np
 import pytest
+from test_formats import SAVERS, _data_offset, save_old_directory
 
 from fastw2v import FastW2V
 from fastw2v.formats import native
-from test_formats import SAVERS, _data_offset, save_old_directory
 
 TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
 

@@ -3,11 +3,10 @@ import os
 
 import numpy as np
 import pytest
+from reference import Reference, SplitMix, softmax_objective
 
 from fastw2v import FastW2V
 from fastw2v._train import sigmoid as kernel_sigmoid
-
-from reference import Reference, SplitMix, softmax_objective
 
 MODES = [dict(sg=1, hs=0, negative=3, kernel="classic"), dict(sg=0, hs=0, negative=3),
          dict(sg=1, hs=1, negative=0, kernel="classic"), dict(sg=0, hs=1, negative=0),

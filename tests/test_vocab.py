@@ -4,12 +4,11 @@ import heapq
 
 import numpy as np
 import pytest
+from reference import SplitMix
 
 from fastw2v import FastW2V
 from fastw2v.corpus import MAX_TEXT_WORDS
 from fastw2v.vocab import alias_table, huffman_paths, keep_thresholds
-
-from reference import SplitMix
 
 
 def random_texts(n_texts=200, vocab=300, seed=0):

@@ -19,8 +19,13 @@ import re
 
 import numpy as np
 
-from .._compression import (_DECOMPRESSION_ERRORS, _READ_CHUNK, _is_compressed, atomic_output,
-                            open_compressed)
+from .._compression import (
+    _DECOMPRESSION_ERRORS,
+    _READ_CHUNK,
+    _is_compressed,
+    atomic_output,
+    open_compressed,
+)
 from .native import _ZIP_MAGIC
 
 logger = logging.getLogger("fastw2v")
