@@ -77,7 +77,7 @@ def test_ger_matches_numpy_and_keeps_the_padding(shape, alpha):
     np.testing.assert_array_equal(storage[:, n:], padding)
 
 
-@pytest.mark.parametrize("trans_a, trans_b", itertools.product([False, True], repeat=2))
+@pytest.mark.parametrize("trans_a, trans_b", list(itertools.product([False, True], repeat=2)))
 @pytest.mark.parametrize("m, n, k", [(1, 1, 1), (1, 5, 3), (5, 1, 3), (4, 3, 1), (2, 3, 4),
                                      (4, 2, 3), (3, 3, 3)])
 @pytest.mark.parametrize("alpha, beta", ALPHA_BETA)
