@@ -8,7 +8,8 @@ import time
 import numpy as np
 
 from ._checks import check_flag, check_float, check_int
-from ._system import DeferredSigint, single_threaded_blas, usable_cpus
+from ._epochs import run_epochs
+from ._system import usable_cpus
 from ._train import EpochRunner
 from .callbacks import Callback
 from .corpus import EncodedCorpus, check_encoding_errors, corpus_files, scan
@@ -30,62 +31,6 @@ _MAX_NEGATIVE = 2**30
 _MAX_SEED = 2**64 - 1
 _BUILT_ALREADY = ("the vocabulary is built already (build_vocab reads the corpus once): call "
                   "train() to train on it, or train(sentences) to train on new text")
-
-
-def _show_progress(bar, runner, epoch, epochs, shown):
-    """Advances the progress bar to the words trained so far, with the epoch, alpha and the
-    loss per example so far in this epoch (with compute_loss); returns that word count."""
-    if bar is None:
-        return shown
-    done = runner.words_done
-    tallies = runner.tallies()
-    postfix = dict(epoch=f"{epoch + 1}/{epochs}", alpha=f"{runner.current_alpha:.5f}")
-    if tallies["examples"]:
-        postfix["loss"] = f"{tallies['loss'] / tallies['examples']:.4f}"
-    bar.set_postfix(postfix, refresh=False)
-    bar.update(done - shown)
-    return done
-
-
-class _Worker:
-    """One training thread running ``runner.run(index)``, awaited through its own completion
-    signal rather than ``Thread.join`` (on CPython 3.9-3.11 a join interrupted by Ctrl-C can
-    mark a thread dead while it still runs, cpython#90882).
-
-    A thread that begins after :meth:`cancel_and_wait` returns at once, so the caller knows exactly
-    which threads it must await, even when ``Thread.start`` itself was interrupted."""
-
-    def __init__(self, runner, index):
-        self._lock = threading.Lock()
-        self._cancelled = self._began = False
-        self.finished = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(runner, index), daemon=True,
-                                       name=f"fastw2v-{index}")
-
-    def _run(self, runner, index):
-        with self._lock:
-            if self._cancelled:
-                return
-            self._began = True
-        try:
-            runner.run(index)
-        finally:
-            self.finished.set()
-
-    def cancel_and_wait(self):
-        """Keeps the thread from beginning if it has not, else waits until it finished (the
-        runner must be stopped: that takes at most a chunk). Further Ctrl-C do not stop the
-        wait."""
-        while True:
-            try:
-                with self._lock:
-                    self._cancelled = True
-                    began = self._began
-                while began and not self.finished.is_set():
-                    time.sleep(0.005)
-                return
-            except KeyboardInterrupt:
-                pass
 
 
 def _check_callbacks(callbacks):
@@ -577,42 +522,15 @@ class FastW2V:
                       cbow_mean=self.cbow_mean, shrink_windows=self.shrink_windows,
                       compute_loss=self.compute_loss, seed=self.seed, alpha=self.alpha,
                       min_alpha=self.min_alpha, epochs=epochs)
-        bar = self._progress_bar(epochs * corpus.total_words)
-        self.stop_training = False
-        first = len(self.history)
-        try:
-            for cb in callbacks:
-                cb.on_train_begin(self)
-            for epoch in range(epochs):
-                for cb in callbacks:
-                    cb.on_epoch_begin(self)
-                if self.stop_training:
-                    break
-                # Ctrl-C stops the runner; KeyboardInterrupt comes once the epoch is recorded
-                with DeferredSigint() as sigint:
-                    # a runner per epoch, on the arrays the model holds now (a callback may
-                    # have replaced them), checked against the vocabulary and the corpus
-                    self._check_parts()
-                    runner = EpochRunner(self.wv.vectors, **self._outputs, vocab=self.vocab,
-                                         corpus=corpus, params=params, workers=self.workers)
-                    # one BLAS thread per worker: BLAS's own threads would oversubscribe the
-                    # cores (OpenBLAS splits an sgemv over 10k+ elements, e.g. the softmax's)
-                    with single_threaded_blas():
-                        self._run_epoch(runner, epoch, epochs, corpus, bar, sigint)
-                    self._check_diverged()
-                for cb in callbacks:
-                    cb.on_epoch_end(self)
-                if self.stop_training:
-                    break
-            if self.stop_training:
-                logger.info("training stopped by a callback after %d of %d epochs",
-                            len(self.history) - first, epochs)
-        finally:
-            if bar is not None:
-                bar.close()
-            for cb in callbacks:
-                cb.on_train_end(self)
+        run_epochs(self, corpus, params, callbacks)
         return self
+
+    def _new_runner(self, corpus, params):
+        """An EpochRunner over the arrays the model holds now, checked against the
+        vocabulary and the corpus."""
+        self._check_parts()
+        return EpochRunner(self.wv.vectors, **self._outputs, vocab=self.vocab, corpus=corpus,
+                           params=params, workers=self.workers)
 
     @contextlib.contextmanager
     def _exclusive(self, what):
@@ -662,77 +580,6 @@ class FastW2V:
         with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: no RuntimeWarning
             return next((name for name, array in self._weights().items()
                          if not np.isfinite(np.sum(array, dtype=np.float64))), None)
-
-    def _check_diverged(self):
-        """Raises FloatingPointError after an epoch that left NaN or inf in the weights or
-        the loss (the kernels go on with them: sigmoid(NaN) is 0)."""
-        rec = self.history[-1]
-        bad = self._nonfinite()
-        if bad is None and self.compute_loss and not np.isfinite(rec["loss"]):
-            bad = "the loss"
-        if bad is not None:
-            raise FloatingPointError(
-                f"training diverged in epoch {rec['epoch']} (alpha {rec['alpha_start']:.6g} "
-                f"-> {rec['alpha_end']:.6g}): {bad} became NaN or infinite; lower alpha "
-                f"(now {self.alpha:g}) and train a newly built or loaded model: these "
-                f"weights are lost")
-
-    def _progress_bar(self, total):
-        if not self.progress:
-            return None
-        from tqdm.auto import tqdm
-        return tqdm(total=total, unit="word", unit_scale=True, desc="training")
-
-    def _run_epoch(self, runner, epoch, epochs, corpus, bar, sigint):
-        runner.start_epoch(epoch)
-        sigint.when_caught(runner.stop)
-        alpha_start = runner.current_alpha
-        workers = [_Worker(runner, i) for i in range(self.workers)]
-        t0 = time.perf_counter()
-        shown = 0
-        failed = False
-        try:
-            self.wv._clear_norms()  # a query meanwhile caches nothing computed before
-            for w in workers:
-                w.thread.start()
-            for w in workers:
-                while not w.finished.wait(0.2):
-                    shown = _show_progress(bar, runner, epoch, epochs, shown)
-                    corpus.evict()
-            _show_progress(bar, runner, epoch, epochs, shown)
-        except BaseException:  # a thread that failed to start, MemoryError, Ctrl-C ...
-            failed = True
-            runner.stop()
-            for w in workers:
-                w.cancel_and_wait()
-            raise
-        finally:
-            interrupted = failed or sigint.caught
-            corpus.evict()
-            self.wv._clear_norms()
-            self._record_epoch(runner, epoch, time.perf_counter() - t0, alpha_start,
-                               interrupted)
-            if interrupted:
-                logger.warning("training interrupted in epoch %d after %d of %d words",
-                               epoch + 1, runner.words_done, corpus.total_words)
-
-    def _record_epoch(self, runner, epoch, seconds, alpha_start, interrupted):
-        tallies = runner.tallies()
-        rec = dict(epoch=epoch + 1, words=tallies["words"],
-                   effective_words=tallies["effective_words"], seconds=seconds,
-                   words_per_sec=tallies["words"] / seconds if seconds > 0 else 0.0,
-                   alpha_start=alpha_start, alpha_end=runner.current_alpha)
-        if self.compute_loss:
-            rec.update(loss=tallies["loss"], examples=tallies["examples"],
-                       loss_per_example=tallies["loss"] / max(tallies["examples"], 1))
-        if interrupted:
-            rec["interrupted"] = True
-        self.history.append(rec)
-        logger.info("epoch %d: %d words (%d effective) in %.2f s, %.0f words/s, alpha "
-                    "%.5f -> %.5f%s", rec["epoch"], rec["words"], rec["effective_words"],
-                    seconds, rec["words_per_sec"], alpha_start, rec["alpha_end"],
-                    f", loss {rec['loss']:.6g} ({rec['loss_per_example']:.5f} per example)"
-                    if self.compute_loss else "")
 
     # ------------------------------------------------------------------ persistence
 

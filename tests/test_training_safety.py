@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
+import fastw2v._epochs as _epochs
 import fastw2v.keyedvectors as kv_module
 import fastw2v.word2vec as w2v
 from fastw2v import Callback, FastW2V, KeyedVectors
@@ -289,7 +290,7 @@ def test_ctrl_c_repeated_during_an_epoch_stops_once_and_records_it(monkeypatch):
         return 0
 
     monkeypatch.setattr(w2v, "EpochRunner", _Recording)
-    monkeypatch.setattr(w2v, "_show_progress", progress)
+    monkeypatch.setattr(_epochs, "_show_progress", progress)
     with pytest.raises(KeyboardInterrupt):
         model.train()
     monkeypatch.undo()
