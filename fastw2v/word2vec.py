@@ -7,28 +7,18 @@ import time
 
 import numpy as np
 
-from ._checks import check_flag, check_float, check_int
+from ._checks import check_int
 from ._epochs import run_epochs
-from ._system import usable_cpus
+from ._params import TrainingParams, signature, with_settings
 from ._train import EpochRunner
 from .callbacks import Callback
-from .corpus import EncodedCorpus, check_encoding_errors, corpus_files, scan
+from .corpus import EncodedCorpus, corpus_files, scan
 from .formats.native import check_array, load_arrays, save_arrays, word_vectors_of
 from .keyedvectors import KeyedVectors
 from .vocab import Vocab, final_order
 
 logger = logging.getLogger("fastw2v")
 
-_PARAMS = ("vector_size", "window", "min_count", "max_vocab_size", "sample", "sg", "hs",
-           "negative", "ns_exponent", "softmax", "kernel", "cbow_mean", "alpha", "min_alpha",
-           "epochs", "workers", "seed", "shrink_windows", "compute_loss", "encoding_errors",
-           "max_corpus_ram")
-_KERNELS = ("auto", "classic", "batched")
-# What the kernels' C ints and uint64 seed hold (negative leaves room for the output rows of
-# a window: negative + 1 + the Huffman path length).
-_INT_MAX = 2**31 - 1
-_MAX_NEGATIVE = 2**30
-_MAX_SEED = 2**64 - 1
 _BUILT_ALREADY = ("the vocabulary is built already (build_vocab reads the corpus once): call "
                   "train() to train on it, or train(sentences) to train on new text")
 
@@ -57,6 +47,10 @@ def _unpacked(packed):
     return [text[a:b] for a, b in zip([0] + ends[:-1], ends)]
 
 
+_SIGNATURE = signature("sentences", "corpus_file")
+
+
+@with_settings
 class FastW2V:
     """Word2vec (skip-gram or CBOW, negative sampling and/or hierarchical softmax).
 
@@ -162,6 +156,9 @@ class FastW2V:
         its memory (or temporary file).
     stop_training : bool
         Set it to True in a callback to end training at the end of the current epoch.
+    vector_size, window, ..., tmp_dir
+        Every parameter above but the corpus; assigning one (``model.epochs = 10``) checks
+        it as the constructor does, and the next :meth:`train` uses it.
 
     Raises
     ------
@@ -169,61 +166,16 @@ class FastW2V:
         A parameter is out of range, or both / neither of sentences and corpus_file are given
         when the vocabulary is built.
     TypeError
-        corpus_file is not a path or a list of paths.
+        corpus_file is not a path or a list of paths, or a parameter name is unknown.
     FileNotFoundError, PermissionError, NotADirectoryError
         A corpus file or tmp_dir is missing or unreadable, or tmp_dir is not a directory.
     """
 
-    def __init__(self, sentences=None, corpus_file=None, vector_size=100, window=5,
-                 min_count=5, max_vocab_size=None, sample=1e-3, sg=0, hs=0, negative=5,
-                 ns_exponent=0.75, softmax=0, kernel="auto", cbow_mean=True, alpha=0.025,
-                 min_alpha=0.0001, epochs=5, workers=None, seed=1, shrink_windows=True,
-                 compute_loss=False, progress=False, encoding_errors="strict",
-                 max_corpus_ram=2**30, tmp_dir=None):
-        self.vector_size = check_int("vector_size", vector_size, 1, _INT_MAX)
-        self.window = check_int("window", window, 1, _INT_MAX)
-        self.min_count = check_int("min_count", min_count, 1)
-        self.max_vocab_size = (None if max_vocab_size is None
-                               else check_int("max_vocab_size", max_vocab_size, 1))
-        self.sample = check_float("sample", sample, 0.0, strict=False)
-        self.sg = check_flag("sg", sg)
-        self.hs = check_flag("hs", hs)
-        self.negative = check_int("negative", negative, 0, _MAX_NEGATIVE)
-        self.softmax = check_flag("softmax", softmax)
-        if self.softmax and (self.hs or self.negative):
-            raise ValueError("softmax=1 is the exact output layer and replaces its "
-                             f"approximations: set hs=0 and negative=0 (got hs={self.hs}, "
-                             f"negative={self.negative})")
-        if not (self.hs or self.negative or self.softmax):
-            raise ValueError("hs=0 with negative=0 leaves no output layer to train: "
-                             "set hs=1, negative > 0 or softmax=1")
-        self.ns_exponent = check_float("ns_exponent", ns_exponent, -np.inf, strict=False)
-        if kernel not in _KERNELS:
-            raise ValueError(f"kernel must be one of {', '.join(map(repr, _KERNELS))}, "
-                             f"got {kernel!r}")
-        if kernel == "batched" and not (self.sg and not self.softmax):
-            raise ValueError("kernel='batched' trains skip-gram with hs and/or negative "
-                             f"sampling: it needs sg=1 and softmax=0 (got sg={self.sg}, "
-                             f"softmax={self.softmax})")
-        self.kernel = kernel
-        self.cbow_mean = check_flag("cbow_mean", cbow_mean)
-        self.alpha = check_float("alpha", alpha, 0.0, strict=True)
-        self.min_alpha = check_float("min_alpha", min_alpha, 0.0, strict=False)
-        if self.min_alpha > self.alpha:
-            raise ValueError(f"min_alpha must be <= alpha: the learning rate decays from alpha "
-                             f"to min_alpha (got alpha={self.alpha}, "
-                             f"min_alpha={self.min_alpha})")
-        self.epochs = check_int("epochs", epochs, 1)
-        self.workers = check_int("workers", usable_cpus() if workers is None else workers,
-                                  1)
-        self.seed = check_int("seed", seed, 0, _MAX_SEED)
-        self.shrink_windows = check_flag("shrink_windows", shrink_windows)
-        self.compute_loss = check_flag("compute_loss", compute_loss)
-        self.progress = bool(progress)
-        self.encoding_errors = check_encoding_errors(encoding_errors)
-        self.max_corpus_ram = (None if max_corpus_ram is None
-                               else check_int("max_corpus_ram", max_corpus_ram, 0))
-        self.tmp_dir = None if tmp_dir is None else self._check_tmp_dir(tmp_dir)
+    def __init__(self, *args, **kwargs):
+        bound = _SIGNATURE.bind(self, *args, **kwargs).arguments
+        del bound["self"]
+        sentences, corpus_file = bound.pop("sentences", None), bound.pop("corpus_file", None)
+        self._params = TrainingParams(**bound)
         self._check_source(sentences, corpus_file, required=False)
         self._sentences = sentences
         self._corpus_file = None if corpus_file is None else corpus_files(corpus_file)
@@ -236,6 +188,8 @@ class FastW2V:
         self._outputs = None
         self._busy = threading.Lock()  # held by train() and build_vocab()
 
+    __init__.__signature__ = _SIGNATURE
+
     @staticmethod
     def _check_source(sentences, corpus_file, required):
         if sentences is not None and corpus_file is not None:
@@ -245,17 +199,6 @@ class FastW2V:
         if isinstance(sentences, (str, bytes)):
             raise TypeError("sentences must be an iterable of lists of str tokens, got a "
                             f"{type(sentences).__name__}; for a file use corpus_file=")
-
-    @staticmethod
-    def _check_tmp_dir(path):
-        path = os.fspath(path)
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"tmp_dir {path!r} does not exist")
-        if not os.path.isdir(path):
-            raise NotADirectoryError(f"tmp_dir {path!r} is not a directory")
-        if not os.access(path, os.W_OK):
-            raise PermissionError(f"tmp_dir {path!r} is not writable")
-        return path
 
     def _scan(self, sentences, corpus_file, max_vocab_size=None):
         """:func:`fastw2v.corpus.scan` with the model's settings. A one-shot iterator
@@ -425,9 +368,7 @@ class FastW2V:
     @property
     def batched(self):
         """Whether skip-gram runs the batched kernel (see ``kernel``)."""
-        if self.kernel == "auto":
-            return bool(self.sg and not self.softmax)
-        return self.kernel == "batched"
+        return self._params.batched
 
     def _encode_with_vocab(self, sentences, corpus_file):
         """Encodes new text with the existing vocabulary (unknown words dropped)."""
@@ -517,12 +458,7 @@ class FastW2V:
                              f"{len(rows)} of its {len(finite)} rows, the first row "
                              f"{rows[0]}{word}: training would spread them; set those rows "
                              f"to finite values or rebuild the model")
-        params = dict(window=self.window, negative=self.negative, hs=self.hs,
-                      softmax=self.softmax, sg=self.sg, batched=self.batched,
-                      cbow_mean=self.cbow_mean, shrink_windows=self.shrink_windows,
-                      compute_loss=self.compute_loss, seed=self.seed, alpha=self.alpha,
-                      min_alpha=self.min_alpha, epochs=epochs)
-        run_epochs(self, corpus, params, callbacks)
+        run_epochs(self, corpus, self._params.kernel_params(epochs), callbacks)
         return self
 
     def _new_runner(self, corpus, params):
@@ -610,7 +546,7 @@ class FastW2V:
         self._check_parts()
         if self.wv is None:
             raise ValueError("nothing to save: build the vocabulary or train first")
-        meta = dict(kind="FastW2V", params={p: getattr(self, p) for p in _PARAMS},
+        meta = dict(kind="FastW2V", params=self._params.saved(),
                     index_to_key=self.wv.index_to_key, history=self.history)
         save_arrays(path, meta, dict(vectors=self.wv.vectors, counts=self.wv.counts,
                                      **self._outputs))
@@ -648,7 +584,8 @@ class FastW2V:
             if not isinstance(history, list) or not all(isinstance(r, dict) for r in history):
                 raise ValueError(f"history must be a list of epoch records (objects), got "
                                  f"{str(history)[:80]}")
-            model = cls(**meta["params"])
+            model = cls()
+            model._params = TrainingParams.from_saved(meta["params"])
             n = len(words)
             outputs = model._output_shapes(n)
             expected = dict(vectors=(n, model.vector_size), counts=(n,), **outputs)

@@ -101,29 +101,7 @@ def test_non_finite_weights_before_training_are_refused(layer):
             model.train()
 
 
-@pytest.mark.parametrize("name, value", [("alpha", math.inf), ("alpha", math.nan),
-                                         ("min_alpha", math.inf), ("sample", math.nan),
-                                         ("ns_exponent", -math.inf)])
-def test_non_finite_rates_are_refused(name, value):
-    with pytest.raises(ValueError, match=rf"{name} must be a finite number"):
-        FastW2V(**{name: value})
-
-
-def test_min_alpha_above_alpha_is_refused():
-    with pytest.raises(ValueError, match=r"min_alpha must be <= alpha.*alpha=0.01, "
-                       r"min_alpha=0.02"):
-        FastW2V(alpha=0.01, min_alpha=0.02)
-
-
 # ----------------------------------------------------------------- defect 2: sizes
-
-@pytest.mark.parametrize("name, value, allowed", [
-    ("window", 2**31, "1..2147483647"), ("vector_size", 2**31, "1..2147483647"),
-    ("negative", 2**30 + 1, "0..1073741824"), ("seed", 2**64, "0..18446744073709551615")])
-def test_parameters_beyond_the_kernels_ints_are_refused(name, value, allowed):
-    with pytest.raises(ValueError, match=rf"{name} must be an int in {allowed}, got {value}"):
-        FastW2V(**{name: value})
-
 
 @pytest.mark.parametrize("sg", [0, 1])
 def test_a_window_wider_than_the_texts_is_the_same_model(sg):

@@ -1,0 +1,228 @@
+"""The one declaration of FastW2V's settings: :class:`TrainingParams`, a frozen dataclass
+whose fields give the constructor's parameters, their defaults and checks, the parameters a
+saved model holds and the mapping the training kernel reads. A new hyperparameter is one
+field here, its line in FastW2V's docstring, and its use."""
+import inspect
+import os
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+
+from ._checks import check_flag, check_float, check_int
+from ._system import usable_cpus
+from .corpus import check_encoding_errors
+
+# What the kernels' C ints and uint64 seed hold (negative leaves room for the output rows of
+# a window: negative + 1 + the Huffman path length).
+_INT_MAX = 2**31 - 1
+_MAX_NEGATIVE = 2**30
+_MAX_SEED = 2**64 - 1
+KERNELS = ("auto", "classic", "batched")
+# The keys of the kernel's mapping besides the fields of the same name (see kernel_params).
+_KERNEL_FIELDS = ("window", "negative", "hs", "softmax", "sg", "cbow_mean", "shrink_windows",
+                  "compute_loss", "seed", "alpha", "min_alpha")
+
+
+@dataclass(frozen=True)
+class Int:
+    """An int in low..high (no bound if high is None); None allowed if ``optional``."""
+
+    low: int
+    high: int = None
+    optional: bool = False
+
+    def __call__(self, name, value):
+        if value is None and self.optional:
+            return None
+        return check_int(name, value, self.low, self.high)
+
+
+@dataclass(frozen=True)
+class Float:
+    """A finite float >= low (> low if ``strict``)."""
+
+    low: float
+    strict: bool = False
+
+    def __call__(self, name, value):
+        return check_float(name, value, self.low, self.strict)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """0 or 1 (False or True), as 0 or 1."""
+
+    def __call__(self, name, value):
+        return check_flag(name, value)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of ``values``."""
+
+    values: tuple
+
+    def __call__(self, name, value):
+        if not isinstance(value, str) or value not in self.values:
+            raise ValueError(f"{name} must be one of {', '.join(map(repr, self.values))}, "
+                             f"got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Workers:
+    """An int >= 1; None for the number of usable CPUs."""
+
+    def __call__(self, name, value):
+        return check_int(name, usable_cpus() if value is None else value, 1)
+
+
+@dataclass(frozen=True)
+class EncodingErrors:
+    """One of :data:`fastw2v.corpus.ENCODING_ERRORS`."""
+
+    def __call__(self, name, value):
+        return check_encoding_errors(value)
+
+
+@dataclass(frozen=True)
+class Directory:
+    """An existing writable directory as a str, or None."""
+
+    def __call__(self, name, value):
+        if value is None:
+            return None
+        path = os.fspath(value)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"{name} {path!r} does not exist")
+        if not os.path.isdir(path):
+            raise NotADirectoryError(f"{name} {path!r} is not a directory")
+        if not os.access(path, os.W_OK):
+            raise PermissionError(f"{name} {path!r} is not writable")
+        return path
+
+
+@dataclass(frozen=True)
+class Bool:
+    """Any value, taken as its truth value."""
+
+    def __call__(self, name, value):
+        return bool(value)
+
+
+def _param(default, check, saved=True):
+    """A field with its ``check`` (called with the name and the value, returns the value
+    normalized); ``saved=False`` for a setting of this process that a saved model does not
+    keep."""
+    return field(default=default, metadata=dict(check=check, saved=saved))
+
+
+@dataclass(frozen=True)
+class TrainingParams:
+    """FastW2V's settings, checked (see :class:`fastw2v.FastW2V` for what each does).
+
+    Constructing it checks every field (``ValueError`` naming it, what was given and what
+    is allowed; ``TypeError`` for an unknown name) and the combinations; the fields hold the
+    normalized values (flags as 0 or 1, ``workers`` resolved)."""
+
+    vector_size: int = _param(100, Int(1, _INT_MAX))
+    window: int = _param(5, Int(1, _INT_MAX))
+    min_count: int = _param(5, Int(1))
+    max_vocab_size: int = _param(None, Int(1, optional=True))
+    sample: float = _param(1e-3, Float(0.0))
+    sg: int = _param(0, Flag())
+    hs: int = _param(0, Flag())
+    negative: int = _param(5, Int(0, _MAX_NEGATIVE))
+    ns_exponent: float = _param(0.75, Float(-np.inf))
+    softmax: int = _param(0, Flag())
+    kernel: str = _param("auto", Choice(KERNELS))
+    cbow_mean: int = _param(True, Flag())
+    alpha: float = _param(0.025, Float(0.0, strict=True))
+    min_alpha: float = _param(0.0001, Float(0.0))
+    epochs: int = _param(5, Int(1))
+    workers: int = _param(None, Workers())
+    seed: int = _param(1, Int(0, _MAX_SEED))
+    shrink_windows: int = _param(True, Flag())
+    compute_loss: int = _param(False, Flag())
+    progress: bool = _param(False, Bool(), saved=False)
+    encoding_errors: str = _param("strict", EncodingErrors())
+    max_corpus_ram: int = _param(2**30, Int(0, optional=True))
+    tmp_dir: str = _param(None, Directory(), saved=False)
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, f.metadata["check"](f.name, getattr(self, f.name)))
+        if self.softmax and (self.hs or self.negative):
+            raise ValueError("softmax=1 is the exact output layer and replaces its "
+                             f"approximations: set hs=0 and negative=0 (got hs={self.hs}, "
+                             f"negative={self.negative})")
+        if not (self.hs or self.negative or self.softmax):
+            raise ValueError("hs=0 with negative=0 leaves no output layer to train: "
+                             "set hs=1, negative > 0 or softmax=1")
+        if self.kernel == "batched" and not (self.sg and not self.softmax):
+            raise ValueError("kernel='batched' trains skip-gram with hs and/or negative "
+                             f"sampling: it needs sg=1 and softmax=0 (got sg={self.sg}, "
+                             f"softmax={self.softmax})")
+        if self.min_alpha > self.alpha:
+            raise ValueError(f"min_alpha must be <= alpha: the learning rate decays from alpha "
+                             f"to min_alpha (got alpha={self.alpha}, "
+                             f"min_alpha={self.min_alpha})")
+
+    @property
+    def batched(self):
+        """Whether skip-gram runs the batched kernel (see ``kernel``)."""
+        if self.kernel == "auto":
+            return bool(self.sg and not self.softmax)
+        return self.kernel == "batched"
+
+    def kernel_params(self, epochs):
+        """The mapping ``EpochRunner`` reads, for a train() call of ``epochs`` epochs."""
+        return dict({name: getattr(self, name) for name in _KERNEL_FIELDS},
+                    batched=self.batched, epochs=epochs)
+
+    def saved(self):
+        """The settings a saved model keeps, by name (JSON-ready)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.metadata["saved"]}
+
+    @classmethod
+    def from_saved(cls, params):
+        """The settings of a saved model from :meth:`saved`'s mapping (a missing key takes
+        its default); ValueError naming a key that is not a saved setting."""
+        if not isinstance(params, dict):
+            raise ValueError(f"params must be an object, got {str(params)[:80]}")
+        known = {f.name for f in fields(cls) if f.metadata["saved"]}
+        unknown = sorted(map(str, params.keys() - known))
+        if unknown:
+            raise ValueError(f"params holds unknown settings {', '.join(unknown)}; allowed: "
+                             f"{', '.join(sorted(known))}")
+        return cls(**params)
+
+
+def signature(*leading):
+    """The constructor's signature: ``self``, the ``leading`` parameters (default None),
+    then every field of :class:`TrainingParams` with its default."""
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    return inspect.Signature(
+        [inspect.Parameter("self", kind)]
+        + [inspect.Parameter(name, kind, default=None) for name in leading]
+        + [inspect.Parameter(f.name, kind, default=f.default) for f in fields(TrainingParams)])
+
+
+def with_settings(cls):
+    """Class decorator: every field of :class:`TrainingParams` becomes a property of
+    ``cls`` reading ``self._params``; assigning it replaces ``self._params`` by a copy with
+    the new value, checked as the constructor checks it."""
+    for f in fields(TrainingParams):
+        setattr(cls, f.name, _setting(f.name))
+    return cls
+
+
+def _setting(name):
+    def get(self):
+        return getattr(self._params, name)
+
+    def set_(self, value):
+        self._params = replace(self._params, **{name: value})
+
+    return property(get, set_, doc=f"The ``{name}`` setting (see the class's parameters); "
+                                   f"an assignment is checked as the constructor checks it.")
