@@ -30,6 +30,8 @@ class OutputLayer:
         Whether it trains alone (no other output layer beside it).
     title : str
         What it is, for messages.
+    turn_on : str
+        How to turn it on, for messages.
     """
 
     switch: str
@@ -39,6 +41,7 @@ class OutputLayer:
     batched: bool
     alone: bool
     title: str
+    turn_on: str
 
     def rows(self, n_words):
         """Rows of its weight array for a vocabulary of ``n_words`` words."""
@@ -47,10 +50,11 @@ class OutputLayer:
 
 OUTPUT_LAYERS = (
     OutputLayer("negative", "w_ns", 0, ("alias_prob", "alias_index"), batched=True,
-                alone=False, title="negative sampling"),
+                alone=False, title="negative sampling", turn_on="negative > 0"),
     OutputLayer("hs", "w_hs", -1, ("codes", "points", "path_offsets"), batched=True,
-                alone=False, title="hierarchical softmax"),
-    OutputLayer("softmax", "w_sm", 0, (), batched=False, alone=True, title="full softmax"),
+                alone=False, title="hierarchical softmax", turn_on="hs=1"),
+    OutputLayer("softmax", "w_sm", 0, (), batched=False, alone=True, title="full softmax",
+                turn_on="softmax=1"),
 )
 
 # The training modes compared everywhere: constructor arguments of FastW2V (and gensim's).
@@ -67,20 +71,26 @@ def active(switches):
     return [layer for layer in OUTPUT_LAYERS if switches[layer.switch]]
 
 
+def _listing(items, last):
+    """``a, b last c``."""
+    return f"{', '.join(items[:-1])} {last} {items[-1]}" if len(items) > 1 else items[0]
+
+
 def check_combination(switches):
     """Raises ValueError unless ``switches`` turns on at least one layer, and a layer that
     trains alone without any other."""
     on = active(switches)
     if not on:
-        names = ", ".join(f"{layer.switch}=0" for layer in OUTPUT_LAYERS)
-        raise ValueError(f"{names} leaves no output layer to train: turn one on "
-                         f"(hs=1, negative > 0 or softmax=1)")
+        raise ValueError(
+            f"{_listing([f'{layer.switch}=0' for layer in OUTPUT_LAYERS], 'and')} leave no "
+            f"output layer to train: set "
+            f"{_listing([layer.turn_on for layer in OUTPUT_LAYERS], 'or')}")
     for layer in on:
-        others = [o for o in on if o is not layer]
-        if layer.alone and others:
+        others = [o for o in OUTPUT_LAYERS if o is not layer]
+        if layer.alone and len(on) > 1:
             given = ", ".join(f"{o.switch}={switches[o.switch]}" for o in others)
             raise ValueError(f"{layer.switch}={switches[layer.switch]} ({layer.title}) trains "
-                             f"alone: set {' and '.join(o.switch + '=0' for o in others)} "
+                             f"alone: set {_listing([o.switch + '=0' for o in others], 'and')} "
                              f"(got {given})")
 
 
@@ -94,3 +104,21 @@ def weight_shapes(switches, n_words, dim):
 def batched_runs(switches):
     """Whether the batched skip-gram kernel trains every layer ``switches`` turns on."""
     return all(layer.batched for layer in active(switches))
+
+
+def check_batched(switches, sg):
+    """Raises ValueError unless the batched skip-gram kernel can train this model."""
+    if not (sg and batched_runs(switches)):
+        refused = [layer for layer in OUTPUT_LAYERS if not layer.batched]
+        raise ValueError(
+            f"kernel='batched' trains skip-gram with "
+            f"{' and/or '.join(layer.title for layer in OUTPUT_LAYERS if layer.batched)}: it "
+            f"needs sg=1 and {_listing([f'{layer.switch}=0' for layer in refused], 'and')} "
+            f"(got sg={sg}, "
+            f"{', '.join(f'{layer.switch}={switches[layer.switch]}' for layer in refused)})")
+
+
+def tables(switches):
+    """The names of the :class:`fastw2v.vocab.Vocab` tables the layers ``switches`` turns on
+    read."""
+    return tuple(name for layer in active(switches) for name in layer.tables)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from ._checks import check_flag, check_float, check_int
+from ._layers import OUTPUT_LAYERS, batched_runs, check_batched, check_combination, weight_shapes
 from ._system import usable_cpus
 from .corpus import check_encoding_errors
 
@@ -152,28 +153,30 @@ class TrainingParams:
     def __post_init__(self):
         for f in fields(self):
             object.__setattr__(self, f.name, f.metadata["check"](f.name, getattr(self, f.name)))
-        if self.softmax and (self.hs or self.negative):
-            raise ValueError("softmax=1 is the exact output layer and replaces its "
-                             f"approximations: set hs=0 and negative=0 (got hs={self.hs}, "
-                             f"negative={self.negative})")
-        if not (self.hs or self.negative or self.softmax):
-            raise ValueError("hs=0 with negative=0 leaves no output layer to train: "
-                             "set hs=1, negative > 0 or softmax=1")
-        if self.kernel == "batched" and not (self.sg and not self.softmax):
-            raise ValueError("kernel='batched' trains skip-gram with hs and/or negative "
-                             f"sampling: it needs sg=1 and softmax=0 (got sg={self.sg}, "
-                             f"softmax={self.softmax})")
+        check_combination(self.switches)
+        if self.kernel == "batched":
+            check_batched(self.switches, self.sg)
         if self.min_alpha > self.alpha:
             raise ValueError(f"min_alpha must be <= alpha: the learning rate decays from alpha "
                              f"to min_alpha (got alpha={self.alpha}, "
                              f"min_alpha={self.min_alpha})")
 
     @property
+    def switches(self):
+        """The output layers' switches by name (see :mod:`fastw2v._layers`)."""
+        return {layer.switch: getattr(self, layer.switch) for layer in OUTPUT_LAYERS}
+
+    @property
     def batched(self):
         """Whether skip-gram runs the batched kernel (see ``kernel``)."""
         if self.kernel == "auto":
-            return bool(self.sg and not self.softmax)
+            return bool(self.sg and batched_runs(self.switches))
         return self.kernel == "batched"
+
+    def output_shapes(self, n_words):
+        """The shape of every output layer's weight array by name, for a vocabulary of
+        ``n_words`` words (a layer that is off has no rows)."""
+        return weight_shapes(self.switches, n_words, self.vector_size)
 
     def kernel_params(self, epochs):
         """The mapping ``EpochRunner`` reads, for a train() call of ``epochs`` epochs."""

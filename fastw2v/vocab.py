@@ -18,8 +18,12 @@ class Vocab:
         Sub-sampling threshold (word2vec's ``-sample``); 0 disables it.
     ns_exponent : float
         Exponent of the counts in the noise distribution of negative sampling.
-    hs : bool
-        Build the Huffman tree for hierarchical softmax.
+    tables : iterable of str
+        The tables the model's output layers read (their ``tables`` in
+        :mod:`fastw2v._layers`): the noise sampler for ``alias_prob`` / ``alias_index``, the
+        Huffman paths for ``codes`` / ``points`` / ``path_offsets``. A table no layer reads
+        is a placeholder of the same shape and dtype that draws nothing useful: the alias
+        table samples uniformly, the paths are empty.
 
     Attributes
     ----------
@@ -32,20 +36,33 @@ class Vocab:
     codes, points, path_offsets : uint8, int32, int64 arrays
         Huffman path of word w, root first: ``codes[path_offsets[w]:path_offsets[w + 1]]``
         are its branch bits and ``points[...]`` the inner nodes (rows of the hs output layer).
+
+    Raises
+    ------
+    ValueError
+        ``tables`` names a table Vocab does not build.
     """
 
-    def __init__(self, words, counts, sample=1e-3, ns_exponent=0.75, hs=False):
+    def __init__(self, words, counts, sample=1e-3, ns_exponent=0.75, tables=()):
         self.words = list(words)
         self.counts = np.asarray(counts, dtype=np.int64)
         self.keep_threshold = keep_thresholds(self.counts, sample)
-        self.alias_prob, self.alias_index = alias_table(self.counts.astype(np.float64)
-                                                        ** ns_exponent)
-        if hs:
+        n, wanted = len(self.words), set(tables)
+        unknown = wanted - {"alias_prob", "alias_index", "codes", "points", "path_offsets"}
+        if unknown:
+            raise ValueError(f"Vocab builds no table {', '.join(sorted(unknown))}")
+        if wanted & {"alias_prob", "alias_index"}:
+            self.alias_prob, self.alias_index = alias_table(self.counts.astype(np.float64)
+                                                            ** ns_exponent)
+        else:
+            self.alias_prob = np.full(n, _TWO32 - 1, np.uint32)
+            self.alias_index = np.arange(n, dtype=np.int32)
+        if wanted & {"codes", "points", "path_offsets"}:
             self.codes, self.points, self.path_offsets = huffman_paths(self.counts)
         else:
             self.codes = np.zeros(0, np.uint8)
             self.points = np.zeros(0, np.int32)
-            self.path_offsets = np.zeros(len(self.words) + 1, np.int64)
+            self.path_offsets = np.zeros(n + 1, np.int64)
 
     def __len__(self):
         return len(self.words)

@@ -9,6 +9,7 @@ import numpy as np
 
 from ._checks import check_int
 from ._epochs import run_epochs
+from ._layers import OUTPUT_LAYERS, tables
 from ._params import TrainingParams, signature, with_settings
 from ._train import EpochRunner
 from .callbacks import Callback
@@ -277,8 +278,7 @@ class FastW2V:
         scanned = int(counts.sum())
         ids, offsets = enc.compact(remap)
         del enc, words, counts, alive
-        vocab = Vocab(_unpacked(kept_words), kept_counts, self.sample, self.ns_exponent,
-                      self.hs)
+        vocab = self._new_vocab(_unpacked(kept_words), kept_counts)
         self.corpus = EncodedCorpus.from_stream(ids, offsets)
         self.vocab = vocab
         self._init_weights()
@@ -333,8 +333,7 @@ class FastW2V:
         if len(order) == 0:
             raise ValueError(f"no word of word_freq ({len(words)} words) has a count of at "
                              f"least min_count={self.min_count}")
-        self.vocab = Vocab([words[i] for i in order], counts[order], self.sample,
-                           self.ns_exponent, self.hs)
+        self.vocab = self._new_vocab([words[i] for i in order], counts[order])
         self._init_weights()
         try:
             self.corpus = self._encode_with_vocab(self._sentences, self._corpus_file)
@@ -347,6 +346,12 @@ class FastW2V:
                     self.corpus.total_words, self.corpus.n_texts)
         return self
 
+    def _new_vocab(self, words, counts):
+        """The Vocab of these words and counts, with the tables of the model's output
+        layers."""
+        return Vocab(words, counts, self.sample, self.ns_exponent,
+                     tables(self._params.switches))
+
     def _init_weights(self):
         rng = np.random.default_rng(self.seed)
         n, dim = len(self.vocab), self.vector_size
@@ -356,14 +361,7 @@ class FastW2V:
         w_in /= dim
         self.wv = KeyedVectors(w_in, self.vocab.words, self.vocab.counts)
         self._outputs = {name: np.zeros(shape, dtype=np.float32)
-                         for name, shape in self._output_shapes(n).items()}
-
-    def _output_shapes(self, n):
-        """Shapes of the output layers (w_ns, w_hs, w_sm) for a vocabulary of n words; a
-        layer not in use has no rows."""
-        dim = self.vector_size
-        return dict(w_ns=(n if self.negative else 0, dim), w_hs=(n - 1 if self.hs else 0, dim),
-                    w_sm=(n if self.softmax else 0, dim))
+                         for name, shape in self._params.output_shapes(n).items()}
 
     @property
     def batched(self):
@@ -496,7 +494,7 @@ class FastW2V:
                 f"edit a copy instead, KeyedVectors(model.wv.vectors.copy(), "
                 f"model.wv.index_to_key), or build a new model with the new words")
         for name, array in self._weights().items():
-            shape = self._output_shapes(n).get(name, (n, dim))
+            shape = self._params.output_shapes(n).get(name, (n, dim))
             if (array.dtype != np.float32 or array.shape != shape
                     or not array.flags.c_contiguous):
                 raise ValueError(
@@ -575,8 +573,9 @@ class FastW2V:
         """
         meta, arrays = load_arrays(path)
         words, vectors, counts = word_vectors_of(path, meta, arrays)
-        for name in arrays.keys() - {"vectors", "counts"}:  # the output layers
-            check_array(path, name, arrays[name], "f", 2)
+        for layer in OUTPUT_LAYERS:
+            if layer.array in arrays:
+                check_array(path, layer.array, arrays[layer.array], "f", 2)
         try:
             if meta.get("kind") != "FastW2V":
                 raise ValueError("it holds vectors only; use KeyedVectors.load")
@@ -587,12 +586,12 @@ class FastW2V:
             model = cls()
             model._params = TrainingParams.from_saved(meta["params"])
             n = len(words)
-            outputs = model._output_shapes(n)
+            outputs = model._params.output_shapes(n)
             expected = dict(vectors=(n, model.vector_size), counts=(n,), **outputs)
             for name, shape in expected.items():
                 if arrays[name].shape != shape:
                     raise ValueError(f"{name} has shape {arrays[name].shape}, expected {shape}")
-            model.vocab = Vocab(words, counts, model.sample, model.ns_exponent, model.hs)
+            model.vocab = model._new_vocab(words, counts)
             model.wv = KeyedVectors(np.ascontiguousarray(vectors, dtype=np.float32), words,
                                     np.asarray(counts, dtype=np.int64))
             model._outputs = {name: np.ascontiguousarray(arrays[name], dtype=np.float32)

@@ -132,9 +132,9 @@ def test_flags_that_fastw2v_refuses_together_are_a_usage_error(corpus, tmp_path,
     """FastW2V's constructor checks the combination; the CLI names the flags and exits 2."""
     err = _usage_error(["train", "-train", str(corpus), "-output", str(tmp_path / "x"), "-hs", "0",
                         "--negative", "0"], capsys)
-    assert err.endswith("\nfastw2v train: error: argument -hs/--hs, -negative/--negative: "
-                        "hs=0 with negative=0 leaves no output layer to train: set hs=1, "
-                        "negative > 0 or softmax=1\n")
+    assert err.endswith("\nfastw2v train: error: argument -negative/--negative, -hs/--hs: "
+                        "negative=0, hs=0 and softmax=0 leave no output layer to train: set "
+                        "negative > 0, hs=1 or softmax=1\n")
     assert not (tmp_path / "x").exists()
 
 

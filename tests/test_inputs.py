@@ -14,22 +14,48 @@ TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
 
 
 def test_no_output_layer():
-    with pytest.raises(ValueError, match="hs=0 with negative=0"):
+    with pytest.raises(ValueError, match=r"^negative=0, hs=0 and softmax=0 leave no output layer "
+                                         r"to train: set negative > 0, hs=1 or softmax=1$"):
         FastW2V(TEXTS, hs=0, negative=0)
 
 
-@pytest.mark.parametrize("mode", [dict(hs=1, negative=0), dict(hs=0, negative=5)])
-def test_softmax_replaces_the_approximations(mode):
-    with pytest.raises(ValueError, match="softmax=1 is the exact output layer .* set hs=0 "
-                                         "and negative=0"):
+@pytest.mark.parametrize("mode, got", [(dict(hs=1, negative=0), "negative=0, hs=1"),
+                                       (dict(hs=0, negative=5), "negative=5, hs=0")])
+def test_softmax_trains_alone(mode, got):
+    with pytest.raises(ValueError, match=rf"^softmax=1 \(full softmax\) trains alone: set "
+                                         rf"negative=0 and hs=0 \(got {got}\)$"):
         FastW2V(TEXTS, softmax=1, **mode)
 
 
-@pytest.mark.parametrize("mode", [dict(sg=0), dict(sg=1, negative=0, softmax=1)])
-def test_batched_kernel_is_skipgram_hs_or_negative_sampling(mode):
-    with pytest.raises(ValueError, match="kernel='batched' trains skip-gram with hs and/or "
-                                         "negative sampling"):
+@pytest.mark.parametrize("mode, got", [(dict(sg=0), "sg=0, softmax=0"),
+                                       (dict(sg=1, negative=0, softmax=1), "sg=1, softmax=1")])
+def test_batched_kernel_is_skipgram_hs_or_negative_sampling(mode, got):
+    with pytest.raises(ValueError, match=rf"^kernel='batched' trains skip-gram with negative "
+                                         rf"sampling and/or hierarchical softmax: it needs sg=1 "
+                                         rf"and softmax=0 \(got {got}\)$"):
         FastW2V(TEXTS, kernel="batched", **mode)
+
+
+@pytest.mark.parametrize("mode, batched", [
+    (dict(sg=1), True), (dict(sg=1, hs=1, negative=0), True), (dict(sg=0), False),
+    (dict(sg=1, negative=0, softmax=1), False), (dict(sg=1, kernel="classic"), False),
+    (dict(sg=1, hs=1, kernel="batched"), True)])
+def test_auto_picks_the_batched_kernel_where_it_trains_every_layer(mode, batched):
+    assert FastW2V(**mode).batched is batched
+
+
+@pytest.mark.parametrize("mode, huffman, noise", [
+    (dict(hs=1, negative=0), True, False), (dict(hs=0, negative=5), False, True),
+    (dict(hs=1, negative=5), True, True), (dict(hs=0, negative=0, softmax=1), False, False)])
+def test_the_vocabulary_builds_the_tables_of_the_layers_in_use(mode, huffman, noise, tmp_path):
+    texts = [["a"] * 5 + ["b"] * 3 + ["c"]] * 4
+    model = FastW2V(texts, min_count=1, vector_size=4, **mode).build_vocab()
+    model.save(tmp_path / "m")
+    for vocab in model.vocab, FastW2V.load(tmp_path / "m").vocab:
+        assert len(vocab.codes) == (2 + 2 + 1 if huffman else 0)  # path lengths 1, 2, 2
+        # the rarest word, "c", is drawn less often than uniformly by the noise sampler
+        assert bool(vocab.alias_prob[-1] < 2**32 - 1) is noise
+    model.train()  # the kernels accept the placeholder tables
 
 
 @pytest.mark.parametrize("texts", [[], [[]], [[], []]])
