@@ -48,6 +48,31 @@ class Callback:
         """After training, however it ended."""
 
 
+def check_callbacks(callbacks):
+    """Checks the ``callbacks`` argument of :meth:`FastW2V.train`.
+
+    Parameters
+    ----------
+    callbacks : iterable of Callback, or None
+
+    Returns
+    -------
+    list of Callback
+
+    Raises
+    ------
+    TypeError
+        One is not a :class:`Callback` (the message gives its index).
+    """
+    callbacks = list(callbacks or ())
+    for i, cb in enumerate(callbacks):
+        if not isinstance(cb, Callback):
+            raise TypeError(f"callbacks[{i}] must be a fastw2v.Callback, got "
+                            f"{type(cb).__name__}: subclass fastw2v.Callback and override its "
+                            f"on_... methods")
+    return callbacks
+
+
 class Checkpoint(Callback):
     """Saves the model (:meth:`FastW2V.save`) every ``every`` epochs.
 

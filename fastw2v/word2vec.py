@@ -12,7 +12,7 @@ from ._epochs import run_epochs
 from ._layers import OUTPUT_LAYERS, tables
 from ._params import TrainingParams, signature, with_settings
 from ._train import EpochRunner
-from .callbacks import Callback
+from .callbacks import check_callbacks
 from .corpus import EncodedCorpus, corpus_files, scan
 from .formats.native import check_array, load_arrays, save_arrays, word_vectors_of
 from .keyedvectors import KeyedVectors
@@ -22,16 +22,6 @@ logger = logging.getLogger("fastw2v")
 
 _BUILT_ALREADY = ("the vocabulary is built already (build_vocab reads the corpus once): call "
                   "train() to train on it, or train(sentences) to train on new text")
-
-
-def _check_callbacks(callbacks):
-    callbacks = list(callbacks or ())
-    for i, cb in enumerate(callbacks):
-        if not isinstance(cb, Callback):
-            raise TypeError(f"callbacks[{i}] must be a fastw2v.Callback, got "
-                            f"{type(cb).__name__}: subclass fastw2v.Callback and override its "
-                            f"on_... methods")
-    return callbacks
 
 
 def _packed(words):
@@ -433,7 +423,7 @@ class FastW2V:
 
     def _train(self, sentences, corpus_file, epochs, callbacks):
         epochs = self.epochs if epochs is None else check_int("epochs", epochs, 1)
-        callbacks = _check_callbacks(callbacks)
+        callbacks = check_callbacks(callbacks)
         if sentences is not None or corpus_file is not None:
             if self.vocab is None:
                 raise ValueError("build the vocabulary first (construct the model with the "
