@@ -19,9 +19,6 @@ _INT_MAX = 2**31 - 1
 _MAX_NEGATIVE = 2**30
 _MAX_SEED = 2**64 - 1
 KERNELS = ("auto", "classic", "batched")
-# The keys of the kernel's mapping besides the fields of the same name (see kernel_params).
-_KERNEL_FIELDS = ("window", "negative", "hs", "softmax", "sg", "cbow_mean", "shrink_windows",
-                  "compute_loss", "seed", "alpha", "min_alpha")
 
 
 @dataclass(frozen=True)
@@ -111,11 +108,11 @@ class Bool:
         return bool(value)
 
 
-def _param(default, check, saved=True):
+def _param(default, check, saved=True, in_kernel=False):
     """A field with its ``check`` (called with the name and the value, returns the value
     normalized); ``saved=False`` for a setting of this process that a saved model does not
-    keep."""
-    return field(default=default, metadata=dict(check=check, saved=saved))
+    keep, ``in_kernel=True`` for one the training kernel reads (see ``kernel_params``)."""
+    return field(default=default, metadata=dict(check=check, saved=saved, in_kernel=in_kernel))
 
 
 @dataclass(frozen=True)
@@ -127,24 +124,24 @@ class TrainingParams:
     normalized values (flags as 0 or 1, ``workers`` resolved)."""
 
     vector_size: int = _param(100, Int(1, _INT_MAX))
-    window: int = _param(5, Int(1, _INT_MAX))
+    window: int = _param(5, Int(1, _INT_MAX), in_kernel=True)
     min_count: int = _param(5, Int(1))
     max_vocab_size: int = _param(None, Int(1, optional=True))
     sample: float = _param(1e-3, Float(0.0))
-    sg: int = _param(0, Flag())
-    hs: int = _param(0, Flag())
-    negative: int = _param(5, Int(0, _MAX_NEGATIVE))
+    sg: int = _param(0, Flag(), in_kernel=True)
+    hs: int = _param(0, Flag(), in_kernel=True)
+    negative: int = _param(5, Int(0, _MAX_NEGATIVE), in_kernel=True)
     ns_exponent: float = _param(0.75, Float(-np.inf))
-    softmax: int = _param(0, Flag())
+    softmax: int = _param(0, Flag(), in_kernel=True)
     kernel: str = _param("auto", Choice(KERNELS))
-    cbow_mean: int = _param(True, Flag())
-    alpha: float = _param(0.025, Float(0.0, strict=True))
-    min_alpha: float = _param(0.0001, Float(0.0))
+    cbow_mean: int = _param(True, Flag(), in_kernel=True)
+    alpha: float = _param(0.025, Float(0.0, strict=True), in_kernel=True)
+    min_alpha: float = _param(0.0001, Float(0.0), in_kernel=True)
     epochs: int = _param(5, Int(1))
     workers: int = _param(None, Workers())
-    seed: int = _param(1, Int(0, _MAX_SEED))
-    shrink_windows: int = _param(True, Flag())
-    compute_loss: int = _param(False, Flag())
+    seed: int = _param(1, Int(0, _MAX_SEED), in_kernel=True)
+    shrink_windows: int = _param(True, Flag(), in_kernel=True)
+    compute_loss: int = _param(False, Flag(), in_kernel=True)
     progress: bool = _param(False, Bool(), saved=False)
     encoding_errors: str = _param("strict", EncodingErrors())
     max_corpus_ram: int = _param(2**30, Int(0, optional=True))
@@ -179,9 +176,10 @@ class TrainingParams:
         return weight_shapes(self.switches, n_words, self.vector_size)
 
     def kernel_params(self, epochs):
-        """The mapping ``EpochRunner`` reads, for a train() call of ``epochs`` epochs."""
-        return dict({name: getattr(self, name) for name in _KERNEL_FIELDS},
-                    batched=self.batched, epochs=epochs)
+        """The mapping ``EpochRunner`` reads, for a train() call of ``epochs`` epochs: the
+        fields marked ``in_kernel``, ``batched`` and ``epochs``."""
+        read = {f.name: getattr(self, f.name) for f in fields(self) if f.metadata["in_kernel"]}
+        return dict(read, batched=self.batched, epochs=epochs)
 
     def saved(self):
         """The settings a saved model keeps, by name (JSON-ready)."""
