@@ -1,4 +1,5 @@
-"""The FastW2V model: vocabulary building, multithreaded training, persistence."""
+"""The FastW2V facade: construct, build the vocabulary, train (the epoch loop is in
+:mod:`fastw2v._epochs`, the settings in :mod:`fastw2v._params`), save and load."""
 import contextlib
 import logging
 import os
