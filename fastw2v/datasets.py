@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._compression import atomic_output
-from .corpus import stream_pieces, words_in_texts
+from .readers import ZipMemberWords
 
 logger = logging.getLogger("fastw2v")
 
@@ -229,25 +229,6 @@ def _check_archive(f, member, what):
                          "cached") from None
 
 
-class _ZippedWords:
-    """The words of a text inside a zip archive, as texts of `text_words` words (line
-    breaks count as spaces), read as :class:`fastw2v.corpus.Text8Corpus` reads a file.
-
-    Re-iterable; reads the archive member in blocks, in time linear in its size.
-    """
-
-    def __init__(self, path, member, text_words=10000):
-        self.path, self.member, self.text_words = Path(path), member, text_words
-
-    def __iter__(self):
-        with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as fin:
-            yield from words_in_texts(stream_pieces(fin, f"{self.path}:{self.member}"),
-                                      self.text_words)
-
-    def __repr__(self):
-        return f"<{type(self).__name__} {self.path}:{self.member}>"
-
-
 def load(name, cache_dir=None, sha256=None, progress=False):
     """A dataset as a corpus: an iterable of texts (lists of words) for ``FastW2V``.
 
@@ -278,4 +259,4 @@ def load(name, cache_dir=None, sha256=None, progress=False):
         If the download fails, is cut short or takes more than the deadline.
     """
     path = download(name, cache_dir=cache_dir, sha256=sha256, progress=progress)
-    return _ZippedWords(path, _dataset(name).member)
+    return ZipMemberWords(path, _dataset(name).member)

@@ -11,9 +11,10 @@ from ._checks import check_flag, check_float, check_int
 from ._system import DeferredSigint, single_threaded_blas, usable_cpus
 from ._train import EpochRunner
 from .callbacks import Callback
-from .corpus import EncodedCorpus, check_encoding_errors, corpus_files, scan
+from .corpus import EncodedCorpus, scan
 from .formats.native import check_array, load_arrays, save_arrays, word_vectors_of
 from .keyedvectors import KeyedVectors
+from .readers import check_encoding_errors, corpus_files
 from .vocab import Vocab, final_order
 
 logger = logging.getLogger("fastw2v")
