@@ -192,6 +192,61 @@ def _remove_if_abandoned(path):
         os.close(fd)
 
 
+@contextlib.contextmanager
+def corrupt_stream_named(fname, where):
+    """Within the block, a decompressor's error (one of :data:`_DECOMPRESSION_ERRORS`) from
+    reading the compressed file ``fname`` becomes a ValueError that names it ("WHERE:
+    compressed stream is corrupt or truncated: ..."); errors from a plain file pass through."""
+    try:
+        yield
+    except _DECOMPRESSION_ERRORS as err:
+        if not _is_compressed(fname):
+            raise
+        raise ValueError(f"{where}: compressed stream is corrupt or truncated: {err}") from None
+
+
+def decode_text(data, where, encoding="utf-8", errors="strict", option=None, line=None):
+    """``data``, bytes read from a file, decoded; the one place where a file's text is decoded,
+    so that every reader names the file and the place of bad bytes alike.
+
+    Parameters
+    ----------
+    data : bytes
+    where : str
+        The file (and the place of ``data`` in it, unless ``line`` is given), as the message
+        names it.
+    encoding : str
+    errors : {'strict', 'replace', 'ignore'}
+        As for ``bytes.decode``.
+    option : str, optional
+        The caller's argument that sets ``errors``, suggested in the message.
+    line : int, optional
+        ``data`` holds whole lines, the first one line ``line`` of the file: the message names
+        the line and the byte (1-based) in it of the bad bytes.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        ``data`` is not valid ``encoding`` (with ``errors='strict'``): "WHERE[ line N, byte
+        B]: BYTES is not valid ENCODING (REASON)[; pass OPTION='replace' or 'ignore' to read
+        it anyway]".
+    """
+    try:
+        return data.decode(encoding, errors)
+    except UnicodeDecodeError as err:
+        if line is not None:
+            line += data.count(b"\n", 0, err.start)
+            column = err.start - data.rfind(b"\n", 0, err.start)
+            where = f"{where} line {line}, byte {column}"
+        hint = f"; pass {option}='replace' or 'ignore' to read it anyway" if option else ""
+        raise ValueError(f"{where}: {data[err.start:err.end]!r} is not valid {encoding} "
+                         f"({err.reason}){hint}") from None
+
+
 def _is_compressed(fname):
     return Path(os.fspath(fname)).suffix.lower() in _COMPRESSED_OPENERS
 

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from ._checks import check_int
-from ._compression import _DECOMPRESSION_ERRORS, open_compressed
+from ._compression import _DECOMPRESSION_ERRORS, decode_text, open_compressed
 
 #: Texts longer than this many words are split into pieces (never truncated).
 MAX_TEXT_WORDS = 10000
@@ -120,19 +120,6 @@ def check_encoding_errors(encoding_errors):
     return encoding_errors
 
 
-def _decode(data, path, lineno, encoding_errors):
-    """``data`` (bytes starting at line ``lineno`` of ``path``) decoded from UTF-8."""
-    try:
-        return data.decode("utf-8", encoding_errors)
-    except UnicodeDecodeError as e:
-        line = lineno + data.count(b"\n", 0, e.start)
-        column = e.start - data.rfind(b"\n", 0, e.start)
-        raise ValueError(
-            f"{path!r} line {line}, byte {column}: {data[e.start:e.end]!r} is not valid UTF-8 "
-            f"({e.reason}); pass encoding_errors='replace' or 'ignore' to read the file "
-            f"anyway") from None
-
-
 def line_pieces(path, encoding_errors="strict"):
     """The lines of a text file, plain or compressed (by extension: .gz, .bz2, .xz),
     decoded from UTF-8, without their newline. A line longer than 1 MB comes in several
@@ -203,7 +190,8 @@ def stream_pieces(f, name, encoding_errors="strict"):
             data, word, word_bytes = b"".join(word + [data]), [], 0
         if not data:
             continue
-        text = _decode(data, name, lineno, encoding_errors)
+        text = decode_text(data, repr(name), "UTF-8", encoding_errors, "encoding_errors",
+                           lineno)
         lineno += data.count(b"\n")
         lines = text.split("\n")
         if text.endswith("\n"):

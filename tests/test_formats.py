@@ -1,10 +1,13 @@
 """Persistence: the native model file (fastw2v.formats.native), old model directories
 and the word2vec C formats."""
 
+import bz2
 import errno
 import gzip
 import json
+import lzma
 import os
+import re
 import struct
 import tempfile
 import time
@@ -13,7 +16,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from fastw2v import _compression
+from fastw2v import _compression, readers
 from fastw2v.formats import native, word2vec
 from fastw2v.keyedvectors import KeyedVectors
 
@@ -917,3 +920,44 @@ def test_every_writable_word_reads_back(tmp_path, binary):
     loaded = KeyedVectors.load_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab",
                                                binary=binary)
     _assert_same_kv(loaded, kv)
+
+
+# the three readers of text files (corpus, word2vec formats, evaluation files) alike
+
+_COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
+_READERS = {
+    "corpus": lambda path: list(readers.LineSentence(path)),
+    "word2vec": KeyedVectors.load_word2vec_format,
+    "evaluation": lambda path: KeyedVectors(np.eye(2, dtype=np.float32), ["a", "b"])
+    .evaluate_word_pairs(path),
+}
+_TEXTS = {"corpus": b"a b a b\n" * 2000, "word2vec": b"2 2\na 1 0\nb 0 1\n",
+          "evaluation": b"a\tb\t1.0\n" * 2000}
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage"])
+@pytest.mark.parametrize("suffix", sorted(_COMPRESSORS))
+@pytest.mark.parametrize("reader", sorted(_READERS))
+def test_a_corrupt_compressed_file_is_named(tmp_path, reader, suffix, damage):
+    data = _COMPRESSORS[suffix](_TEXTS[reader])
+    path = tmp_path / f"bad{suffix}"
+    path.write_bytes(data[:len(data) // 2] if damage == "truncated" else b"not compressed")
+    with pytest.raises(ValueError, match=re.escape(str(path)) + r".*(corrupt|truncated)"):
+        _READERS[reader](path)
+
+
+@pytest.mark.parametrize("reader, data, message", [
+    ("corpus", b"a b\nc d\xe9 e\n",
+     r"'{}' line 2, byte 4: b'\\xe9' is not valid UTF-8 \(invalid continuation byte\); pass "
+     r"encoding_errors='replace' or 'ignore' to read it anyway$"),
+    ("word2vec", b"2 2\na 1 0\nb\xff 0 1\n",
+     r"^{}, line 3: b'\\xff' is not valid utf8 \(invalid start byte\); pass "
+     r"unicode_errors='replace' or 'ignore' to read it anyway$"),
+    ("evaluation", b"a\tb\t1.0\nb\t\xff\t2.0\n",
+     r"^'{}', line 2: b'\\xff' is not valid utf8 \(invalid start byte\)$"),
+])
+def test_bad_bytes_are_named_alike_by_every_reader(tmp_path, reader, data, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(ValueError, match=message.format(re.escape(str(path)))):
+        _READERS[reader](path)
