@@ -37,7 +37,8 @@ _COMPRESSED_OPENERS = {
 }
 # Errors a decompressor raises on a corrupt or truncated stream (bz2 and gzip: OSError).
 _DECOMPRESSION_ERRORS = (EOFError, zlib.error, lzma.LZMAError, OSError)
-_READ_CHUNK = 1 << 20  # bytes per read of the file formats
+#: Bytes per read: of the corpus reader, the file formats, downloads and their checks.
+_READ_CHUNK = 1 << 20
 
 
 def open_compressed(fname, mode="rb"):

@@ -26,12 +26,11 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._compression import atomic_output
+from ._compression import _READ_CHUNK, atomic_output
 from .readers import ZipMemberWords
 
 logger = logging.getLogger("fastw2v")
 
-_DOWNLOAD_CHUNK = 1 << 20
 #: Seconds a connection or a single read may wait for the server.
 _TIMEOUT_SECONDS = 60
 #: Seconds the whole download may take (checked after each read).
@@ -165,7 +164,7 @@ def download(name, cache_dir=None, sha256=None, progress=False):
         _check_archive(tmp, dataset.member, what)
         tmp.seek(0)
         with atomic_output(path, compress=False) as out:
-            shutil.copyfileobj(tmp, out, _DOWNLOAD_CHUNK)
+            shutil.copyfileobj(tmp, out, _READ_CHUNK)
     return path
 
 
@@ -194,7 +193,7 @@ def _fetch(url, out, progress, limit, what):
         try:
             # read1: whatever one receive brings, so that the deadline is checked at least
             # every _TIMEOUT_SECONDS even from a server that sends a byte at a time
-            for chunk in iter(lambda: response.read1(_DOWNLOAD_CHUNK), b""):
+            for chunk in iter(lambda: response.read1(_READ_CHUNK), b""):
                 size += len(chunk)
                 if limit is not None and size > limit:
                     raise ValueError(f"{what} sends more than the expected {limit} bytes; "
@@ -220,7 +219,7 @@ def _check_archive(f, member, what):
     """Reads `member` of the zip archive in the file `f` through, which checks its CRC-32."""
     try:
         with zipfile.ZipFile(f) as archive, archive.open(member) as fin:
-            while fin.read(_DOWNLOAD_CHUNK):
+            while fin.read(_READ_CHUNK):
                 pass
     except KeyError:
         raise ValueError(f"{what} holds no member {member!r}; not cached") from None

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from ._checks import check_int
-from ._compression import _DECOMPRESSION_ERRORS, decode_text, open_compressed
+from ._compression import _DECOMPRESSION_ERRORS, _READ_CHUNK, decode_text, open_compressed
 
 #: Texts longer than this many words are split into pieces (never truncated).
 MAX_TEXT_WORDS = 10000
@@ -23,7 +23,6 @@ ENCODING_ERRORS = ("strict", "replace", "ignore")
 #: Longest word (in bytes of UTF-8) of a corpus file; a longer one is refused (ValueError).
 MAX_WORD_BYTES = 1 << 20
 
-_BLOCK_BYTES = 1 << 20
 #: The characters ``str.split()`` splits on (``str.isspace()``). _LAST_SPACE finds their UTF-8
 #: in a reversed block (its first match is the block's last whitespace), _FIRST_SPACE in a
 #: block; a UTF-8 lead byte never occurs inside another character, so a match is always a
@@ -160,7 +159,7 @@ def stream_pieces(f, name, encoding_errors="strict"):
     lineno, carry, word, word_bytes = 1, b"", [], 0
     while True:
         try:
-            block = f.read(_BLOCK_BYTES)
+            block = f.read(_READ_CHUNK)
         except _DECOMPRESSION_ERRORS as e:
             if isinstance(e, OSError) and e.errno is not None:
                 # a read error, not a corrupt stream (bz2's and gzip's errors have no errno)
@@ -174,7 +173,7 @@ def stream_pieces(f, name, encoding_errors="strict"):
         if not data and not word:
             return
         end = data.rfind(b"\n") + 1 if block else len(data)
-        if block and end == 0 and (word or len(data) >= _BLOCK_BYTES):  # long line: cut at a space
+        if block and end == 0 and (word or len(data) >= _READ_CHUNK):  # long line: cut at a space
             match = _LAST_SPACE.search(data[::-1])
             if match is None:  # a word longer than a block
                 word_bytes += len(data)

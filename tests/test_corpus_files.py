@@ -106,7 +106,7 @@ def test_text8_corpus_matches_gensim(tmp_path):
 
 
 def test_text8_corpus_reads_a_huge_line_in_pieces_without_cutting_words(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "_BLOCK_BYTES", 64)
+    monkeypatch.setattr(readers, "_READ_CHUNK", 64)
     words = [f"word{k}" * (1 + k % 3) for k in range(500)]
     path = tmp_path / "one_line.txt"
     path.write_text(" ".join(words) + "\n" + " ".join(words[:10]))
@@ -135,7 +135,7 @@ def latin1_file(tmp_path):
 
 @pytest.mark.parametrize("block", [1 << 20, 100])
 def test_strict_names_file_and_line_at_scan_time(latin1_file, monkeypatch, block):
-    monkeypatch.setattr(readers, "_BLOCK_BYTES", block)
+    monkeypatch.setattr(readers, "_READ_CHUNK", block)
     model = FastW2V(corpus_file=latin1_file, min_count=1)
     with pytest.raises(ValueError, match=r"mixed.txt' line 201, byte 7: b'\\xe9' is not valid "
                                          r"UTF-8 .*pass encoding_errors='replace' or 'ignore'"):
@@ -172,7 +172,7 @@ def test_spaces_are_those_str_split_splits_on():
 
 @pytest.fixture
 def small_blocks(monkeypatch):
-    monkeypatch.setattr(readers, "_BLOCK_BYTES", 64)
+    monkeypatch.setattr(readers, "_READ_CHUNK", 64)
 
 
 def test_long_line_of_cjk_cut_at_ideographic_spaces(tmp_path, small_blocks):
@@ -263,7 +263,7 @@ def test_corrupt_bz2_names_the_file_and_line(tmp_path, small_blocks):
        block=st.integers(1, 24))
 def test_pieces_hold_the_words_of_the_lines(text, block):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(readers, "_BLOCK_BYTES", block)
+        mp.setattr(readers, "_READ_CHUNK", block)
         pieces = list(readers.stream_pieces(io.BytesIO(text.encode()), "t.txt"))
     assert [w for p in pieces for w in p.split()] == text.split()  # no word cut or merged
     assert not any("\n" in p for p in pieces)

@@ -82,7 +82,7 @@ def _cache_files(directory):
 
 def test_load_downloads_once_and_reads_texts(tmp_path, server, monkeypatch):
     _register(monkeypatch, server)
-    monkeypatch.setattr(readers, "_BLOCK_BYTES", 777)  # words cut across blocks
+    monkeypatch.setattr(readers, "_READ_CHUNK", 777)  # words cut across blocks
     before = server.requests
     corpus = datasets.load("tiny8", cache_dir=tmp_path / "cache")
     texts = list(corpus)
@@ -195,7 +195,7 @@ def test_download_past_the_deadline_leaves_nothing(tmp_path, server, monkeypatch
 
 def test_zipped_words_reads_a_long_word_in_linear_time(tmp_path, monkeypatch,
                                                       space_searches):
-    monkeypatch.setattr(readers, "_BLOCK_BYTES", 64)
+    monkeypatch.setattr(readers, "_READ_CHUNK", 64)
     long_word = "z" * 100_000
     path = tmp_path / "w.zip"
     path.write_bytes(_zip_bytes(" ".join(WORDS[:50] + [long_word] + WORDS[:30])))
