@@ -26,6 +26,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._checks import ArgumentTypeError
 from ._compression import _READ_CHUNK, atomic_output
 from .readers import ZipMemberWords
 
@@ -131,6 +132,8 @@ def download(name, cache_dir=None, sha256=None, progress=False):
     ------
     KeyError
         If `name` is not a known dataset.
+    TypeError
+        If `sha256` is not a str (an ArgumentTypeError, also a ValueError).
     ValueError
         If `sha256` is not 64 hexadecimal digits; or the download has the wrong size or
         checksum, is larger than expected, or is not a zip archive holding the dataset's
@@ -141,7 +144,8 @@ def download(name, cache_dir=None, sha256=None, progress=False):
     """
     dataset = _dataset(name)
     if sha256 is not None and not (isinstance(sha256, str) and _SHA256.fullmatch(sha256)):
-        raise ValueError(f"sha256 must be 64 hexadecimal digits, got {sha256!r}")
+        error = ValueError if isinstance(sha256, str) else ArgumentTypeError
+        raise error(f"sha256 must be 64 hexadecimal digits, got {sha256!r}")
     directory = cache_directory(cache_dir)
     path = directory / dataset.filename
     if path.is_file():

@@ -61,7 +61,8 @@ def evaluate_word_analogies(kv, analogies, restrict_vocab=30000, case_insensitiv
     ValueError
         If the file holds no questions, a line is not four words or comes before the
         first section header (the message gives the line number), or `restrict_vocab`
-        is not None or an int >= 1.
+        is not None or an int >= 1 (if it is not an int, the error is an ArgumentTypeError,
+        a TypeError too).
     """
     vocab, limit = _vocab(kv, restrict_vocab, case_insensitive)
     parsed = _read_analogy_sections(analogies, case_insensitive)
@@ -185,7 +186,7 @@ def evaluate_word_pairs(kv, pairs, delimiter="\t", encoding="utf8", restrict_voc
         If the file cannot be read.
     ValueError
         If no valid in-vocabulary pair is found, or `restrict_vocab` is not None or an
-        int >= 1.
+        int >= 1 (if it is not an int, the error is an ArgumentTypeError, a TypeError too).
     """
     vocab, _ = _vocab(kv, restrict_vocab, case_insensitive)
     gold, rows, n_oov = [], [], 0

@@ -12,7 +12,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from ._checks import check_int
+from ._checks import ArgumentTypeError, check_choice, check_int, check_path
 from ._compression import _DECOMPRESSION_ERRORS, _READ_CHUNK, decode_text, open_compressed
 
 #: Texts longer than this many words are split into pieces (never truncated).
@@ -67,14 +67,11 @@ def corpus_files(corpus_file, name="corpus_file"):
             raise ValueError(f"{name} is an empty list: give at least one path")
         paths, name = corpus_file, name + "[{}]"
     else:
-        raise TypeError(f"{name} must be a path, a directory or a list of paths, got "
+        raise ArgumentTypeError(f"{name} must be a path, a directory or a list of paths, got "
                         f"{type(corpus_file).__name__} {corpus_file!r}")
     files = []
     for i, path in enumerate(paths):
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"{name.format(i)} must be a path, got {type(path).__name__} "
-                            f"{path!r}")
-        path = os.fspath(path)
+        path = os.fspath(check_path(name.format(i), path))
         if not os.path.exists(path):
             raise FileNotFoundError(f"{name.format(i)} {path!r} does not exist")
         if os.path.isdir(path):
@@ -110,13 +107,12 @@ def check_encoding_errors(encoding_errors):
 
     Raises
     ------
+    TypeError
+        A value that is not a str (an ArgumentTypeError, also a ValueError).
     ValueError
-        Any other value.
+        Any other str.
     """
-    if encoding_errors not in ENCODING_ERRORS:
-        raise ValueError(f"encoding_errors must be one of {', '.join(map(repr, ENCODING_ERRORS))}"
-                         f", got {encoding_errors!r}")
-    return encoding_errors
+    return check_choice("encoding_errors", encoding_errors, ENCODING_ERRORS)
 
 
 def line_pieces(path, encoding_errors="strict"):
@@ -280,8 +276,10 @@ class ZipMemberWords:
 
     Raises
     ------
+    TypeError
+        max_sentence_length is not an int (an ArgumentTypeError, also a ValueError).
     ValueError
-        max_sentence_length is not allowed.
+        max_sentence_length is below 1.
     """
 
     def __init__(self, path, member, max_sentence_length=MAX_TEXT_WORDS):

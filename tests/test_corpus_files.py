@@ -124,6 +124,10 @@ def test_reader_errors(tmp_path):
     with pytest.raises(ValueError, match="encoding_errors must be one of 'strict', 'replace', "
                                          "'ignore', got 'surrogateescape'"):
         LineSentence(tmp_path / "a.txt", encoding_errors="surrogateescape")
+    with pytest.raises(TypeError, match="encoding_errors must be one of .*, got None"):
+        Text8Corpus(tmp_path / "a.txt", encoding_errors=None)  # a wrong type: TypeError
+    with pytest.raises(TypeError, match="max_sentence_length must be an int >= 1, got '5'"):
+        LineSentence(tmp_path / "a.txt", max_sentence_length="5")
 
 
 @pytest.fixture

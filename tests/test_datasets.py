@@ -217,6 +217,8 @@ def test_bad_sha256_argument(tmp_path, sha256):
     with pytest.raises(ValueError, match=f"sha256 must be 64 hexadecimal digits, got {sha256!r}"):
         datasets.load("text8", cache_dir=tmp_path, sha256=sha256)
     assert _cache_files(tmp_path) == []
+    assert isinstance(pytest.raises(ValueError, datasets.load, "text8", tmp_path, 12).value,
+                      TypeError)  # a wrong type is a TypeError (and still a ValueError)
 
 
 @pytest.mark.parametrize("where", ["_check_archive", "copyfileobj"])

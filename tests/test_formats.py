@@ -674,7 +674,7 @@ def test_word2vec_bad_fvocab(tmp_path, kv, text, match):
         KeyedVectors.load_word2vec_format(tmp_path / "v.txt", fvocab=tmp_path / "vocab.txt")
     with pytest.raises(FileNotFoundError):
         KeyedVectors.load_word2vec_format(tmp_path / "v.txt", fvocab=tmp_path / "missing.txt")
-    with pytest.raises(TypeError, match="fvocab must be a file path or None, got True"):
+    with pytest.raises(TypeError, match="fvocab must be a path or None, got bool True"):
         kv.save_word2vec_format(tmp_path / "v.bin", True)  # the old (fname, binary) call
 
 
@@ -961,3 +961,18 @@ def test_bad_bytes_are_named_alike_by_every_reader(tmp_path, reader, data, messa
     path.write_bytes(data)
     with pytest.raises(ValueError, match=message.format(re.escape(str(path)))):
         _READERS[reader](path)
+
+
+def test_word2vec_limit_takes_any_integer(tmp_path, kv):
+    kv.save_word2vec_format(tmp_path / "v.txt")
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "v.txt", limit=np.int64(2))
+    assert loaded.index_to_key == WORDS[:2]  # as restrict_vocab=np.int64(2) is taken
+    for bad, error in [(0, ValueError), (2.0, TypeError), (True, TypeError)]:
+        with pytest.raises(error, match=f"limit must be an int >= 1 or None, got {bad!r}"):
+            KeyedVectors.load_word2vec_format(tmp_path / "v.txt", limit=bad)
+
+
+@pytest.mark.parametrize("mmap, error", [("w", ValueError), (1, TypeError)])
+def test_bad_mmap_mode(saved_file, mmap, error):
+    with pytest.raises(error, match=f"mmap must be one of None, 'r', 'r\\+', 'c', got {mmap!r}"):
+        KeyedVectors.load(saved_file, mmap=mmap)

@@ -19,6 +19,7 @@ import re
 
 import numpy as np
 
+from .._checks import check_int
 from .._compression import (
     _READ_CHUNK,
     atomic_output,
@@ -253,13 +254,14 @@ def read_word2vec(fname, binary=False, limit=None, encoding="utf8", unicode_erro
     ------
     FileNotFoundError
         If `fname` does not exist.
+    TypeError
+        If `limit` is not an int or None (an ArgumentTypeError, also a ValueError).
     ValueError
         If an argument is invalid, or the file is empty, truncated, corrupt, disagrees
         with its header, or is in the other (text/binary) format. The message names the
         line number (text) or byte offset (binary).
     """
-    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
-        raise ValueError(f"limit must be None or a positive int, got {limit!r}")
+    limit = check_int("limit", limit, 1, optional=True)
     if not np.issubdtype(np.dtype(datatype), np.floating):
         raise ValueError(f"datatype must be a floating-point dtype, got {datatype!r}")
     if binary and no_header:
