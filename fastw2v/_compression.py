@@ -193,6 +193,14 @@ def _remove_if_abandoned(path):
         os.close(fd)
 
 
+def is_corrupt_stream(err):
+    """True for an error that a decompressor raises on a corrupt or truncated stream (one of
+    :data:`_DECOMPRESSION_ERRORS`), False for a read error: an OSError with an errno, as
+    the system raises (bz2's and gzip's errors on bad data have none)."""
+    return isinstance(err, _DECOMPRESSION_ERRORS) and not (
+        isinstance(err, OSError) and err.errno is not None)
+
+
 @contextlib.contextmanager
 def corrupt_stream_named(fname, where):
     """Within the block, a decompressor's error (one of :data:`_DECOMPRESSION_ERRORS`) from

@@ -22,12 +22,11 @@ import tempfile
 import time
 import urllib.request
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ._checks import ArgumentTypeError
-from ._compression import _READ_CHUNK, atomic_output
+from ._compression import _DECOMPRESSION_ERRORS, _READ_CHUNK, atomic_output, is_corrupt_stream
 from .readers import ZipMemberWords
 
 logger = logging.getLogger("fastw2v")
@@ -227,7 +226,9 @@ def _check_archive(f, member, what):
                 pass
     except KeyError:
         raise ValueError(f"{what} holds no member {member!r}; not cached") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+    except (zipfile.BadZipFile, NotImplementedError, *_DECOMPRESSION_ERRORS) as e:
+        if isinstance(e, OSError) and not is_corrupt_stream(e):
+            raise  # reading the temporary file failed: not a bad archive
         raise ValueError(f"{what} is not a valid zip archive holding {member!r} ({e}); not "
                          "cached") from None
 

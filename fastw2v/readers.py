@@ -13,7 +13,13 @@ import zipfile
 from pathlib import Path
 
 from ._checks import ArgumentTypeError, check_choice, check_int, check_path
-from ._compression import _DECOMPRESSION_ERRORS, _READ_CHUNK, decode_text, open_compressed
+from ._compression import (
+    _DECOMPRESSION_ERRORS,
+    _READ_CHUNK,
+    decode_text,
+    is_corrupt_stream,
+    open_compressed,
+)
 
 #: Texts longer than this many words are split into pieces (never truncated).
 MAX_TEXT_WORDS = 10000
@@ -157,8 +163,7 @@ def stream_pieces(f, name, encoding_errors="strict"):
         try:
             block = f.read(_READ_CHUNK)
         except _DECOMPRESSION_ERRORS as e:
-            if isinstance(e, OSError) and e.errno is not None:
-                # a read error, not a corrupt stream (bz2's and gzip's errors have no errno)
+            if not is_corrupt_stream(e):  # a read error
                 if e.filename is not None:
                     raise
                 raise type(e)(e.errno, f"reading {name!r} failed at line {lineno}: "

@@ -236,3 +236,17 @@ def test_interrupt_while_checking_or_caching_leaves_nothing(tmp_path, server, mo
     with pytest.raises(KeyboardInterrupt):
         datasets.download("tiny8", cache_dir=tmp_path)
     assert _cache_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("compression, reason", [
+    (zipfile.ZIP_BZIP2, "Invalid data stream"),  # was a bare OSError
+    (zipfile.ZIP_LZMA, ".+"),
+    (zipfile.ZIP_DEFLATED, "Error -3 while decompressing data: .+"),
+])
+def test_an_archive_with_a_corrupt_member_is_refused(compression, reason):
+    data = bytearray(_zip_bytes(compression=compression))
+    start = 30 + len("tiny8")  # the member's data, after its local header
+    data[start:start + 12] = b"\xff" * 12
+    with pytest.raises(ValueError, match=f"^download of tiny8 is not a valid zip archive holding "
+                                         f"'tiny8' \\({reason}\\); not cached$"):
+        datasets._check_archive(io.BytesIO(bytes(data)), "tiny8", "download of tiny8")
