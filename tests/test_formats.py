@@ -928,10 +928,14 @@ _COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress
 _READERS = {
     "corpus": lambda path: list(readers.LineSentence(path)),
     "word2vec": KeyedVectors.load_word2vec_format,
+    "word2vec detection": word2vec.is_binary_word2vec,
+    "word2vec vocab": word2vec.read_vocab,
     "evaluation": lambda path: KeyedVectors(np.eye(2, dtype=np.float32), ["a", "b"])
     .evaluate_word_pairs(path),
 }
 _TEXTS = {"corpus": b"a b a b\n" * 2000, "word2vec": b"2 2\na 1 0\nb 0 1\n",
+          "word2vec detection": b"2 2\na 1 0\nb 0 1\n",
+          "word2vec vocab": b"".join(b"w%d %d\n" % (i, i) for i in range(1000)),
           "evaluation": b"a\tb\t1.0\n" * 2000}
 
 

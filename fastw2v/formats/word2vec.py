@@ -146,12 +146,12 @@ def read_vocab(fname, encoding="utf8", unicode_errors="strict"):
     FileNotFoundError
         If `fname` does not exist.
     ValueError
-        If a line is not a word and a non-negative integer count, or a word appears twice;
-        the message names the line.
+        If a line is not a word and a non-negative integer count, or a word appears twice
+        (the message names the line), or a compressed file is corrupt or truncated.
     """
     counts = {}
     where = os.fspath(fname)
-    with open_compressed(fname, "rb") as fin:
+    with open_compressed(fname, "rb") as fin, corrupt_stream_named(fname, where):
         for line_no, line in enumerate(fin, 1):
             if (line_no == 1 and line.startswith(_UTF8_BOM)
                     and codecs.lookup(encoding).name == "utf-8"):
@@ -195,10 +195,12 @@ def is_binary_word2vec(fname):
     FileNotFoundError
         If `fname` does not exist.
     ValueError
-        If the file does not start with a ``"COUNT DIM"`` header.
+        If the file does not start with a ``"COUNT DIM"`` header, or a compressed file is
+        corrupt or truncated.
     """
-    with open_compressed(fname, "rb") as fin:
-        _, dim, _ = _parse_header(fin, os.fspath(fname))
+    where = os.fspath(fname)
+    with open_compressed(fname, "rb") as fin, corrupt_stream_named(fname, where):
+        _, dim, _ = _parse_header(fin, where)
         record = fin.read(_MAX_WORD_BYTES + 4 * min(dim, _DETECTION_DIM))  # bounded read
     space = record.find(b" ")
     values = record[space + 1:space + 1 + 4 * dim]
