@@ -1,11 +1,15 @@
-"""Reading and writing files: compression by suffix and atomic replacement.
+"""Reading and writing files: compression by suffix, decoding, and atomic replacement.
 
 :func:`open_compressed` reads ``.gz``, ``.bz2`` and ``.xz`` paths decompressed on the fly;
 :data:`_DECOMPRESSION_ERRORS` is the one list of errors a decompressor raises on a corrupt
-or truncated stream. Every file the library writes goes through :func:`atomic_output`: a
-locked hidden sibling, fsynced and ``os.replace``'d onto the target, so that the target
-holds its old or its new content at every instant, and nothing is left behind by a failed
-or interrupted write.
+or truncated stream (:func:`is_corrupt_stream` tells them from read errors,
+:func:`corrupt_stream_named` turns them into a ValueError naming the file), and
+:func:`decode_text` the one way the readers turn a file's bytes into str (the message of
+bad bytes names the file and the place).
+
+Every file the library writes goes through :func:`atomic_output`: a locked hidden sibling,
+fsynced and ``os.replace``'d onto the target, so that the target holds its old or its new
+content at every instant, and nothing is left behind by a failed or interrupted write.
 """
 
 import bz2
