@@ -4,8 +4,8 @@ import logging
 
 from ._version import __version__
 from .callbacks import Callback, Checkpoint, Evaluate
-from .corpus import LineSentence, Text8Corpus
 from .keyedvectors import KeyedVectors
+from .readers import LineSentence, Text8Corpus
 from .word2vec import FastW2V
 
 logging.getLogger("fastw2v").addHandler(logging.NullHandler())

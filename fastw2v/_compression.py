@@ -1,11 +1,15 @@
-"""Reading and writing files: compression by suffix and atomic replacement.
+"""Reading and writing files: compression by suffix, decoding, and atomic replacement.
 
 :func:`open_compressed` reads ``.gz``, ``.bz2`` and ``.xz`` paths decompressed on the fly;
 :data:`_DECOMPRESSION_ERRORS` is the one list of errors a decompressor raises on a corrupt
-or truncated stream. Every file the library writes goes through :func:`atomic_output`: a
-locked hidden sibling, fsynced and ``os.replace``'d onto the target, so that the target
-holds its old or its new content at every instant, and nothing is left behind by a failed
-or interrupted write.
+or truncated stream (:func:`is_corrupt_stream` tells them from read errors,
+:func:`corrupt_stream_named` turns them into a ValueError naming the file), and
+:func:`decode_text` the one way the readers turn a file's bytes into str (the message of
+bad bytes names the file and the place).
+
+Every file the library writes goes through :func:`atomic_output`: a locked hidden sibling,
+fsynced and ``os.replace``'d onto the target, so that the target holds its old or its new
+content at every instant, and nothing is left behind by a failed or interrupted write.
 """
 
 import bz2
@@ -37,7 +41,8 @@ _COMPRESSED_OPENERS = {
 }
 # Errors a decompressor raises on a corrupt or truncated stream (bz2 and gzip: OSError).
 _DECOMPRESSION_ERRORS = (EOFError, zlib.error, lzma.LZMAError, OSError)
-_READ_CHUNK = 1 << 20  # bytes per read of the file formats
+#: Bytes per read: of the corpus reader, the file formats, downloads and their checks.
+_READ_CHUNK = 1 << 20
 
 
 def open_compressed(fname, mode="rb"):
@@ -190,6 +195,69 @@ def _remove_if_abandoned(path):
         pass
     finally:
         os.close(fd)
+
+
+def is_corrupt_stream(err):
+    """True for an error that a decompressor raises on a corrupt or truncated stream (one of
+    :data:`_DECOMPRESSION_ERRORS`), False for a read error: an OSError with an errno, as
+    the system raises (bz2's and gzip's errors on bad data have none)."""
+    return isinstance(err, _DECOMPRESSION_ERRORS) and not (
+        isinstance(err, OSError) and err.errno is not None)
+
+
+@contextlib.contextmanager
+def corrupt_stream_named(fname, where):
+    """Within the block, a decompressor's error (one of :data:`_DECOMPRESSION_ERRORS`) from
+    reading the compressed file ``fname`` becomes a ValueError that names it ("WHERE:
+    compressed stream is corrupt or truncated: ..."); errors from a plain file pass through."""
+    try:
+        yield
+    except _DECOMPRESSION_ERRORS as err:
+        if not _is_compressed(fname):
+            raise
+        raise ValueError(f"{where}: compressed stream is corrupt or truncated: {err}") from None
+
+
+def decode_text(data, where, encoding="utf-8", errors="strict", option=None, line=None):
+    """``data``, bytes read from a file, decoded; the one place where a file's text is decoded,
+    so that every reader names the file and the place of bad bytes alike.
+
+    Parameters
+    ----------
+    data : bytes
+    where : str
+        The file (and the place of ``data`` in it, unless ``line`` is given), as the message
+        names it.
+    encoding : str
+    errors : {'strict', 'replace', 'ignore'}
+        As for ``bytes.decode``.
+    option : str, optional
+        The caller's argument that sets ``errors``, suggested in the message.
+    line : int, optional
+        ``data`` holds whole lines, the first one line ``line`` of the file: the message names
+        the line and the byte (1-based) in it of the bad bytes.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        ``data`` is not valid ``encoding`` (with ``errors='strict'``): "WHERE[ line N, byte
+        B]: BYTES is not valid ENCODING (REASON)[; pass OPTION='replace' or 'ignore' to read
+        it anyway]".
+    """
+    try:
+        return data.decode(encoding, errors)
+    except UnicodeDecodeError as err:
+        if line is not None:
+            line += data.count(b"\n", 0, err.start)
+            column = err.start - data.rfind(b"\n", 0, err.start)
+            where = f"{where} line {line}, byte {column}"
+        hint = f"; pass {option}='replace' or 'ignore' to read it anyway" if option else ""
+        raise ValueError(f"{where}: {data[err.start:err.end]!r} is not valid {encoding} "
+                         f"({err.reason}){hint}") from None
 
 
 def _is_compressed(fname):

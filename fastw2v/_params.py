@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from ._checks import check_flag, check_float, check_int
+from ._checks import check_choice, check_flag, check_float, check_int
 from ._layers import OUTPUT_LAYERS, batched_runs, check_batched, check_combination, weight_shapes
 from ._system import usable_cpus
-from .corpus import check_encoding_errors
+from .readers import ENCODING_ERRORS
 
 # What the kernels' C ints and uint64 seed hold (negative leaves room for the output rows of
 # a window: negative + 1 + the Huffman path length).
@@ -30,9 +30,7 @@ class Int:
     optional: bool = False
 
     def __call__(self, name, value):
-        if value is None and self.optional:
-            return None
-        return check_int(name, value, self.low, self.high)
+        return check_int(name, value, self.low, self.high, self.optional)
 
 
 @dataclass(frozen=True)
@@ -61,10 +59,7 @@ class Choice:
     values: tuple
 
     def __call__(self, name, value):
-        if not isinstance(value, str) or value not in self.values:
-            raise ValueError(f"{name} must be one of {', '.join(map(repr, self.values))}, "
-                             f"got {value!r}")
-        return value
+        return check_choice(name, value, self.values)
 
 
 @dataclass(frozen=True)
@@ -73,14 +68,6 @@ class Workers:
 
     def __call__(self, name, value):
         return check_int(name, usable_cpus() if value is None else value, 1)
-
-
-@dataclass(frozen=True)
-class EncodingErrors:
-    """One of :data:`fastw2v.corpus.ENCODING_ERRORS`."""
-
-    def __call__(self, name, value):
-        return check_encoding_errors(value)
 
 
 @dataclass(frozen=True)
@@ -143,7 +130,7 @@ class TrainingParams:
     shrink_windows: int = _param(True, Flag(), in_kernel=True)
     compute_loss: int = _param(False, Flag(), in_kernel=True)
     progress: bool = _param(False, Bool(), saved=False)
-    encoding_errors: str = _param("strict", EncodingErrors())
+    encoding_errors: str = _param("strict", Choice(ENCODING_ERRORS))
     max_corpus_ram: int = _param(2**30, Int(0, optional=True))
     tmp_dir: str = _param(None, Directory(), saved=False)
 

@@ -9,6 +9,8 @@ from cpython.ref cimport PyObject
 cimport numpy as cnp
 import numpy as np
 
+from .readers import MAX_TEXT_WORDS
+
 cnp.import_array()
 
 logger = logging.getLogger("fastw2v")
@@ -24,7 +26,8 @@ cdef class Encoder:
     Parameters
     ----------
     max_text : int
-        Longest text (in words) kept in one piece.
+        Longest text (in words) kept in one piece (default
+        :data:`fastw2v.readers.MAX_TEXT_WORDS`).
     max_vocab_size : int or None
         When the number of distinct words exceeds it, the rarest are pruned
         (count below a threshold that rises by one at each pruning, as in gensim);
@@ -52,7 +55,7 @@ cdef class Encoder:
     cdef int64_t ids_base         # ids before ids_arr[0] (those are in the spill file)
     cdef int64_t c_text, c_texts, c_out  # cursor of compact()
 
-    def __init__(self, int64_t max_text=10000, max_vocab_size=None, max_ram_ids=None,
+    def __init__(self, int64_t max_text=MAX_TEXT_WORDS, max_vocab_size=None, max_ram_ids=None,
                  tmp_dir=None):
         self.word_ids = {}
         self.words = []

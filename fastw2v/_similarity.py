@@ -4,7 +4,6 @@ its results: cosine similarity and distance of keys, most similar keys (3CosAdd 
 vectors through its lookups and cached unit vectors, and rank with :mod:`fastw2v._neighbours`.
 """
 import logging
-import numbers
 
 import numpy as np
 
@@ -263,10 +262,11 @@ class SimilarityQueries:
         KeyError
             If a key is not in the vocabulary.
         TypeError
-            If `topn` is not an int or None, or an item is not a key, vector or pair.
+            If `topn` or `restrict_vocab` is not an int or None (an ArgumentTypeError, also
+            a ValueError), or an item is not a key, vector or pair.
         ValueError
             If no key or vector is given, a vector has the wrong length, or
-            `restrict_vocab` is not a positive int.
+            `restrict_vocab` is below 1.
         """
         topn = _check_topn(topn, allow_none=True)
         limit = self._candidate_count(restrict_vocab)
@@ -321,10 +321,11 @@ class SimilarityQueries:
         KeyError
             If a key is not in the vocabulary.
         TypeError
-            If `topn` is not an int or None, or an item is not a key or a vector.
+            If `topn` or `restrict_vocab` is not an int or None (an ArgumentTypeError, also
+            a ValueError), or an item is not a key or a vector.
         ValueError
             If no positive key or vector is given, a vector has the wrong length, or
-            `restrict_vocab` is not a positive int.
+            `restrict_vocab` is below 1.
         """
         topn = _check_topn(topn, allow_none=True)
         limit = self._candidate_count(restrict_vocab)
@@ -427,10 +428,10 @@ class SimilarityQueries:
         KeyError
             If a key is not in the vocabulary.
         TypeError
-            If `topn` is not an int, or a query is not a key or a vector.
+            If `topn` is not an int, `restrict_vocab` or `block` not an int or None (an
+            ArgumentTypeError, also a ValueError), or a query is not a key or a vector.
         ValueError
-            If a vector has the wrong shape, or `restrict_vocab` or `block` is not an
-            int >= 1.
+            If a vector has the wrong shape, or `restrict_vocab` or `block` is below 1.
         """
         topn = _check_topn(topn, allow_none=False)
         limit = self._candidate_count(restrict_vocab)
@@ -494,12 +495,8 @@ class SimilarityQueries:
 
 def _check_topn(topn, allow_none):
     """topn as an int >= 0 (gensim returns nothing for topn < 1), or None if allowed."""
-    if topn is None and allow_none:
-        return None
-    if isinstance(topn, bool) or not isinstance(topn, numbers.Integral):
-        allowed = "an int or None" if allow_none else "an int"
-        raise TypeError(f"topn must be {allowed}, got {topn!r}")
-    return max(int(topn), 0)
+    topn = check_int("topn", topn, None, optional=allow_none)
+    return None if topn is None else max(topn, 0)
 
 
 def _query_items(value):

@@ -1,298 +1,19 @@
-"""Corpus reading and encoding: the text is read and tokenized once, into an int32 id stream.
-
-Files are read as UTF-8 in blocks of 1 MB; a line longer than that is cut into pieces at
-whitespace (as ``str.split()`` defines it, never inside a word or a character), so that no
-line, however long, is held in memory at once.
+"""Corpus encoding: the texts (from :mod:`fastw2v.readers` or an iterable) are read and
+tokenized once by :func:`scan`, into an int32 id stream held as an :class:`EncodedCorpus`.
 """
 import logging
 import mmap
-import os
-import re
-import stat
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_int
-from ._compression import _DECOMPRESSION_ERRORS, open_compressed
 from ._scan import Encoder
+from .readers import MAX_TEXT_WORDS, corpus_files, line_pieces
 
 logger = logging.getLogger("fastw2v")
 
-#: Texts longer than this many words are split into pieces (never truncated).
-MAX_TEXT_WORDS = 10000
 #: Approximate number of words in one chunk claimed by a training thread.
 CHUNK_WORDS = 10000
-#: What ``encoding_errors`` may be (see :func:`scan`).
-ENCODING_ERRORS = ("strict", "replace", "ignore")
-
-#: Longest word (in bytes of UTF-8) of a corpus file; a longer one is refused (ValueError).
-MAX_WORD_BYTES = 1 << 20
-
-_BLOCK_BYTES = 1 << 20
-#: The characters ``str.split()`` splits on (``str.isspace()``). _LAST_SPACE finds their UTF-8
-#: in a reversed block (its first match is the block's last whitespace), _FIRST_SPACE in a
-#: block; a UTF-8 lead byte never occurs inside another character, so a match is always a
-#: whole character.
-_SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
-           "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_LAST_SPACE = re.compile(b"|".join(re.escape(c.encode()[::-1]) for c in _SPACES))
-_FIRST_SPACE = re.compile(b"|".join(re.escape(c.encode()) for c in _SPACES))
-_FILE_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-               (stat.S_ISSOCK, "a socket"))
-
-
-def corpus_files(corpus_file, name="corpus_file"):
-    """The files that a ``corpus_file`` argument names, checked.
-
-    Parameters
-    ----------
-    corpus_file : str, os.PathLike, or list of them
-        A file, a directory (its files in sorted order, without subdirectories and hidden
-        files), or a list of files and directories, read in the order given.
-    name : str
-        The argument's name, for the messages.
-
-    Returns
-    -------
-    list of str
-
-    Raises
-    ------
-    TypeError
-        ``corpus_file`` is not a path or a list of paths.
-    ValueError
-        The list, or a directory, holds no file, or a path is a character device (such as
-        ``/dev/zero``), a block device or a socket (FIFOs are read).
-    FileNotFoundError, PermissionError
-        A path does not exist or is not readable.
-    """
-    if isinstance(corpus_file, (str, os.PathLike)):
-        paths = [corpus_file]
-    elif isinstance(corpus_file, (list, tuple)):
-        if not corpus_file:
-            raise ValueError(f"{name} is an empty list: give at least one path")
-        paths, name = corpus_file, name + "[{}]"
-    else:
-        raise TypeError(f"{name} must be a path, a directory or a list of paths, got "
-                        f"{type(corpus_file).__name__} {corpus_file!r}")
-    files = []
-    for i, path in enumerate(paths):
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"{name.format(i)} must be a path, got {type(path).__name__} "
-                            f"{path!r}")
-        path = os.fspath(path)
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"{name.format(i)} {path!r} does not exist")
-        if os.path.isdir(path):
-            found = sorted(os.path.join(path, f) for f in os.listdir(path)
-                           if not f.startswith(".") and os.path.isfile(os.path.join(path, f)))
-            if not found:
-                raise ValueError(f"{name.format(i)} {path!r} is a directory without files")
-        else:
-            found = [path]
-            mode = os.stat(path).st_mode
-            for is_kind, kind in _FILE_KINDS:
-                if is_kind(mode):
-                    raise ValueError(f"{name.format(i)} {path!r} is {kind}, not a file: give "
-                                     "a regular file, a FIFO or a directory")
-        for f in found:
-            if not os.access(f, os.R_OK):
-                raise PermissionError(f"{name.format(i)} {f!r} is not readable")
-        files.extend(found)
-    return files
-
-
-def check_encoding_errors(encoding_errors):
-    """Checks an ``encoding_errors`` argument.
-
-    Parameters
-    ----------
-    encoding_errors : str
-
-    Returns
-    -------
-    str
-        ``encoding_errors``, one of :data:`ENCODING_ERRORS`.
-
-    Raises
-    ------
-    ValueError
-        Any other value.
-    """
-    if encoding_errors not in ENCODING_ERRORS:
-        raise ValueError(f"encoding_errors must be one of {', '.join(map(repr, ENCODING_ERRORS))}"
-                         f", got {encoding_errors!r}")
-    return encoding_errors
-
-
-def _decode(data, path, lineno, encoding_errors):
-    """``data`` (bytes starting at line ``lineno`` of ``path``) decoded from UTF-8."""
-    try:
-        return data.decode("utf-8", encoding_errors)
-    except UnicodeDecodeError as e:
-        line = lineno + data.count(b"\n", 0, e.start)
-        column = e.start - data.rfind(b"\n", 0, e.start)
-        raise ValueError(
-            f"{path!r} line {line}, byte {column}: {data[e.start:e.end]!r} is not valid UTF-8 "
-            f"({e.reason}); pass encoding_errors='replace' or 'ignore' to read the file "
-            f"anyway") from None
-
-
-def line_pieces(path, encoding_errors="strict"):
-    """The lines of a text file, plain or compressed (by extension: .gz, .bz2, .xz),
-    decoded from UTF-8, without their newline. A line longer than 1 MB comes in several
-    pieces, cut at whitespace (any character that ``str.split()`` splits on).
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-    encoding_errors : {'strict', 'replace', 'ignore'}
-        What to do with bytes that are not UTF-8: raise ValueError, turn each into U+FFFD
-        (the replacement character), or drop them.
-
-    Yields
-    ------
-    str
-
-    Raises
-    ------
-    ValueError
-        Invalid UTF-8 with ``encoding_errors='strict'`` (the message names the file and the
-        line), a word longer than :data:`MAX_WORD_BYTES`, or a corrupted or truncated
-        compressed file (the message names the file and the line reached).
-    OSError
-        The file cannot be opened or read (a read error names the file and the line).
-    """
-    path = os.fspath(path)
-    with open_compressed(path, "rb") as f:
-        yield from stream_pieces(f, path, encoding_errors)
-
-
-def stream_pieces(f, name, encoding_errors="strict"):
-    """:func:`line_pieces` of an open binary file ``f``, named ``name`` in the messages.
-
-    Each block is copied once with the unfinished line or word before it (less than a
-    block); a word longer than a block is kept as a list of blocks and joined once, so the
-    time is linear in the size of the file, however long its lines and words.
-    """
-    lineno, carry, word, word_bytes = 1, b"", [], 0
-    while True:
-        try:
-            block = f.read(_BLOCK_BYTES)
-        except _DECOMPRESSION_ERRORS as e:
-            if isinstance(e, OSError) and e.errno is not None:
-                # a read error, not a corrupt stream (bz2's and gzip's errors have no errno)
-                if e.filename is not None:
-                    raise
-                raise type(e)(e.errno, f"reading {name!r} failed at line {lineno}: "
-                                       f"{e.strerror}") from e
-            raise ValueError(f"corpus_file {name!r} is corrupted or truncated (at line "
-                             f"{lineno}): {e}") from None
-        data = carry + block
-        if not data and not word:
-            return
-        end = data.rfind(b"\n") + 1 if block else len(data)
-        if block and end == 0 and (word or len(data) >= _BLOCK_BYTES):  # long line: cut at a space
-            match = _LAST_SPACE.search(data[::-1])
-            if match is None:  # a word longer than a block
-                word_bytes += len(data)
-                _check_word_bytes(word_bytes, name, lineno)
-                word.append(data)
-                carry = b""
-                continue
-            end = len(data) - match.start()
-        data, carry = data[:end], data[end:]
-        if word:  # the long word ends in data
-            space = _FIRST_SPACE.search(data)
-            _check_word_bytes(word_bytes + (space.start() if space else len(data)), name, lineno)
-            data, word, word_bytes = b"".join(word + [data]), [], 0
-        if not data:
-            continue
-        text = _decode(data, name, lineno, encoding_errors)
-        lineno += data.count(b"\n")
-        lines = text.split("\n")
-        if text.endswith("\n"):
-            lines.pop()
-        yield from lines
-
-
-def _check_word_bytes(n, name, lineno):
-    if n > MAX_WORD_BYTES:
-        raise ValueError(f"{name!r} line {lineno}: a word longer than MAX_WORD_BYTES="
-                         f"{MAX_WORD_BYTES} bytes (of UTF-8, without whitespace) is not read; "
-                         f"this one has {n} bytes or more")
-
-
-def _pieces_of(tokens, n):
-    return (tokens[i:i + n] for i in range(0, len(tokens), n))
-
-
-class _TextFiles:
-    """What LineSentence and Text8Corpus share: the files, the options, their checks."""
-
-    def __init__(self, source, max_sentence_length=MAX_TEXT_WORDS, encoding_errors="strict"):
-        self.files = corpus_files(source, "source")
-        self.max_sentence_length = check_int("max_sentence_length", max_sentence_length, 1)
-        self.encoding_errors = check_encoding_errors(encoding_errors)
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self.files!r})"
-
-
-class LineSentence(_TextFiles):
-    """The texts of whitespace-tokenized files, one per line, as lists of str: an iterable
-    that reads the files again at each iteration (like gensim's ``LineSentence`` and
-    ``PathLineSentences``).
-
-    A line of more than ``max_sentence_length`` words is split into several texts of at
-    most that many words (nothing is dropped); empty lines are skipped.
-
-    Parameters
-    ----------
-    source : str, os.PathLike, or list of them
-        A file, a directory (its files in sorted order) or a list of files, each plain or
-        .gz/.bz2/.xz, UTF-8.
-    max_sentence_length : int
-    encoding_errors : {'strict', 'replace', 'ignore'}
-        As for :func:`line_pieces`.
-
-    Raises
-    ------
-    TypeError, ValueError, FileNotFoundError, PermissionError
-        As :func:`corpus_files`, or max_sentence_length or encoding_errors is not allowed.
-    """
-
-    def __iter__(self):
-        for path in self.files:
-            for line in line_pieces(path, self.encoding_errors):
-                yield from _pieces_of(line.split(), self.max_sentence_length)
-
-
-class Text8Corpus(_TextFiles):
-    """The words of files such as text8 (the whole text on one line), as texts of
-    ``max_sentence_length`` words (like gensim's ``Text8Corpus``). Line breaks count as
-    spaces; a file is never held in memory at once; each file ends a text.
-
-    Parameters and exceptions are those of :class:`LineSentence`.
-    """
-
-    def __iter__(self):
-        for path in self.files:
-            yield from words_in_texts(line_pieces(path, self.encoding_errors),
-                                      self.max_sentence_length)
-
-
-def words_in_texts(pieces, n):
-    """The words of the lines ``pieces``, as texts of ``n`` words (the last one shorter)."""
-    rest = []
-    for line in pieces:
-        tokens = rest + line.split()
-        full = len(tokens) - len(tokens) % n
-        yield from _pieces_of(tokens[:full], n)
-        rest = tokens[full:]
-    if rest:
-        yield rest
 
 
 @dataclass
@@ -365,11 +86,11 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors=
     sentences : iterable of lists of str, optional
     corpus_file : path, directory or list of paths, optional
         Whitespace-tokenized UTF-8 text, one text per line, plain or .gz/.bz2/.xz (see
-        :func:`corpus_files`).
+        :func:`fastw2v.readers.corpus_files`).
     max_vocab_size : int, optional
         Bound on distinct words kept while scanning (rarest pruned).
     encoding_errors : {'strict', 'replace', 'ignore'}
-        For corpus_file, as for :func:`line_pieces`.
+        For corpus_file, as for :func:`fastw2v.readers.line_pieces`.
     max_ram_ids, tmp_dir : optional
         Ids held in RAM before the stream goes to a temporary file in tmp_dir (see
         :class:`fastw2v._scan.Encoder`).

@@ -22,16 +22,15 @@ import tempfile
 import time
 import urllib.request
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._compression import atomic_output
-from .corpus import stream_pieces, words_in_texts
+from ._checks import ArgumentTypeError
+from ._compression import _DECOMPRESSION_ERRORS, _READ_CHUNK, atomic_output, is_corrupt_stream
+from .readers import ZipMemberWords
 
 logger = logging.getLogger("fastw2v")
 
-_DOWNLOAD_CHUNK = 1 << 20
 #: Seconds a connection or a single read may wait for the server.
 _TIMEOUT_SECONDS = 60
 #: Seconds the whole download may take (checked after each read).
@@ -132,6 +131,8 @@ def download(name, cache_dir=None, sha256=None, progress=False):
     ------
     KeyError
         If `name` is not a known dataset.
+    TypeError
+        If `sha256` is not a str (an ArgumentTypeError, also a ValueError).
     ValueError
         If `sha256` is not 64 hexadecimal digits; or the download has the wrong size or
         checksum, is larger than expected, or is not a zip archive holding the dataset's
@@ -142,7 +143,8 @@ def download(name, cache_dir=None, sha256=None, progress=False):
     """
     dataset = _dataset(name)
     if sha256 is not None and not (isinstance(sha256, str) and _SHA256.fullmatch(sha256)):
-        raise ValueError(f"sha256 must be 64 hexadecimal digits, got {sha256!r}")
+        error = ValueError if isinstance(sha256, str) else ArgumentTypeError
+        raise error(f"sha256 must be 64 hexadecimal digits, got {sha256!r}")
     directory = cache_directory(cache_dir)
     path = directory / dataset.filename
     if path.is_file():
@@ -165,7 +167,7 @@ def download(name, cache_dir=None, sha256=None, progress=False):
         _check_archive(tmp, dataset.member, what)
         tmp.seek(0)
         with atomic_output(path, compress=False) as out:
-            shutil.copyfileobj(tmp, out, _DOWNLOAD_CHUNK)
+            shutil.copyfileobj(tmp, out, _READ_CHUNK)
     return path
 
 
@@ -194,7 +196,7 @@ def _fetch(url, out, progress, limit, what):
         try:
             # read1: whatever one receive brings, so that the deadline is checked at least
             # every _TIMEOUT_SECONDS even from a server that sends a byte at a time
-            for chunk in iter(lambda: response.read1(_DOWNLOAD_CHUNK), b""):
+            for chunk in iter(lambda: response.read1(_READ_CHUNK), b""):
                 size += len(chunk)
                 if limit is not None and size > limit:
                     raise ValueError(f"{what} sends more than the expected {limit} bytes; "
@@ -220,32 +222,15 @@ def _check_archive(f, member, what):
     """Reads `member` of the zip archive in the file `f` through, which checks its CRC-32."""
     try:
         with zipfile.ZipFile(f) as archive, archive.open(member) as fin:
-            while fin.read(_DOWNLOAD_CHUNK):
+            while fin.read(_READ_CHUNK):
                 pass
     except KeyError:
         raise ValueError(f"{what} holds no member {member!r}; not cached") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+    except (zipfile.BadZipFile, NotImplementedError, *_DECOMPRESSION_ERRORS) as e:
+        if isinstance(e, OSError) and not is_corrupt_stream(e):
+            raise  # reading the temporary file failed: not a bad archive
         raise ValueError(f"{what} is not a valid zip archive holding {member!r} ({e}); not "
                          "cached") from None
-
-
-class _ZippedWords:
-    """The words of a text inside a zip archive, as texts of `text_words` words (line
-    breaks count as spaces), read as :class:`fastw2v.corpus.Text8Corpus` reads a file.
-
-    Re-iterable; reads the archive member in blocks, in time linear in its size.
-    """
-
-    def __init__(self, path, member, text_words=10000):
-        self.path, self.member, self.text_words = Path(path), member, text_words
-
-    def __iter__(self):
-        with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as fin:
-            yield from words_in_texts(stream_pieces(fin, f"{self.path}:{self.member}"),
-                                      self.text_words)
-
-    def __repr__(self):
-        return f"<{type(self).__name__} {self.path}:{self.member}>"
 
 
 def load(name, cache_dir=None, sha256=None, progress=False):
@@ -278,4 +263,4 @@ def load(name, cache_dir=None, sha256=None, progress=False):
         If the download fails, is cut short or takes more than the deadline.
     """
     path = download(name, cache_dir=cache_dir, sha256=sha256, progress=progress)
-    return _ZippedWords(path, _dataset(name).member)
+    return ZipMemberWords(path, _dataset(name).member)

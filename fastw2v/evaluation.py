@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from ._compression import open_compressed
+from ._compression import corrupt_stream_named, decode_text, open_compressed
 from ._neighbours import top_k_of_products, unit_rows
 
 logger = logging.getLogger("fastw2v")
@@ -61,7 +61,8 @@ def evaluate_word_analogies(kv, analogies, restrict_vocab=30000, case_insensitiv
     ValueError
         If the file holds no questions, a line is not four words or comes before the
         first section header (the message gives the line number), or `restrict_vocab`
-        is not None or an int >= 1.
+        is not None or an int >= 1 (if it is not an int, the error is an ArgumentTypeError,
+        a TypeError too).
     """
     vocab, limit = _vocab(kv, restrict_vocab, case_insensitive)
     parsed = _read_analogy_sections(analogies, case_insensitive)
@@ -185,7 +186,7 @@ def evaluate_word_pairs(kv, pairs, delimiter="\t", encoding="utf8", restrict_voc
         If the file cannot be read.
     ValueError
         If no valid in-vocabulary pair is found, or `restrict_vocab` is not None or an
-        int >= 1.
+        int >= 1 (if it is not an int, the error is an ArgumentTypeError, a TypeError too).
     """
     vocab, _ = _vocab(kv, restrict_vocab, case_insensitive)
     gold, rows, n_oov = [], [], 0
@@ -236,14 +237,10 @@ def evaluate_word_pairs(kv, pairs, delimiter="\t", encoding="utf8", restrict_voc
 
 def _numbered_lines(path, encoding="utf8"):
     """Yield (1-based line number, decoded line with its newline) of a possibly compressed file."""
-    with open_compressed(path, "rb") as fin:
+    where = repr(os.fspath(path))
+    with open_compressed(path, "rb") as fin, corrupt_stream_named(path, where):
         for line_no, raw in enumerate(fin, 1):
-            try:
-                yield line_no, raw.decode(encoding)
-            except UnicodeDecodeError as err:
-                raise ValueError(
-                    f"{os.fspath(path)!r}, line {line_no}: not valid {encoding}: {err}"
-                ) from None
+            yield line_no, decode_text(raw, f"{where}, line {line_no}", encoding)
 
 
 def _read_analogy_sections(path, case_insensitive):

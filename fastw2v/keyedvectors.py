@@ -14,6 +14,7 @@ import os
 import numpy as np
 
 from . import evaluation
+from ._checks import check_path
 from ._neighbours import unit_rows
 from ._similarity import KEY_TYPES, SimilarityQueries
 from .formats.native import load_arrays, save_arrays, word_vectors_of
@@ -434,9 +435,11 @@ class KeyedVectors(SimilarityQueries):
         ------
         FileNotFoundError
             If `path` does not exist.
+        TypeError
+            If `mmap` is neither None nor a str (an ArgumentTypeError, also a ValueError).
         ValueError
-            If `path` is not a valid fastw2v save or lacks the vectors (the message
-            names the file and what is wrong).
+            If `mmap` is not one of the modes, or `path` is not a valid fastw2v save or
+            lacks the vectors (the message names the file and what is wrong).
         """
         meta, arrays = load_arrays(path, mmap=mmap)
         keys, vectors, counts = word_vectors_of(path, meta, arrays)
@@ -473,7 +476,7 @@ class KeyedVectors(SimilarityQueries):
         OSError
             If writing fails.
         """
-        _check_optional_path("fvocab", fvocab)
+        check_path("fvocab", fvocab, optional=True)
         write_word2vec(fname, self.index_to_key, self._vectors, binary=binary,
                        write_header=write_header)
         if fvocab is not None:
@@ -519,13 +522,14 @@ class KeyedVectors(SimilarityQueries):
         FileNotFoundError
             If `fname` or `fvocab` does not exist.
         TypeError
-            If `fvocab` is not a path.
+            If `fvocab` is not a path, or `limit` not an int or None (an
+            ArgumentTypeError, also a ValueError).
         ValueError
-            If the file is empty, truncated, corrupt, disagrees with its header or is in
-            the other format, or `fvocab` is malformed; the message names the line or byte
-            offset.
+            If `limit` is below 1, or the file is empty, truncated, corrupt, disagrees with
+            its header or is in the other format, or `fvocab` is malformed; the message
+            names the line or byte offset.
         """
-        _check_optional_path("fvocab", fvocab)
+        check_path("fvocab", fvocab, optional=True)
         known_counts = None if fvocab is None else read_vocab(fvocab, encoding, unicode_errors)
         words, vectors = read_word2vec(fname, binary=binary, limit=limit, encoding=encoding,
                                        unicode_errors=unicode_errors, datatype=datatype,
@@ -538,11 +542,6 @@ class KeyedVectors(SimilarityQueries):
                                fvocab, len(missing), missing[:5])
             counts = np.array([known_counts.get(word, 0) for word in words], dtype=np.int64)
         return cls(vectors, words, counts)
-
-
-def _check_optional_path(name, value):
-    if value is not None and not isinstance(value, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a file path or None, got {value!r}")
 
 
 def _check_vectors(vectors):

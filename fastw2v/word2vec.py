@@ -14,9 +14,10 @@ from ._layers import OUTPUT_LAYERS, tables
 from ._params import TrainingParams, signature, with_settings
 from ._train import EpochRunner
 from .callbacks import check_callbacks
-from .corpus import EncodedCorpus, corpus_files, scan
+from .corpus import EncodedCorpus, scan
 from .formats.native import check_array, load_arrays, save_arrays, word_vectors_of
 from .keyedvectors import KeyedVectors
+from .readers import corpus_files
 from .vocab import Vocab, final_order
 
 logger = logging.getLogger("fastw2v")

@@ -96,7 +96,7 @@ def test_evict_releases_the_pages_and_keeps_the_data(tmp_path):
 
 
 def test_bad_budget_and_tmp_dir(tmp_path):
-    with pytest.raises(ValueError, match="max_corpus_ram must be an int >= 0, got -1"):
+    with pytest.raises(ValueError, match="max_corpus_ram must be an int >= 0 or None, got -1"):
         FastW2V([["a"]], max_corpus_ram=-1)
     with pytest.raises(FileNotFoundError, match="tmp_dir '.*nope' does not exist"):
         FastW2V([["a"]], tmp_dir=tmp_path / "nope")

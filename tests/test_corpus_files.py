@@ -15,8 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from fastw2v import FastW2V, LineSentence, Text8Corpus
-from fastw2v import corpus as corpus_module
+from fastw2v import FastW2V, LineSentence, Text8Corpus, readers
 
 OPENERS = {".txt": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
@@ -107,11 +106,11 @@ def test_text8_corpus_matches_gensim(tmp_path):
 
 
 def test_text8_corpus_reads_a_huge_line_in_pieces_without_cutting_words(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus_module, "_BLOCK_BYTES", 64)
+    monkeypatch.setattr(readers, "_READ_CHUNK", 64)
     words = [f"word{k}" * (1 + k % 3) for k in range(500)]
     path = tmp_path / "one_line.txt"
     path.write_text(" ".join(words) + "\n" + " ".join(words[:10]))
-    pieces = list(corpus_module.line_pieces(path))
+    pieces = list(readers.line_pieces(path))
     assert len(pieces) > 50 and max(map(len, pieces)) <= 64 + max(map(len, words)) + 1
     assert list(Text8Corpus(path, max_sentence_length=1000)) == [words + words[:10]]
     assert [w for t in LineSentence(path) for w in t] == words + words[:10]
@@ -125,6 +124,10 @@ def test_reader_errors(tmp_path):
     with pytest.raises(ValueError, match="encoding_errors must be one of 'strict', 'replace', "
                                          "'ignore', got 'surrogateescape'"):
         LineSentence(tmp_path / "a.txt", encoding_errors="surrogateescape")
+    with pytest.raises(TypeError, match="encoding_errors must be one of .*, got None"):
+        Text8Corpus(tmp_path / "a.txt", encoding_errors=None)  # a wrong type: TypeError
+    with pytest.raises(TypeError, match="max_sentence_length must be an int >= 1, got '5'"):
+        LineSentence(tmp_path / "a.txt", max_sentence_length="5")
 
 
 @pytest.fixture
@@ -136,7 +139,7 @@ def latin1_file(tmp_path):
 
 @pytest.mark.parametrize("block", [1 << 20, 100])
 def test_strict_names_file_and_line_at_scan_time(latin1_file, monkeypatch, block):
-    monkeypatch.setattr(corpus_module, "_BLOCK_BYTES", block)
+    monkeypatch.setattr(readers, "_READ_CHUNK", block)
     model = FastW2V(corpus_file=latin1_file, min_count=1)
     with pytest.raises(ValueError, match=r"mixed.txt' line 201, byte 7: b'\\xe9' is not valid "
                                          r"UTF-8 .*pass encoding_errors='replace' or 'ignore'"):
@@ -168,19 +171,19 @@ def test_corrupt_compressed_files(tmp_path):
 
 
 def test_spaces_are_those_str_split_splits_on():
-    assert corpus_module._SPACES == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert readers._SPACES == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
 
 @pytest.fixture
 def small_blocks(monkeypatch):
-    monkeypatch.setattr(corpus_module, "_BLOCK_BYTES", 64)
+    monkeypatch.setattr(readers, "_READ_CHUNK", 64)
 
 
 def test_long_line_of_cjk_cut_at_ideographic_spaces(tmp_path, small_blocks):
     words = ["\u6f22\u5b57" * (1 + k % 5) for k in range(300)]  # 6 to 30 bytes each
     path = tmp_path / "cjk.txt"
     path.write_text("\u3000".join(words) + "\n\u4e00\u3000\u4e8c\n", encoding="utf-8")
-    pieces = list(corpus_module.line_pieces(path))
+    pieces = list(readers.line_pieces(path))
     assert len(pieces) > 50 and "\ufffd" not in "".join(pieces)
     assert [w for p in pieces for w in p.split()] == words + ["\u4e00", "\u4e8c"]
     model = FastW2V(corpus_file=path, min_count=1, vector_size=8).build_vocab()
@@ -188,7 +191,7 @@ def test_long_line_of_cjk_cut_at_ideographic_spaces(tmp_path, small_blocks):
 
 
 def test_long_line_cut_at_every_kind_of_whitespace(tmp_path, small_blocks):
-    spaces = corpus_module._SPACES.replace("\n", "")
+    spaces = readers._SPACES.replace("\n", "")
     line = "".join(f"w\xe9{k}" + spaces[k % len(spaces)] for k in range(400))
     path = tmp_path / "spaces.txt"
     path.write_bytes(line.encode())
@@ -209,7 +212,7 @@ def test_word_longer_than_a_block_is_kept_whole(tmp_path, small_blocks, space_se
 
 
 def test_word_longer_than_the_maximum_is_refused(tmp_path, small_blocks, monkeypatch):
-    monkeypatch.setattr(corpus_module, "MAX_WORD_BYTES", 300)
+    monkeypatch.setattr(readers, "MAX_WORD_BYTES", 300)
     path = tmp_path / "blob.txt"
     path.write_text("ok\n" + "x" * 290 + " fine\n" + "y" * 301 + "\n")
     with pytest.raises(ValueError, match=r"blob.txt' line 3: a word longer than "
@@ -264,8 +267,8 @@ def test_corrupt_bz2_names_the_file_and_line(tmp_path, small_blocks):
        block=st.integers(1, 24))
 def test_pieces_hold_the_words_of_the_lines(text, block):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(corpus_module, "_BLOCK_BYTES", block)
-        pieces = list(corpus_module.stream_pieces(io.BytesIO(text.encode()), "t.txt"))
+        mp.setattr(readers, "_READ_CHUNK", block)
+        pieces = list(readers.stream_pieces(io.BytesIO(text.encode()), "t.txt"))
     assert [w for p in pieces for w in p.split()] == text.split()  # no word cut or merged
     assert not any("\n" in p for p in pieces)
 
@@ -279,5 +282,5 @@ def test_read_error_names_the_file_and_line():
 
     with pytest.raises(OSError, match=r"reading 'disk.txt' failed at line 3: Input/output "
                                       r"error") as info:
-        list(corpus_module.stream_pieces(Failing(b"a\nb\nc"), "disk.txt"))
+        list(readers.stream_pieces(Failing(b"a\nb\nc"), "disk.txt"))
     assert info.value.errno == errno.EIO

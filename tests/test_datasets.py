@@ -8,8 +8,7 @@ import zipfile
 
 import pytest
 
-from fastw2v import corpus as corpus_module
-from fastw2v import datasets
+from fastw2v import datasets, readers
 
 WORDS = ("anarchism originated as a term of abuse first used against early working class "
          "radicals including the diggers of the english revolution ").split() * 700  # 14,700
@@ -83,7 +82,7 @@ def _cache_files(directory):
 
 def test_load_downloads_once_and_reads_texts(tmp_path, server, monkeypatch):
     _register(monkeypatch, server)
-    monkeypatch.setattr(corpus_module, "_BLOCK_BYTES", 777)  # words cut across blocks
+    monkeypatch.setattr(readers, "_READ_CHUNK", 777)  # words cut across blocks
     before = server.requests
     corpus = datasets.load("tiny8", cache_dir=tmp_path / "cache")
     texts = list(corpus)
@@ -196,21 +195,21 @@ def test_download_past_the_deadline_leaves_nothing(tmp_path, server, monkeypatch
 
 def test_zipped_words_reads_a_long_word_in_linear_time(tmp_path, monkeypatch,
                                                       space_searches):
-    monkeypatch.setattr(corpus_module, "_BLOCK_BYTES", 64)
+    monkeypatch.setattr(readers, "_READ_CHUNK", 64)
     long_word = "z" * 100_000
     path = tmp_path / "w.zip"
     path.write_bytes(_zip_bytes(" ".join(WORDS[:50] + [long_word] + WORDS[:30])))
-    texts = list(datasets._ZippedWords(path, "tiny8", text_words=40))
+    texts = list(readers.ZipMemberWords(path, "tiny8", max_sentence_length=40))
     assert [len(t) for t in texts] == [40, 40, 1]
     assert sum(texts, []) == WORDS[:50] + [long_word] + WORDS[:30]
     # each byte is searched for a space about once; before, every block copied and split the
     # whole word read so far again (quadratic in the length of the word)
     assert len(space_searches) >= len(long_word) // 64  # read as the corpus reader reads
     assert sum(space_searches) <= 2 * (len(long_word) + 80 * 12)
-    monkeypatch.setattr(corpus_module, "MAX_WORD_BYTES", 50_000)
+    monkeypatch.setattr(readers, "MAX_WORD_BYTES", 50_000)
     with pytest.raises(ValueError, match=r"w.zip:tiny8' line 1: a word longer than "
                                          r"MAX_WORD_BYTES=50000 bytes"):
-        list(datasets._ZippedWords(path, "tiny8"))
+        list(readers.ZipMemberWords(path, "tiny8"))
 
 
 @pytest.mark.parametrize("sha256", ["abc", "g" * 64, 12])
@@ -218,6 +217,8 @@ def test_bad_sha256_argument(tmp_path, sha256):
     with pytest.raises(ValueError, match=f"sha256 must be 64 hexadecimal digits, got {sha256!r}"):
         datasets.load("text8", cache_dir=tmp_path, sha256=sha256)
     assert _cache_files(tmp_path) == []
+    assert isinstance(pytest.raises(ValueError, datasets.load, "text8", tmp_path, 12).value,
+                      TypeError)  # a wrong type is a TypeError (and still a ValueError)
 
 
 @pytest.mark.parametrize("where", ["_check_archive", "copyfileobj"])
@@ -235,3 +236,17 @@ def test_interrupt_while_checking_or_caching_leaves_nothing(tmp_path, server, mo
     with pytest.raises(KeyboardInterrupt):
         datasets.download("tiny8", cache_dir=tmp_path)
     assert _cache_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("compression, reason", [
+    (zipfile.ZIP_BZIP2, "Invalid data stream"),  # was a bare OSError
+    (zipfile.ZIP_LZMA, ".+"),
+    (zipfile.ZIP_DEFLATED, "Error -3 while decompressing data: .+"),
+])
+def test_an_archive_with_a_corrupt_member_is_refused(compression, reason):
+    data = bytearray(_zip_bytes(compression=compression))
+    start = 30 + len("tiny8")  # the member's data, after its local header
+    data[start:start + 12] = b"\xff" * 12
+    with pytest.raises(ValueError, match=f"^download of tiny8 is not a valid zip archive holding "
+                                         f"'tiny8' \\({reason}\\); not cached$"):
+        datasets._check_archive(io.BytesIO(bytes(data)), "tiny8", "download of tiny8")

@@ -1,10 +1,13 @@
 """Persistence: the native model file (fastw2v.formats.native), old model directories
 and the word2vec C formats."""
 
+import bz2
 import errno
 import gzip
 import json
+import lzma
 import os
+import re
 import struct
 import tempfile
 import time
@@ -13,7 +16,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from fastw2v import _compression
+from fastw2v import _compression, readers
 from fastw2v.formats import native, word2vec
 from fastw2v.keyedvectors import KeyedVectors
 
@@ -671,7 +674,7 @@ def test_word2vec_bad_fvocab(tmp_path, kv, text, match):
         KeyedVectors.load_word2vec_format(tmp_path / "v.txt", fvocab=tmp_path / "vocab.txt")
     with pytest.raises(FileNotFoundError):
         KeyedVectors.load_word2vec_format(tmp_path / "v.txt", fvocab=tmp_path / "missing.txt")
-    with pytest.raises(TypeError, match="fvocab must be a file path or None, got True"):
+    with pytest.raises(TypeError, match="fvocab must be a path or None, got bool True"):
         kv.save_word2vec_format(tmp_path / "v.bin", True)  # the old (fname, binary) call
 
 
@@ -917,3 +920,63 @@ def test_every_writable_word_reads_back(tmp_path, binary):
     loaded = KeyedVectors.load_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab",
                                                binary=binary)
     _assert_same_kv(loaded, kv)
+
+
+# the three readers of text files (corpus, word2vec formats, evaluation files) alike
+
+_COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
+_READERS = {
+    "corpus": lambda path: list(readers.LineSentence(path)),
+    "word2vec": KeyedVectors.load_word2vec_format,
+    "word2vec detection": word2vec.is_binary_word2vec,
+    "word2vec vocab": word2vec.read_vocab,
+    "evaluation": lambda path: KeyedVectors(np.eye(2, dtype=np.float32), ["a", "b"])
+    .evaluate_word_pairs(path),
+}
+_TEXTS = {"corpus": b"a b a b\n" * 2000, "word2vec": b"2 2\na 1 0\nb 0 1\n",
+          "word2vec detection": b"2 2\na 1 0\nb 0 1\n",
+          "word2vec vocab": b"".join(b"w%d %d\n" % (i, i) for i in range(1000)),
+          "evaluation": b"a\tb\t1.0\n" * 2000}
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage"])
+@pytest.mark.parametrize("suffix", sorted(_COMPRESSORS))
+@pytest.mark.parametrize("reader", sorted(_READERS))
+def test_a_corrupt_compressed_file_is_named(tmp_path, reader, suffix, damage):
+    data = _COMPRESSORS[suffix](_TEXTS[reader])
+    path = tmp_path / f"bad{suffix}"
+    path.write_bytes(data[:len(data) // 2] if damage == "truncated" else b"not compressed")
+    with pytest.raises(ValueError, match=re.escape(str(path)) + r".*(corrupt|truncated)"):
+        _READERS[reader](path)
+
+
+@pytest.mark.parametrize("reader, data, message", [
+    ("corpus", b"a b\nc d\xe9 e\n",
+     r"'{}' line 2, byte 4: b'\\xe9' is not valid UTF-8 \(invalid continuation byte\); pass "
+     r"encoding_errors='replace' or 'ignore' to read it anyway$"),
+    ("word2vec", b"2 2\na 1 0\nb\xff 0 1\n",
+     r"^{}, line 3: b'\\xff' is not valid utf8 \(invalid start byte\); pass "
+     r"unicode_errors='replace' or 'ignore' to read it anyway$"),
+    ("evaluation", b"a\tb\t1.0\nb\t\xff\t2.0\n",
+     r"^'{}', line 2: b'\\xff' is not valid utf8 \(invalid start byte\)$"),
+])
+def test_bad_bytes_are_named_alike_by_every_reader(tmp_path, reader, data, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(ValueError, match=message.format(re.escape(str(path)))):
+        _READERS[reader](path)
+
+
+def test_word2vec_limit_takes_any_integer(tmp_path, kv):
+    kv.save_word2vec_format(tmp_path / "v.txt")
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "v.txt", limit=np.int64(2))
+    assert loaded.index_to_key == WORDS[:2]  # as restrict_vocab=np.int64(2) is taken
+    for bad, error in [(0, ValueError), (2.0, TypeError), (True, TypeError)]:
+        with pytest.raises(error, match=f"limit must be an int >= 1 or None, got {bad!r}"):
+            KeyedVectors.load_word2vec_format(tmp_path / "v.txt", limit=bad)
+
+
+@pytest.mark.parametrize("mmap, error", [("w", ValueError), (1, TypeError)])
+def test_bad_mmap_mode(saved_file, mmap, error):
+    with pytest.raises(error, match=f"mmap must be one of None, 'r', 'r\\+', 'c', got {mmap!r}"):
+        KeyedVectors.load(saved_file, mmap=mmap)

@@ -370,8 +370,10 @@ def test_most_similar_batch_of_a_matrix_and_edge_cases(kv):
      "topn must be an int, got None"),
     (lambda kv: kv.most_similar_batch(["king"], block=0), ValueError,
      "block must be an int >= 1, got 0"),
-    (lambda kv: kv.most_similar_batch(["king"], block="x"), ValueError,
+    (lambda kv: kv.most_similar_batch(["king"], block="x"), TypeError,  # as documented
      "block must be an int >= 1, got 'x'"),
+    (lambda kv: kv.most_similar_batch(["king"], restrict_vocab="3"), TypeError,
+     "restrict_vocab must be an int >= 1, got '3'"),
     (lambda kv: kv.most_similar_batch(["king"], restrict_vocab=-1), ValueError, "restrict_vocab"),
 ])
 def test_most_similar_batch_invalid_arguments(kv, call, error, match):

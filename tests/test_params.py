@@ -17,10 +17,11 @@ TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
 
 
 def _int_bad(check):
-    allowed = f"an int >= {check.low}"
+    allowed = f"an int >= {check.low}{' or None' if check.optional else ''}"
     bad = [(check.low - 1, allowed), (2.5, allowed), (True, allowed), ("3", allowed)]
     if check.high is not None:
-        bad.append((check.high + 1, f"an int in {check.low}..{check.high}"))
+        bad.append((check.high + 1, f"an int in {check.low}..{check.high}"
+                                    f"{' or None' if check.optional else ''}"))
     if not check.optional:
         bad.append((None, allowed))
     return bad
@@ -44,8 +45,6 @@ BAD = {
     _params.Choice: lambda check: [
         (v, "one of " + ", ".join(map(repr, check.values))) for v in ("nope", 3, None)],
     _params.Workers: lambda check: [(v, "an int >= 1") for v in (0, -1, 1.5, "2")],
-    _params.EncodingErrors: lambda check: [
-        (v, "one of 'strict', 'replace', 'ignore'") for v in ("bogus", None)],
     _params.Directory: lambda check: [],  # test_big_corpus: test_bad_budget_and_tmp_dir
     _params.Bool: lambda check: [],  # any value is taken as its truth value
 }

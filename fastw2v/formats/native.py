@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._checks import check_choice
 from .._compression import _READ_CHUNK, atomic_output
 
 logger = logging.getLogger("fastw2v")
@@ -187,6 +188,8 @@ def load_arrays(path, mmap=None):
     ------
     FileNotFoundError
         If `path` does not exist.
+    TypeError
+        If `mmap` is neither None nor a str (an ArgumentTypeError, also a ValueError).
     ValueError
         If `mmap` is not an allowed mode, or `path` is not a valid fastw2v model: not a
         zip archive or model directory, ``meta.json`` missing, unreadable, nested too
@@ -196,8 +199,7 @@ def load_arrays(path, mmap=None):
     OSError
         If the file cannot be read.
     """
-    if mmap not in _MMAP_MODES:
-        raise ValueError(f"mmap must be one of {_MMAP_MODES}, got {mmap!r}")
+    mmap = check_choice("mmap", mmap, _MMAP_MODES)
     path = Path(os.fspath(path))
     if not os.path.lexists(path):
         raise FileNotFoundError(errno.ENOENT, "no saved fastw2v model: path does not exist",

@@ -19,11 +19,12 @@ import re
 
 import numpy as np
 
+from .._checks import check_int
 from .._compression import (
-    _DECOMPRESSION_ERRORS,
     _READ_CHUNK,
-    _is_compressed,
     atomic_output,
+    corrupt_stream_named,
+    decode_text,
     open_compressed,
 )
 from .native import _ZIP_MAGIC
@@ -145,12 +146,12 @@ def read_vocab(fname, encoding="utf8", unicode_errors="strict"):
     FileNotFoundError
         If `fname` does not exist.
     ValueError
-        If a line is not a word and a non-negative integer count, or a word appears twice;
-        the message names the line.
+        If a line is not a word and a non-negative integer count, or a word appears twice
+        (the message names the line), or a compressed file is corrupt or truncated.
     """
     counts = {}
     where = os.fspath(fname)
-    with open_compressed(fname, "rb") as fin:
+    with open_compressed(fname, "rb") as fin, corrupt_stream_named(fname, where):
         for line_no, line in enumerate(fin, 1):
             if (line_no == 1 and line.startswith(_UTF8_BOM)
                     and codecs.lookup(encoding).name == "utf-8"):
@@ -167,7 +168,8 @@ def read_vocab(fname, encoding="utf8", unicode_errors="strict"):
             if count > _INT64_MAX:
                 raise ValueError(f"{where}, line {line_no}: count {count} is larger than the "
                                  f"maximum {_INT64_MAX} (2**63 - 1)")
-            word = _decode_word(fields[0], encoding, unicode_errors, f"{where}, line {line_no}")
+            word = decode_text(fields[0], f"{where}, line {line_no}", encoding, unicode_errors,
+                               "unicode_errors")
             if word in counts:
                 raise ValueError(f"{where}, line {line_no}: word {word!r} appears a second time")
             counts[word] = count
@@ -193,10 +195,12 @@ def is_binary_word2vec(fname):
     FileNotFoundError
         If `fname` does not exist.
     ValueError
-        If the file does not start with a ``"COUNT DIM"`` header.
+        If the file does not start with a ``"COUNT DIM"`` header, or a compressed file is
+        corrupt or truncated.
     """
-    with open_compressed(fname, "rb") as fin:
-        _, dim, _ = _parse_header(fin, os.fspath(fname))
+    where = os.fspath(fname)
+    with open_compressed(fname, "rb") as fin, corrupt_stream_named(fname, where):
+        _, dim, _ = _parse_header(fin, where)
         record = fin.read(_MAX_WORD_BYTES + 4 * min(dim, _DETECTION_DIM))  # bounded read
     space = record.find(b" ")
     values = record[space + 1:space + 1 + 4 * dim]
@@ -252,30 +256,26 @@ def read_word2vec(fname, binary=False, limit=None, encoding="utf8", unicode_erro
     ------
     FileNotFoundError
         If `fname` does not exist.
+    TypeError
+        If `limit` is not an int or None (an ArgumentTypeError, also a ValueError).
     ValueError
         If an argument is invalid, or the file is empty, truncated, corrupt, disagrees
         with its header, or is in the other (text/binary) format. The message names the
         line number (text) or byte offset (binary).
     """
-    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
-        raise ValueError(f"limit must be None or a positive int, got {limit!r}")
+    limit = check_int("limit", limit, 1, optional=True)
     if not np.issubdtype(np.dtype(datatype), np.floating):
         raise ValueError(f"datatype must be a floating-point dtype, got {datatype!r}")
     if binary and no_header:
         raise ValueError("no_header=True is only supported for the text format")
     where = str(fname)
-    with open_compressed(fname, "rb") as fin:
-        try:
-            if binary:
-                words, vectors = _read_binary_body(fin, where, limit, encoding, unicode_errors,
-                                                   datatype)
-            else:
-                words, vectors = _read_text_body(fin, where, limit, encoding, unicode_errors,
-                                                 datatype, no_header)
-        except _DECOMPRESSION_ERRORS as err:
-            if not _is_compressed(fname):
-                raise
-            raise ValueError(f"{where}: compressed stream is corrupt or truncated: {err}") from None
+    with open_compressed(fname, "rb") as fin, corrupt_stream_named(fname, where):
+        if binary:
+            words, vectors = _read_binary_body(fin, where, limit, encoding, unicode_errors,
+                                               datatype)
+        else:
+            words, vectors = _read_text_body(fin, where, limit, encoding, unicode_errors,
+                                             datatype, no_header)
     logger.info("loaded %d x %d vectors from %s", vectors.shape[0], vectors.shape[1], where)
     return _drop_duplicate_words(words, vectors, where)
 
@@ -302,16 +302,6 @@ def _parse_header(fin, where):
         raise ValueError(f"{where}, line 1: header declares {count} vectors; at most {_INT64_MAX} "
                          "can be read")
     return count, dim, len(line)
-
-
-def _decode_word(raw, encoding, unicode_errors, where):
-    try:
-        return raw.decode(encoding, unicode_errors)
-    except UnicodeDecodeError as err:
-        raise ValueError(
-            f"{where}: word {raw[:60]!r} is not valid {encoding} ({err.reason}); "
-            "pass unicode_errors='replace' or 'ignore' to load it anyway"
-        ) from None
 
 
 def _check_trailing(fin, leftover, where, count, offset, line_no=None):
@@ -368,7 +358,8 @@ def _read_text_body(fin, where, limit, encoding, unicode_errors, datatype, no_he
             problem = "missing newline at end of file (truncated?)" if len(parts) == 2 else \
                 "expected a word followed by its vector values"
             raise ValueError(f"{where}, line {line_no}: {problem}{_binary_hint(line)}")
-        words.append(_decode_word(parts[0], encoding, unicode_errors, f"{where}, line {line_no}"))
+        words.append(decode_text(parts[0], f"{where}, line {line_no}", encoding, unicode_errors,
+                                 "unicode_errors"))
         values.append(parts[1])
     vectors = _parse_text_values(values, dim, datatype, where, first_line_no)
     if not no_header and (limit is None or limit >= count):
@@ -455,8 +446,8 @@ def _read_binary_body(fin, where, limit, encoding, unicode_errors, datatype):
                 f"{where}, byte offset {base + start}: the vector data is text, not binary floats; "
                 "this looks like a text word2vec file: pass binary=False"
             )
-        words.append(_decode_word(raw, encoding, unicode_errors,
-                                  f"{where}, byte offset {base + pos}"))
+        words.append(decode_text(raw, f"{where}, byte offset {base + pos}", encoding,
+                                 unicode_errors, "unicode_errors"))
         if i == len(vectors):
             vectors = _grow_rows(vectors, min(n, max(2 * i, _READ_CHUNK // record_bytes, 1)))
         vectors[i] = np.frombuffer(buf, dtype="<f4", count=dim, offset=start)
