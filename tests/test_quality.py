@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from fastw2v import FastW2V
+from fastw2v._layers import MODES
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 CORPUS = SHARED / "wiki17m.txt.gz"
@@ -29,11 +30,10 @@ def wiki2m(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("mode, floor", [(dict(sg=0, alpha=0.05), 0.02),
-                                         (dict(sg=1, alpha=0.025), 0.035)],
-                         ids=["cbow-ns", "sg-ns"])
-def test_analogies_and_word_similarity_on_2m_words(wiki2m, mode, floor):
-    model = FastW2V(corpus_file=wiki2m, sample=1e-4, workers=2, epochs=5, **mode).train()
+@pytest.mark.parametrize("mode, alpha, floor", [("cbow-ns", 0.05, 0.02), ("sg-ns", 0.025, 0.035)])
+def test_analogies_and_word_similarity_on_2m_words(wiki2m, mode, alpha, floor):
+    model = FastW2V(corpus_file=wiki2m, sample=1e-4, workers=2, epochs=5, alpha=alpha,
+                    **MODES[mode]).train()
     accuracy, sections = model.wv.evaluate_word_analogies(ANALOGIES, restrict_vocab=30000)
     assert sections[-1]["section"] == "Total accuracy"
     assert len(sections[-1]["correct"]) + len(sections[-1]["incorrect"]) > 5000
