@@ -9,6 +9,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+# The shared data set beside the repository (tests/conftest.py: SHARED_DATA, the same one).
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 

@@ -1,7 +1,25 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures and factories shared by the test modules."""
+from pathlib import Path
+
 import pytest
 
 from fastw2v import corpus
+
+# The shared data set beside the repository: wiki17m.txt.gz and eval/ (the analogy and
+# word-pair files). bench/plan.py's DATA_DIR is the same directory, for the benchmarks.
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_file():
+    """``shared_file(*parts)``: the path of a file of the shared data set; the test is
+    skipped, naming the file, when it is missing."""
+    def path(*parts):
+        found = SHARED_DATA.joinpath(*parts)
+        if not found.is_file():
+            pytest.skip(f"needs {found} of the shared data set beside the repository")
+        return found
+    return path
 
 
 @pytest.fixture
