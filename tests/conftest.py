@@ -22,6 +22,21 @@ def shared_file():
     return path
 
 
+class OptionalModule:
+    """A module imported when a test first reads one of its names: that test is skipped when
+    the module is not installed, and the rest of its test module runs (gensim, against which
+    some tests check their results, is such a module)."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __getattr__(self, attr):
+        if attr.startswith("_"):  # special names, which pytest's collection looks up
+            raise AttributeError(attr)
+        return getattr(pytest.importorskip(self._name, reason=f"{self._name} is not installed"),
+                       attr)
+
+
 @pytest.fixture
 def space_searches(monkeypatch):
     """The sizes of the byte strings that the corpus reader searches for a space, in order:
