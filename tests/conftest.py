@@ -1,9 +1,10 @@
 """Fixtures and factories shared by the test modules."""
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from fastw2v import corpus
+from fastw2v import FastW2V, KeyedVectors, corpus
 
 # The shared data set beside the repository: wiki17m.txt.gz and eval/ (the analogy and
 # word-pair files). bench/plan.py's DATA_DIR is the same directory, for the benchmarks.
@@ -20,6 +21,40 @@ def shared_file():
             pytest.skip(f"needs {found} of the shared data set beside the repository")
         return found
     return path
+
+
+def four_word_texts():
+    """20 texts of the words alpha, beta, gamma and delta, three times each."""
+    return [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
+
+
+def cyclic_texts(n_texts=200, length=30, vocab=40):
+    """``n_texts`` texts of ``length`` words of the vocabulary w0 ... w{vocab - 1}, in order
+    and round again, each text starting 7 words after the one before: every word about
+    equally frequent, every text a different piece."""
+    return [[f"w{(i * 7 + j) % vocab}" for j in range(length)] for i in range(n_texts)]
+
+
+def zipf_texts(n_texts=300, vocab=400, seed=0, a=1.5, max_length=80):
+    """``n_texts`` texts of 1 to ``max_length - 1`` words w0 ... w{vocab - 1} drawn from a
+    Zipf law of exponent ``a`` (modulo ``vocab``): a few frequent words, many rare ones."""
+    rng = np.random.default_rng(seed)
+    return [[f"w{k}" for k in rng.zipf(a, size=rng.integers(1, max_length)) % vocab]
+            for _ in range(n_texts)]
+
+
+def small_model(texts, **params):
+    """A FastW2V on ``texts`` that trains in milliseconds: every word kept, 8 dimensions,
+    one worker (so bit-reproducible), one epoch; ``params`` override these."""
+    return FastW2V(texts, **dict(dict(min_count=1, vector_size=8, workers=1, epochs=1),
+                                 **params))
+
+
+def random_kv(n=50, dim=8, seed=0):
+    """KeyedVectors of the keys w0 ... w{n - 1}: standard normal float32 vectors drawn with
+    ``seed``, counts n, n - 1, ..., 1."""
+    vectors = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
+    return KeyedVectors(vectors, [f"w{i}" for i in range(n)], np.arange(n, 0, -1))
 
 
 class OptionalModule:
