@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from fastw2v import FastW2V, KeyedVectors, corpus
+from fastw2v._layers import MODES
 
 # The shared data set beside the repository: wiki17m.txt.gz and eval/ (the analogy and
 # word-pair files). bench/plan.py's DATA_DIR is the same directory, for the benchmarks.
@@ -21,6 +22,24 @@ def shared_file():
             pytest.skip(f"needs {found} of the shared data set beside the repository")
         return found
     return path
+
+
+# Every way to train: the modes everyone compares (fastw2v._layers.MODES, bench/ too), the
+# full softmax, and skip-gram's classic kernel beside its default batched one.
+TRAINING_MODES = {
+    **MODES,
+    "sg-softmax": {"sg": 1, "hs": 0, "negative": 0, "softmax": 1},
+    "cbow-softmax": {"sg": 0, "hs": 0, "negative": 0, "softmax": 1},
+    "sg-ns-classic": {**MODES["sg-ns"], "kernel": "classic"},
+    "sg-hs-classic": {**MODES["sg-hs"], "kernel": "classic"},
+}
+
+
+@pytest.fixture(params=list(TRAINING_MODES))
+def training_mode(request):
+    """The constructor arguments of a mode of TRAINING_MODES: a test that takes it runs
+    once in each."""
+    return TRAINING_MODES[request.param]
 
 
 def four_word_texts():
@@ -55,6 +74,15 @@ def random_kv(n=50, dim=8, seed=0):
     ``seed``, counts n, n - 1, ..., 1."""
     vectors = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
     return KeyedVectors(vectors, [f"w{i}" for i in range(n)], np.arange(n, 0, -1))
+
+
+def assert_same_weights(a, b):
+    """FastW2V models ``a`` and ``b`` hold the same input vectors and output layers, bit for
+    bit."""
+    np.testing.assert_array_equal(a.wv.vectors, b.wv.vectors)
+    assert a._outputs.keys() == b._outputs.keys()
+    for name, weights in a._outputs.items():
+        np.testing.assert_array_equal(b._outputs[name], weights)
 
 
 class OptionalModule:
