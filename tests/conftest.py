@@ -1,9 +1,11 @@
 """Fixtures and factories shared by the test modules."""
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import fastw2v
 from fastw2v import FastW2V, KeyedVectors, corpus
 from fastw2v._layers import MODES
 
@@ -83,6 +85,12 @@ def assert_same_weights(a, b):
     assert a._outputs.keys() == b._outputs.keys()
     for name, weights in a._outputs.items():
         np.testing.assert_array_equal(b._outputs[name], weights)
+
+
+def child_env():
+    """The environment of a child ``python`` that imports the fastw2v this process imported
+    (installed, or built in place)."""
+    return dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
 
 
 class OptionalModule:

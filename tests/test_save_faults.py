@@ -11,13 +11,11 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import four_word_texts, random_kv, small_model
+from conftest import child_env, four_word_texts, random_kv, small_model
 
-import fastw2v
 from fastw2v import Checkpoint, KeyedVectors, _compression
 from fastw2v.formats import native, word2vec
 
@@ -148,7 +146,7 @@ CHILD = textwrap.dedent("""
 def _start_child(tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
-    env = dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
+    env = child_env()
     target = tmp_path / "models" / "kv.model"
     target.parent.mkdir()
     proc = subprocess.Popen([sys.executable, str(script), str(target)], stdin=subprocess.PIPE,
