@@ -2,12 +2,14 @@
 options, the scaling measurements and the order of the runs."""
 import argparse
 import ast
+import importlib.util
 import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+# The shared data set beside the repository (tests/conftest.py: SHARED_DATA, the same one).
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
@@ -28,12 +30,22 @@ TOOLS = ("fastw2v", "gensim", "fasttext")
 VARIANTS = {"fastw2v-classic": ({"kernel": "classic"}, ("sg-ns", "sg-hs"))}
 
 
-MODES = {
-    "sg-ns": {"sg": 1, "hs": 0, "negative": 5},
-    "cbow-ns": {"sg": 0, "hs": 0, "negative": 5},
-    "sg-hs": {"sg": 1, "hs": 1, "negative": 0},
-    "cbow-hs": {"sg": 0, "hs": 1, "negative": 0},
-}
+def _fastw2v_modes():
+    """fastw2v._layers.MODES, the one table of the modes (tests read it too), loaded from the
+    source file beside bench/ without importing fastw2v: this process only plans and spawns
+    the measured runs (bench.child.spawn), and importing fastw2v would bring numpy into it
+    and, from the repository root, pick the source tree even where only an installed
+    fastw2v has its compiled modules. _layers.py imports nothing of fastw2v."""
+    spec = importlib.util.spec_from_file_location("bench._fastw2v_layers",
+                                                  REPO_ROOT / "fastw2v" / "_layers.py")
+    layers = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = layers  # dataclasses look their module up
+    spec.loader.exec_module(layers)
+    return layers.MODES
+
+
+# The modes compared (constructor arguments of FastW2V and gensim); their learning rates.
+MODES = _fastw2v_modes()
 
 
 ALPHA = {1: 0.025, 0: 0.05}

@@ -7,54 +7,50 @@ Not part of the CI test command (pytest's testpaths is tests/); fastw2v must be 
 built in place (``python setup.py build_ext --inplace``). Training and the scan run on
 the first 1M words of ../shared/data/wiki17m.txt.gz (one epoch, 2 workers, the settings of
 bench/compare.py); the queries and persistence run on the vectors that fastw2v trains there,
-loaded into both libraries. Skips with the reason when gensim or the data is missing.
+loaded into both libraries. Skips with the reason when the data is missing, and the runs of
+gensim and the comparisons when gensim is.
 """
-import gzip
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bench.corpus import prepare_corpus
+from bench.plan import ALPHA, DEFAULT_CORPUS, MODES, VARIANTS
 from fastw2v import FastW2V, KeyedVectors
 
-gensim_models = pytest.importorskip("gensim.models", reason="gensim is not installed")
-
-WIKI17M = Path(__file__).resolve().parents[2] / "shared" / "data" / "wiki17m.txt.gz"
 SLICE_WORDS = 1_000_000
 COMMON = dict(vector_size=100, window=5, min_count=5, sample=1e-4, epochs=1, workers=2,
               seed=1)
-MODES = {"sg-ns": dict(sg=1, hs=0, negative=5, alpha=0.025),
-         "cbow-ns": dict(sg=0, hs=0, negative=5, alpha=0.05),
-         "sg-hs": dict(sg=1, hs=1, negative=0, alpha=0.025),
-         "cbow-hs": dict(sg=0, hs=1, negative=0, alpha=0.05)}
-# fastw2v's kernels: the default (batched for skip-gram) and, for skip-gram, the classic one
-KERNELS = {"sg-ns": ("auto", "classic"), "sg-hs": ("auto", "classic")}
+# fastw2v's kernels: the default (batched for skip-gram) and the classic one where it differs
+KERNELS = {mode: ("auto", "classic") for mode in VARIANTS["fastw2v-classic"][1]}
 ROUNDS = 3
+
+
+@pytest.fixture(scope="session")
+def gensim_models():
+    return pytest.importorskip("gensim.models", reason="gensim is not installed")
 
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory):
     """The first 1M words of wiki17m (whole lines) as a plain-text file."""
-    if not WIKI17M.is_file():
-        pytest.skip(f"the benchmark corpus {WIKI17M} is missing")
-    path = tmp_path_factory.mktemp("corpus") / "wiki1m.txt"
-    words = 0
-    with gzip.open(WIKI17M, "rt", encoding="utf-8") as src, open(path, "w") as out:
-        for line in src:
-            out.write(line)
-            words += len(line.split())
-            if words >= SLICE_WORDS:
-                break
-    return str(path)
+    if not DEFAULT_CORPUS.is_file():
+        pytest.skip(f"the benchmark corpus {DEFAULT_CORPUS} is missing")
+    return str(prepare_corpus(DEFAULT_CORPUS, SLICE_WORDS, tmp_path_factory.mktemp("corpus"),
+                              name="wiki1m.txt")[0])
+
+
+def settings(mode):
+    return dict(COMMON, **MODES[mode], alpha=ALPHA[MODES[mode]["sg"]])
 
 
 def fastw2v_model(corpus, mode, **extra):
-    return FastW2V(corpus_file=corpus, **COMMON, **MODES[mode], **extra)
+    return FastW2V(corpus_file=corpus, **settings(mode), **extra)
 
 
-def gensim_model(mode):
-    return gensim_models.Word2Vec(**COMMON, **MODES[mode])
+def gensim_model(gensim_models, mode):
+    return gensim_models.Word2Vec(**settings(mode))
 
 
 CASES = [(mode, "fastw2v", kernel) for mode in MODES for kernel in KERNELS.get(mode, ("auto",))]
@@ -64,7 +60,7 @@ CASES += [(mode, "gensim", None) for mode in MODES]
 @pytest.mark.parametrize("mode, tool, kernel", CASES,
                          ids=[f"{m}-{t}" + (f"-{k}" if k not in (None, "auto") else "")
                               for m, t, k in CASES])
-def test_train(benchmark, corpus, mode, tool, kernel):
+def test_train(benchmark, request, corpus, mode, tool, kernel):
     """One epoch of training; the vocabulary is built untimed before each round."""
     benchmark.group = f"train {mode}"
 
@@ -75,8 +71,10 @@ def test_train(benchmark, corpus, mode, tool, kernel):
         def train(model):
             model.train()
     else:
+        gensim_models = request.getfixturevalue("gensim_models")
+
         def setup():
-            model = gensim_model(mode)
+            model = gensim_model(gensim_models, mode)
             model.build_vocab(corpus_file=corpus)
             return (model,), {}
 
@@ -87,18 +85,20 @@ def test_train(benchmark, corpus, mode, tool, kernel):
 
 
 @pytest.mark.parametrize("tool", ["fastw2v", "gensim"])
-def test_vocabulary_scan(benchmark, corpus, tool):
+def test_vocabulary_scan(benchmark, request, corpus, tool):
     benchmark.group = "vocabulary scan"
     if tool == "fastw2v":
         benchmark.pedantic(lambda: fastw2v_model(corpus, "sg-ns").build_vocab(),
                            rounds=ROUNDS, iterations=1)
     else:
-        benchmark.pedantic(lambda: gensim_model("sg-ns").build_vocab(corpus_file=corpus),
-                           rounds=ROUNDS, iterations=1)
+        gensim_models = request.getfixturevalue("gensim_models")
+        benchmark.pedantic(
+            lambda: gensim_model(gensim_models, "sg-ns").build_vocab(corpus_file=corpus),
+            rounds=ROUNDS, iterations=1)
 
 
 @pytest.fixture(scope="session")
-def vectors(corpus):
+def vectors(corpus, gensim_models):
     """The same trained vectors in both libraries: (fastw2v KeyedVectors, gensim's)."""
     wv = fastw2v_model(corpus, "sg-ns").train().wv
     twin = gensim_models.KeyedVectors(wv.vector_size)
@@ -135,7 +135,7 @@ def test_most_similar_batch(benchmark, vectors, tool):
 
 
 @pytest.mark.parametrize("tool", ["fastw2v", "gensim"])
-def test_save_load(benchmark, vectors, tool, tmp_path):
+def test_save_load(benchmark, gensim_models, vectors, tool, tmp_path):
     """Saving the vectors in each library's native format and loading them back."""
     benchmark.group = "save + load"
     wv, twin = vectors

@@ -4,24 +4,17 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import small_model, zipf_texts
 
 from fastw2v import FastW2V, _scan
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
 
-def zipf_texts(n_texts=300, seed=0):
-    rng = np.random.default_rng(seed)
-    texts = [[f"w{k}" for k in rng.zipf(1.5, size=rng.integers(1, 80)) % 400]
-             for _ in range(n_texts)]
-    texts[5] = ["hapax1", "hapax2"]  # a text that min_count empties
-    return texts
-
-
 def trained_pair(texts, budget, **kw):
-    params = dict(min_count=2, vector_size=8, workers=1, epochs=2, seed=3, **kw)
-    in_ram = FastW2V(texts, max_corpus_ram=None, **params).train()
-    mapped = FastW2V(texts, max_corpus_ram=budget, **params).train()
+    params = dict(min_count=2, epochs=2, seed=3, **kw)
+    in_ram = small_model(texts, max_corpus_ram=None, **params).train()
+    mapped = small_model(texts, max_corpus_ram=budget, **params).train()
     return in_ram, mapped
 
 
@@ -30,7 +23,9 @@ def test_spilled_stream_equals_the_one_in_ram(budget, block, monkeypatch):
     """Every budget and spill block size (down to blocks shorter than a text) gives the same
     stream, the same texts, and with one worker the same vectors bit for bit."""
     monkeypatch.setattr(_scan, "SPILL_BLOCK_IDS", block)
-    in_ram, mapped = trained_pair(zipf_texts(), budget, max_vocab_size=300)
+    texts = zipf_texts()
+    texts[5] = ["hapax1", "hapax2"]  # a text that min_count empties
+    in_ram, mapped = trained_pair(texts, budget, max_vocab_size=300)
     assert not in_ram.corpus.memory_mapped
     assert mapped.corpus.memory_mapped and isinstance(mapped.corpus.ids, np.memmap)
     assert mapped.corpus.ids.tolist() == in_ram.corpus.ids.tolist()
@@ -41,13 +36,13 @@ def test_spilled_stream_equals_the_one_in_ram(budget, block, monkeypatch):
 
 def test_budget_above_the_corpus_keeps_it_in_ram():
     texts = zipf_texts(50)
-    model = FastW2V(texts, min_count=1, max_corpus_ram=4 * sum(map(len, texts)) + 4)
+    model = small_model(texts, max_corpus_ram=4 * sum(map(len, texts)) + 4)
     assert not model.build_vocab().corpus.memory_mapped
 
 
 def test_continued_training_on_new_text_spills_too():
     texts = zipf_texts(100)
-    model = FastW2V(texts, min_count=1, vector_size=8, max_corpus_ram=0, epochs=1).train()
+    model = small_model(texts, max_corpus_ram=0).train()
     model.train(sentences=texts[:10] + [["unknown"]])
     assert model.history[-1]["words"] == sum(map(len, texts[:10]))
     with pytest.raises(ValueError, match="none of the words"):
@@ -61,8 +56,7 @@ def mappings_in(directory):
 
 @linux_only
 def test_temporary_file_lives_in_tmp_dir_and_goes_with_the_corpus(tmp_path):
-    model = FastW2V(zipf_texts(), min_count=1, vector_size=8, max_corpus_ram=0,
-                    tmp_dir=tmp_path).build_vocab()
+    model = small_model(zipf_texts(), max_corpus_ram=0, tmp_dir=tmp_path).build_vocab()
     assert len(mappings_in(tmp_path)) == 1
     assert "(deleted)" in mappings_in(tmp_path)[0]  # unlinked: nothing to clean up
     assert list(tmp_path.iterdir()) == []
@@ -82,10 +76,9 @@ def resident_kb(directory):
 @linux_only
 def test_evict_releases_the_pages_and_keeps_the_data(tmp_path):
     texts = [[f"w{i % 97}" for i in range(1000)] for _ in range(300)]
-    model = FastW2V(texts, min_count=1, vector_size=8, max_corpus_ram=0, tmp_dir=tmp_path,
-                    epochs=1).build_vocab()
+    model = small_model(texts, max_corpus_ram=0, tmp_dir=tmp_path).build_vocab()
     ids = model.corpus.ids
-    expected = FastW2V(texts, min_count=1, max_corpus_ram=None).build_vocab().corpus.ids
+    expected = small_model(texts, max_corpus_ram=None).build_vocab().corpus.ids
     assert np.array_equal(ids, expected)  # reads all 1.2 MB
     assert resident_kb(tmp_path) > 1000
     model.corpus.evict()

@@ -1,16 +1,15 @@
 """Callbacks: the hooks and their order, stopping early, Checkpoint and Evaluate."""
 import numpy as np
 import pytest
+from conftest import cyclic_texts, small_model
 
 from fastw2v import Callback, Checkpoint, Evaluate, FastW2V
 
-TEXTS = [[f"w{(i * 7 + j) % 40}" for j in range(30)] for i in range(200)]
+TEXTS = cyclic_texts()
 
 
-def model(**kw):
-    params = dict(min_count=1, vector_size=10, workers=1, epochs=3, seed=2)
-    params.update(kw)
-    return FastW2V(TEXTS, **params)
+def model(epochs=3):
+    return small_model(TEXTS, epochs=epochs)
 
 
 class Recorder(Callback):

@@ -9,14 +9,15 @@ import re
 import socket
 import threading
 
-import gensim.models.word2vec as gensim_w2v
 import hypothesis.strategies as st
 import numpy as np
 import pytest
+from conftest import OptionalModule
 from hypothesis import given, settings
 
 from fastw2v import FastW2V, LineSentence, Text8Corpus, readers
 
+gensim_w2v = OptionalModule("gensim.models.word2vec")
 OPENERS = {".txt": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 

@@ -1,14 +1,14 @@
 """KeyedVectors: lookups, similarity queries and evaluations, checked against gensim 4."""
 
 import logging
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHARED_DATA
 
 from fastw2v.keyedvectors import KeyedVectors
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = SHARED_DATA.parent
 QUESTIONS_WORDS = SHARED / "data" / "eval" / "questions-words.txt"
 WORDSIM353 = SHARED / "data" / "eval" / "wordsim353.tsv"
 

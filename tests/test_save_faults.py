@@ -11,40 +11,23 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import child_env, four_word_texts, random_kv, small_model
 
-import fastw2v
-from fastw2v import Checkpoint, FastW2V, KeyedVectors, _compression
+from fastw2v import Checkpoint, KeyedVectors, _compression
 from fastw2v.formats import native, word2vec
 
-TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
-
-
-def _kv(seed, n=50, dim=8):
-    rng = np.random.default_rng(seed)
-    return KeyedVectors(rng.standard_normal((n, dim)).astype(np.float32),
-                        [f"w{i}" for i in range(n)], np.arange(n, 0, -1))
-
-
-def _model_save(path):
-    FastW2V(TEXTS, min_count=1, vector_size=8, epochs=1, workers=1).train().save(path)
-
-
-def _checkpoint_save(path):
-    FastW2V(TEXTS, min_count=1, vector_size=8, epochs=1, workers=1).train(
-        callbacks=[Checkpoint(path)])
-
-
 WRITERS = {
-    "native KeyedVectors.save": lambda path: _kv(1).save(path),
-    "native FastW2V.save": _model_save,
-    "Checkpoint": _checkpoint_save,
-    "word2vec text": lambda path: _kv(1).save_word2vec_format(path),
-    "word2vec binary": lambda path: _kv(1).save_word2vec_format(path, binary=True),
-    "word2vec gzip": lambda path: _kv(1).save_word2vec_format(path.with_suffix(".gz")),
+    "native KeyedVectors.save": lambda path: random_kv(seed=1).save(path),
+    "native FastW2V.save": lambda path: small_model(four_word_texts()).train().save(path),
+    "Checkpoint": lambda path: small_model(four_word_texts()).train(
+        callbacks=[Checkpoint(path)]),
+    "word2vec text": lambda path: random_kv(seed=1).save_word2vec_format(path),
+    "word2vec binary": lambda path: random_kv(seed=1).save_word2vec_format(path, binary=True),
+    "word2vec gzip": lambda path: random_kv(seed=1).save_word2vec_format(
+        path.with_suffix(".gz")),
     "vocab file": lambda path: word2vec.write_vocab(path, [f"w{i}" for i in range(9000)],
                                                     list(range(9000))),
 }
@@ -120,9 +103,9 @@ def small_disk(tmp_path):
 
 def test_disk_full_keeps_the_previous_model(small_disk):
     target = small_disk / "word2vec.model"
-    small = _kv(1)
+    small = random_kv(seed=1)
     small.save(target)
-    big = _kv(2, n=1000, dim=100)  # 400 kB of vectors: more than the disk holds
+    big = random_kv(1000, 100, seed=2)  # 400 kB of vectors: more than the disk holds
     with pytest.raises(OSError, match=rf"writing '{target}' failed: No space left on device "
                        r"\(the disk is full\); the previous file is intact") as info:
         big.save(target)
@@ -163,7 +146,7 @@ CHILD = textwrap.dedent("""
 def _start_child(tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
-    env = dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
+    env = child_env()
     target = tmp_path / "models" / "kv.model"
     target.parent.mkdir()
     proc = subprocess.Popen([sys.executable, str(script), str(target)], stdin=subprocess.PIPE,
@@ -181,9 +164,8 @@ def _sleep(proc, seconds):
 
 def _assert_complete_model(target):
     loaded = KeyedVectors.load(target)
-    rows = [np.random.default_rng(seed).standard_normal((2000, 100)).astype(np.float32)
-            for seed in (1, 2)]
-    assert any(np.array_equal(loaded.vectors, expected) for expected in rows)
+    assert any(np.array_equal(loaded.vectors, random_kv(2000, 100, seed).vectors)
+               for seed in (1, 2))
     assert loaded.index_to_key == [f"w{i}" for i in range(2000)]
 
 
@@ -220,12 +202,12 @@ def test_sigkill_during_saves_leaves_a_complete_model_and_the_next_save_cleans_u
         _assert_complete_model(target)
         leftovers = [name for name in os.listdir(target.parent) if name != "kv.model"]
         assert all(name.startswith(".kv.model.") for name in leftovers), leftovers
-        _kv(3).save(target)
+        random_kv(seed=3).save(target)
         # what is left is at most the empty file of a writer killed between creating and
         # locking it (a living writer's could look the same): gone once it is a minute old
         left = [target.parent / name for name in os.listdir(target.parent) if name != "kv.model"]
         assert all(path.stat().st_size == 0 for path in left), left
         for path in left:
             os.utime(path, (time.time() - 61, time.time() - 61))
-        _kv(3).save(target)
+        random_kv(seed=3).save(target)
         assert os.listdir(target.parent) == ["kv.model"]

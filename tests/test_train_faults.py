@@ -2,15 +2,12 @@
 interruption that no thread trains any more and that ``history`` holds exactly what was
 trained."""
 import json
-import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
-
-import fastw2v
+from conftest import child_env
 
 # The child trains "forever" and a timer thread sends it SIGINT after a seeded random delay
 # (0 to 0.25 s: while the threads start, run, finish an epoch, or between epochs), trial
@@ -82,7 +79,7 @@ CHILD = textwrap.dedent("""
 def test_sigint_at_random_points_of_train(tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
-    env = dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
+    env = child_env()
     seed, trials = 1, 12  # about 3 s
     try:
         done = subprocess.run([sys.executable, str(script), str(tmp_path / "model"),
