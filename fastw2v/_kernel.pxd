@@ -1,6 +1,30 @@
-"""The training kernel's state: its hyperparameters (Config), what every thread of an epoch
-shares (EpochState) and what each owns (ThreadScratch). EpochRunner (_train.pyx) fills them."""
+"""What the training kernel's files share: the C helpers of csrc/ and the kernel's state, its
+hyperparameters (Config), what every thread of an epoch shares (EpochState) and what each
+owns (ThreadScratch). EpochRunner (_train.pyx) fills them."""
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+
+cdef extern from "rng.h" nogil:
+    ctypedef struct fw2v_rng:
+        uint64_t state
+    uint64_t fw2v_rng_next(fw2v_rng* r)
+    void fw2v_rng_seed(fw2v_rng* r, uint64_t seed, uint64_t epoch, uint64_t chunk)
+    uint32_t fw2v_rng_below(fw2v_rng* r, uint32_t n)
+
+cdef extern from "sigmoid.h" nogil:
+    void fw2v_sigmoid_init()
+    float fw2v_sigmoid(float x)
+
+cdef extern from "softplus.h" nogil:
+    double fw2v_softplus_sum(const float* y, int64_t n)
+    const int FW2V_SOFTPLUS_LANES
+    const float FW2V_SOFTPLUS_PAD
+
+cdef extern from "atomics.h" nogil:
+    int64_t fw2v_fetch_add(int64_t* p, int64_t v)
+    int64_t fw2v_load(const int64_t* p)
+
+cdef extern from "prefetch.h" nogil:
+    void fw2v_prefetch_row(const float* row, int dim)
 
 
 cdef struct Config:
