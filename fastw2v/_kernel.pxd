@@ -83,15 +83,15 @@ cdef struct ThreadScratch:
     float* h                      # the hidden vector (CBOW: the window's mean or sum)
     float* grad_h                 # the output layers' gradient with respect to h
     int32_t* text                 # the current text after sub-sampling
-    int32_t* noise                # the negative draws of one example
+    # the output rows of the current target (_outputs.pxd: path_rows, noise_rows)
+    int32_t* out_rows             # hs path nodes, then the target and its noise words
+    float* out_label              # 1 - code on the path, 1 for the target, 0 for noise
+    int32_t* out_count            # batched: how often each output row was drawn
+    int n_hs                      # out_rows[:n_hs] index w_hs, the others w_ns
     # batched kernel: the window's context rows and the output rows, gathered
     float* ctx_block              # (n_ctx, dim), n_ctx = min(2 * window, longest text)
     float* ctx_grad               # (n_ctx, dim)
     float* out_block              # (n_out, dim): rows, then their gradients
-    int32_t* out_rows             # hs path nodes, then the target and distinct noise words
-    float* out_label
-    int32_t* out_count            # how often each output row was drawn
-    int n_hs                      # out_rows[:n_hs] index w_hs, the others w_ns
     float* scores                 # batched: (n_ctx, n_out); softmax: (vocab,)
     # (n_out = max_path + negative + 1, the most output rows a window can have)
     float* loss_buf               # -signed scores of units whose loss is not summed yet

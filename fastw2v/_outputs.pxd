@@ -1,7 +1,8 @@
 """The output layers of the training kernel, as inline functions of one hidden vector h
 and a target word: negative sampling, hierarchical softmax and the full softmax, with their
-helpers (the noise draw, the logistic unit, the loss tally), and the choice of the output
-rows the batched skip-gram kernel gathers. _train.pyx's drivers call them; being ``cdef
+helpers (the noise draw, the logistic unit, the loss tally). Which rows a target trains
+against is chosen once, by path_rows (hs) and noise_rows (negative sampling), for the
+classic kernels and the batched skip-gram kernel alike. _train.pyx's drivers call them; being ``cdef
 inline`` in a .pxd they are compiled into _train's one C file, so nothing stops inlining."""
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from libc.math cimport expf, log
@@ -63,8 +64,9 @@ cdef inline void tally_loss(const EpochState* s, ThreadScratch* t, float f, floa
         t.examples += count
 
 
-cdef inline void logistic_step(const EpochState* s, ThreadScratch* t, const float* h, float* grad_h,
-                               float* row, float label, float alpha) noexcept nogil:
+cdef inline void logistic_step(const EpochState* s, ThreadScratch* t, const float* h,
+                               float* grad_h, float* row, float label,
+                               float alpha) noexcept nogil:
     """One binary logistic unit: grad_h += g * row, row += g * h, loss tally."""
     cdef float f = dot(s.dim, h, row)
     cdef float g = logistic_gradient(f, label, alpha)
@@ -74,35 +76,82 @@ cdef inline void logistic_step(const EpochState* s, ThreadScratch* t, const floa
     tally_loss(s, t, f, label, 1)  # after the update, which does not wait for it: 8% -> 1%
 
 
-cdef inline void negative_sampling(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
-                                   const float* h, float* grad_h, int32_t target,
-                                   float alpha) noexcept nogil:
-    """Output layer: the target against ``negative`` noise words (a draw equal to the target
-    is skipped, as in word2vec.c)."""
-    cdef int d
-    for d in range(s.config.negative):  # all draws first, so that their rows load meanwhile
-        t.noise[d] = draw_noise(s, rng)
-        fw2v_prefetch_row(s.w_ns + <int64_t>t.noise[d] * s.dim, s.dim)
-    logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>target * s.dim, 1.0, alpha)
-    for d in range(s.config.negative):
-        if t.noise[d] != target:
-            logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>t.noise[d] * s.dim, 0.0, alpha)
+cdef inline void path_rows(const EpochState* s, ThreadScratch* t,
+                           int32_t target) noexcept nogil:
+    """The hierarchical-softmax rows of ``target``, into t.out_rows[:t.n_hs] with their
+    labels and counts: the inner nodes of its Huffman path, label 1 - code (none without hs).
+    They depend on the target only: train_text fills them once per center word."""
+    cdef int n = 0
+    cdef int64_t p
+    if s.config.hs:
+        for p in range(s.path_off[target], s.path_off[target + 1]):
+            t.out_rows[n] = s.points[p]
+            t.out_label[n] = 1.0 - s.codes[p]
+            t.out_count[n] = 1
+            n += 1
+    t.n_hs = n
+
+
+cdef inline int noise_rows(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+                           int32_t target, bint merge) noexcept nogil:
+    """The negative-sampling rows of ``target``, after its path rows: the target (label 1),
+    then ``negative`` noise draws (label 0), a draw equal to the target skipped (as in
+    word2vec.c); each noise row prefetched as it is drawn. With ``merge`` (the batched
+    kernel) a repeated draw adds 1 to its row's out_count instead of taking a row of its own;
+    without (classic, which does not read out_count) every draw has its row, in draw order.
+    Returns the number of output rows (t.n_hs without negative sampling)."""
+    cdef int _d, k, n = t.n_hs
+    cdef int32_t w
+    if s.config.negative == 0:
+        return n
+    t.out_rows[n] = target
+    t.out_label[n] = 1.0
+    t.out_count[n] = 1
+    n += 1
+    for _d in range(s.config.negative):
+        w = draw_noise(s, rng)
+        if w == target:
+            continue
+        if merge:
+            k = t.n_hs + 1
+            while k < n and t.out_rows[k] != w:
+                k += 1
+            if k < n:
+                t.out_count[k] += 1
+                continue
+            t.out_count[n] = 1
+        t.out_rows[n] = w
+        t.out_label[n] = 0.0
+        n += 1
+        fw2v_prefetch_row(s.w_ns + <int64_t>w * s.dim, s.dim)
+    return n
 
 
 cdef inline void hierarchical_softmax(const EpochState* s, ThreadScratch* t, const float* h,
-                                      float* grad_h, int32_t target, float alpha) noexcept nogil:
-    """Output layer: the binary decisions on the target's Huffman path (label 1 - code)."""
-    cdef int64_t p, end = s.path_off[target + 1]
-    for p in range(s.path_off[target], end):
-        if p + HS_LOOKAHEAD < end:  # the deep inner nodes are cold: load them ahead
-            fw2v_prefetch_row(s.w_hs + <int64_t>s.points[p + HS_LOOKAHEAD] * s.dim,
-                              s.dim)
-        logistic_step(s, t, h, grad_h, s.w_hs + <int64_t>s.points[p] * s.dim,
-                      1.0 - s.codes[p], alpha)
+                                      float* grad_h, float alpha) noexcept nogil:
+    """Output layer: the binary decisions on the target's Huffman path, the rows path_rows
+    chose."""
+    cdef int k
+    for k in range(t.n_hs):
+        if k + HS_LOOKAHEAD < t.n_hs:  # the deep inner nodes are cold: load them ahead
+            fw2v_prefetch_row(s.w_hs + <int64_t>t.out_rows[k + HS_LOOKAHEAD] * s.dim, s.dim)
+        logistic_step(s, t, h, grad_h, s.w_hs + <int64_t>t.out_rows[k] * s.dim,
+                      t.out_label[k], alpha)
 
 
-cdef inline void full_softmax(const EpochState* s, ThreadScratch* t, const float* h, float* grad_h,
-                              int32_t target, float alpha) noexcept nogil:
+cdef inline void negative_sampling(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+                                   const float* h, float* grad_h, int32_t target,
+                                   float alpha) noexcept nogil:
+    """Output layer: the target against its noise words, the rows noise_rows draws (all
+    draws first, so that their rows load meanwhile)."""
+    cdef int k, n = noise_rows(s, t, rng, target, False)
+    for k in range(t.n_hs, n):
+        logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>t.out_rows[k] * s.dim,
+                      t.out_label[k], alpha)
+
+
+cdef inline void full_softmax(const EpochState* s, ThreadScratch* t, const float* h,
+                              float* grad_h, int32_t target, float alpha) noexcept nogil:
     """Output layer: the exact softmax over the whole vocabulary.
 
     scores = W_sm h (sgemv); g = (onehot(target) - softmax(scores)) * alpha, with a stable
@@ -132,60 +181,21 @@ cdef inline void full_softmax(const EpochState* s, ThreadScratch* t, const float
     ger(n, s.dim, 1.0, p, h, s.w_sm, s.dim)
 
 
-cdef inline void output_layer(const EpochState* s, ThreadScratch* t, fw2v_rng* rng, const float* h,
-                              int32_t target, float alpha) noexcept nogil:
-    """Fills t.grad_h with the gradient of the output layer(s) with respect to h."""
+cdef inline void output_layer(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+                              const float* h, int32_t target, float alpha) noexcept nogil:
+    """Fills t.grad_h with the gradient of the output layer(s) with respect to h (the path
+    rows of ``target`` filled already, see path_rows)."""
     memset(t.grad_h, 0, s.dim * sizeof(float))
-    if s.config.hs:
-        hierarchical_softmax(s, t, h, t.grad_h, target, alpha)
+    hierarchical_softmax(s, t, h, t.grad_h, alpha)
     if s.config.negative > 0:
         negative_sampling(s, t, rng, h, t.grad_h, target, alpha)
     if s.config.softmax:
         full_softmax(s, t, h, t.grad_h, target, alpha)
 
 
-cdef inline int window_outputs(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
-                               int32_t target) noexcept nogil:
-    """The output rows shared by all contexts of one center word, with their labels and
-    counts: with hs the inner nodes of the target's Huffman path (label 1 - code), then with
-    negative sampling the target (label 1) and each distinct noise word (label 0; a draw
-    equal to the target skipped, a repeated draw counted in out_count). Returns how many."""
-    cdef int _d, k, n = 0
-    cdef int64_t p
-    cdef int32_t w
-    if s.config.hs:
-        for p in range(s.path_off[target], s.path_off[target + 1]):
-            t.out_rows[n] = s.points[p]
-            t.out_label[n] = 1.0 - s.codes[p]
-            t.out_count[n] = 1
-            fw2v_prefetch_row(s.w_hs + <int64_t>s.points[p] * s.dim, s.dim)
-            n += 1
-    t.n_hs = n
-    if s.config.negative == 0:
-        return n
-    t.out_rows[n] = target
-    t.out_label[n] = 1.0
-    t.out_count[n] = 1
-    n += 1
-    for _d in range(s.config.negative):
-        w = draw_noise(s, rng)
-        if w == target:
-            continue
-        k = t.n_hs + 1
-        while k < n and t.out_rows[k] != w:
-            k += 1
-        if k == n:
-            t.out_rows[n] = w
-            t.out_label[n] = 0.0
-            t.out_count[n] = 0
-            n += 1
-            fw2v_prefetch_row(s.w_ns + <int64_t>w * s.dim, s.dim)
-        t.out_count[k] += 1
-    return n
-
-
-cdef inline float* output_row(const EpochState* s, const ThreadScratch* t, int k) noexcept nogil:
-    """Row k of the window's outputs in its matrix (w_hs or w_ns)."""
+cdef inline float* output_row(const EpochState* s, const ThreadScratch* t,
+                              int k) noexcept nogil:
+    """Output row k (path_rows, then noise_rows) in its matrix (w_hs or w_ns)."""
     if k < t.n_hs:
         return s.w_hs + <int64_t>t.out_rows[k] * s.dim
     return s.w_ns + <int64_t>t.out_rows[k] * s.dim

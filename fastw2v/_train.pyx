@@ -10,7 +10,7 @@ Both architectures build one hidden vector ``h`` and hand it to one output layer
   with ``g = (onehot(target) - softmax(W_out h)) * alpha``;
 * back: skip-gram adds ``grad_h`` to ``W_in[context]``, CBOW to every ``W_in[c]``.
 
-The batched skip-gram kernel (``EpochState.batched``) trains all contexts of one center word
+The batched skip-gram kernel (``Config.batched``) trains all contexts of one center word
 against the same output rows (the center's hs path, one shared set of negatives) as a small
 dense problem: three sgemm calls on the gathered rows instead of one sdot and two saxpy per
 (context, output row) pair.
@@ -29,8 +29,8 @@ import numpy as np
 from ._blas cimport axpy, scal, gemm
 from ._kernel cimport (Config, EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next,
                        fw2v_rng_seed, fw2v_rng_below, fw2v_sigmoid_init, fw2v_sigmoid,
-                       FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load)
-from ._outputs cimport (logistic_gradient, sum_loss, output_layer, window_outputs,
+                       FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load, fw2v_prefetch_row)
+from ._outputs cimport (logistic_gradient, sum_loss, output_layer, path_rows, noise_rows,
                         output_row, tally_block_loss)
 
 
@@ -38,10 +38,11 @@ from ._outputs cimport (logistic_gradient, sum_loss, output_layer, window_output
 DEF LOSS_BUFFER = 1024
 
 
-cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng, int64_t center,
-                            int64_t lo, int64_t hi, float alpha) noexcept nogil:
+cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+                            int64_t center, int64_t lo, int64_t hi, float alpha) noexcept nogil:
     """Skip-gram for one center word: its n_ctx context rows against its n_out output rows
-    (hs path nodes and/or target + shared negatives, see window_outputs) in three sgemm calls.
+    (hs path nodes and/or target + shared negatives: path_rows, then noise_rows merging
+    repeated draws) in three sgemm calls.
 
     scores (n_ctx, n_out) = C O.T;  G = count * (label - sigmoid(scores)) * alpha;
     W_in[contexts] += G O;  W_out[outputs] += G.T C, with C and O the gathered rows."""
@@ -50,7 +51,9 @@ cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng
     cdef float* g
     if hi - lo < 2:  # no context word: no draws either
         return
-    n_out = window_outputs(s, t, rng, t.text[center])
+    for k in range(t.n_hs):
+        fw2v_prefetch_row(output_row(s, t, k), dim)
+    n_out = noise_rows(s, t, rng, t.text[center], True)
     for j in range(lo, hi):
         if j != center:
             memcpy(t.ctx_block + n_ctx * dim, s.w_in + <int64_t>t.text[j] * dim,
@@ -79,8 +82,8 @@ cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng
         axpy(dim, 1.0, t.out_block + k * dim, output_row(s, t, k))
 
 
-cdef inline int64_t subsample(const EpochState* s, fw2v_rng* rng, const int32_t* words, int64_t n,
-                              int32_t* out) noexcept nogil:
+cdef inline int64_t subsample(const EpochState* s, fw2v_rng* rng, const int32_t* words,
+                              int64_t n, int32_t* out) noexcept nogil:
     """Copies the words that survive frequent-word sub-sampling to out; returns how many."""
     cdef int64_t i, kept = 0
     cdef int32_t w
@@ -93,8 +96,8 @@ cdef inline int64_t subsample(const EpochState* s, fw2v_rng* rng, const int32_t*
     return kept
 
 
-cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng, const int32_t* words,
-                     int64_t n_words, float alpha) noexcept nogil:
+cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+                     const int32_t* words, int64_t n_words, float alpha) noexcept nogil:
     cdef int64_t n = subsample(s, rng, words, n_words, t.text)
     cdef int64_t i, j, lo, hi, b, count  # 64-bit: i + b + 1 with window up to 2**31 - 1
     cdef int dim = s.dim
@@ -109,6 +112,7 @@ cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng, const
             b -= <int>fw2v_rng_below(rng, s.config.window)
         lo = i - b if i >= b else 0
         hi = i + b + 1 if i + b + 1 <= n else n
+        path_rows(s, t, t.text[i])  # the same for all contexts of this center word
         if s.config.batched:
             sg_window_batched(s, t, rng, i, lo, hi, alpha)
         elif s.config.sg:
@@ -190,7 +194,7 @@ def _scratch_sizes(dim, window, max_text, negative, max_path, softmax_rows):
     # the loss buffer, with room for one more center word's units and the padding
     n_loss = LOSS_BUFFER + n_ctx * n_out + FW2V_SOFTPLUS_LANES
     return (dim, n_ctx, n_out, n_scores, dim * (2 + 2 * n_ctx + n_out) + n_out + n_scores
-            + n_loss, max(max_text, 1) + 3 * n_out)
+            + n_loss, max(max_text, 1) + 2 * n_out)
 
 
 @cython.wraparound(True)  # [-1] below is the last entry
@@ -334,7 +338,7 @@ cdef class EpochRunner:
         cdef int64_t dim, n_ctx, n_out, n_scores
         dim, n_ctx, n_out, n_scores, n_floats, n_ints = _scratch_sizes(
             self.s.dim, self.s.config.window, self.s.max_text, self.s.config.negative,
-            self.s.max_path,            self.s.vocab_size if self.s.config.softmax else 0)
+            self.s.max_path, self.s.vocab_size if self.s.config.softmax else 0)
         cdef float[::1] floats = np.zeros(n_floats, dtype=np.float32)
         cdef int32_t[::1] ints = np.zeros(n_ints, dtype=np.int32)
         self.keep_ref += [floats, ints]
@@ -346,8 +350,7 @@ cdef class EpochRunner:
         t.out_label = t.out_block + n_out * dim
         t.scores = t.out_label + n_out
         t.loss_buf = t.scores + n_scores
-        t.noise = &ints[0]
-        t.out_rows = t.noise + n_out
+        t.out_rows = &ints[0]
         t.out_count = t.out_rows + n_out
         t.text = t.out_count + n_out
 
