@@ -26,6 +26,8 @@ from libc.string cimport memcpy, memset
 cimport cython
 import numpy as np
 
+from ._layers import weight_shapes
+
 from ._blas cimport axpy, scal, gemm
 from ._kernel cimport (Config, EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next,
                        fw2v_rng_seed, fw2v_rng_below, fw2v_sigmoid_init, fw2v_sigmoid,
@@ -173,10 +175,10 @@ fw2v_sigmoid_init()
 _INT_MAX = 2**31 - 1
 
 
-def _check_shape(name, array, shape):
+def _check_shape(name, array, shape, n):
     if array.shape != shape:
         raise ValueError(f"{name} has shape {array.shape}, expected {shape} for a vocabulary "
-                         f"of {shape[0]} entries: the model's parts disagree")
+                         f"of {n} entries: the model's parts disagree")
 
 
 def _scratch_sizes(dim, window, max_text, negative, max_path, softmax_rows):
@@ -204,13 +206,13 @@ def _check_inputs(w_in, w_ns, w_hs, w_sm, vocab, corpus, params):
     n, dim = len(vocab.keep_threshold), w_in.shape[1]
     if not 0 < n <= _INT_MAX:
         raise ValueError(f"the vocabulary has {n} words; allowed: 1 to {_INT_MAX}")
-    _check_shape("w_in", w_in, (n, dim))
-    _check_shape("w_ns", w_ns, (n if params["negative"] else 0, dim))
-    _check_shape("w_hs", w_hs, (n - 1 if params["hs"] else 0, dim))
-    _check_shape("w_sm", w_sm, (n if params["softmax"] else 0, dim))
-    _check_shape("vocab.alias_prob", vocab.alias_prob, (n,))
-    _check_shape("vocab.alias_index", vocab.alias_index, (n,))
-    _check_shape("vocab.path_offsets", vocab.path_offsets, (n + 1,))
+    _check_shape("w_in", w_in, (n, dim), n)
+    outputs = dict(w_ns=w_ns, w_hs=w_hs, w_sm=w_sm)
+    for name, shape in weight_shapes(params, n, dim).items():
+        _check_shape(name, outputs[name], shape, n)
+    _check_shape("vocab.alias_prob", vocab.alias_prob, (n,), n)
+    _check_shape("vocab.alias_index", vocab.alias_index, (n,), n)
+    _check_shape("vocab.path_offsets", vocab.path_offsets, (n + 1,), n)
     off, n_path = vocab.path_offsets, len(vocab.points)
     if (off[0] != 0 or off[-1] != n_path or len(vocab.codes) != n_path
             or np.diff(off).min(initial=0) < 0):

@@ -47,3 +47,18 @@ def test_the_kernel_reads_the_config():
     assert run.words_done == 1000
     assert run.tallies()["loss"] > 0  # compute_loss=1 reached the kernel
     assert not np.array_equal(before, model.wv.vectors)
+
+
+@pytest.mark.parametrize("name, layers, rows", [("w_hs", dict(hs=1), 39),
+                                                 ("w_ns", dict(negative=5), 40),
+                                                 ("w_sm", dict(negative=0, softmax=1), 40),
+                                                 ("w_sm", dict(softmax=0), 0)])
+def test_an_output_array_of_another_shape_is_refused(name, layers, rows):
+    # the expected shape comes from the layer registry; the message names the vocabulary's
+    # size (it named the rows expected: "of 39 entries" for hs)
+    model = FastW2V(TEXTS, min_count=1, vector_size=8, workers=1, **layers).build_vocab()
+    arrays = dict(model._outputs, **{name: np.zeros((rows + 1, 8), np.float32)})
+    with pytest.raises(ValueError, match=rf"^{name} has shape \({rows + 1}, 8\), expected "
+                       rf"\({rows}, 8\) for a vocabulary of 40 entries: the model's parts"):
+        EpochRunner(model.wv.vectors, **arrays, vocab=model.vocab, corpus=model.corpus,
+                    params=dict(PARAMS, **layers), workers=1)
