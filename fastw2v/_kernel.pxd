@@ -22,6 +22,8 @@ cdef extern from "softplus.h" nogil:
 cdef extern from "atomics.h" nogil:
     int64_t fw2v_fetch_add(int64_t* p, int64_t v)
     int64_t fw2v_load(const int64_t* p)
+    int fw2v_load_int(const int* p)
+    void fw2v_store_int(int* p, int v)
 
 cdef extern from "prefetch.h" nogil:
     void fw2v_prefetch_row(const float* row, int dim)
@@ -73,7 +75,7 @@ cdef struct EpochState:
     # live state, written by the threads
     int64_t next_chunk            # the next chunk to claim (atomic)
     int64_t words_done            # words of the chunks trained so far (atomic)
-    int stop                      # set: threads return after their current chunk
+    int stop                      # set: threads return after their current chunk (atomic)
     int64_t running               # threads inside run_worker (atomic)
     int32_t* claims               # claims[c]: how often chunk c was taken this epoch
 

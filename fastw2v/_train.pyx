@@ -26,14 +26,14 @@ from libc.string cimport memcpy, memset
 cimport cython
 import numpy as np
 
-from ._layers import weight_shapes
-
 from ._blas cimport axpy, scal, gemm
 from ._kernel cimport (Config, EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next,
                        fw2v_rng_seed, fw2v_rng_below, fw2v_sigmoid_init, fw2v_sigmoid,
-                       FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load, fw2v_prefetch_row)
+                       FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load, fw2v_load_int,
+                       fw2v_store_int, fw2v_prefetch_row)
 from ._outputs cimport (logistic_gradient, sum_loss, output_layer, path_rows, noise_rows,
                         output_row, tally_block_loss)
+from ._layers import weight_shapes
 
 
 # Units whose loss a thread collects before summing them (see tally_loss).
@@ -152,7 +152,7 @@ cdef void run_worker(EpochState* s, ThreadScratch* t,
                      const int64_t* chunk_words_before) noexcept nogil:
     cdef int64_t c, text, start, end, pos
     cdef fw2v_rng rng
-    while not s.stop:
+    while not fw2v_load_int(&s.stop):
         c = fw2v_fetch_add(&s.next_chunk, 1)
         if c >= s.n_chunks:
             break
@@ -365,7 +365,7 @@ cdef class EpochRunner:
         self.s.epoch = epoch
         self.s.next_chunk = 0
         self.s.words_done = 0
-        self.s.stop = 0
+        fw2v_store_int(&self.s.stop, 0)
         self.claims[:] = 0
         for i in range(self.workers):
             self.scratch[i].loss = 0.0
@@ -385,7 +385,7 @@ cdef class EpochRunner:
 
     def stop(self):
         """Asks every thread to finish its current chunk and return."""
-        self.s.stop = 1
+        fw2v_store_int(&self.s.stop, 1)
 
     @property
     def running(self):
