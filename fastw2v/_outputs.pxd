@@ -2,8 +2,9 @@
 and a target word: negative sampling, hierarchical softmax and the full softmax, with their
 helpers (the noise draw, the logistic unit, the loss tally). Which rows a target trains
 against is chosen once, by path_rows (hs) and noise_rows (negative sampling), for the
-classic kernels and the batched skip-gram kernel alike. _train.pyx's drivers call them; being ``cdef
-inline`` in a .pxd they are compiled into _train's one C file, so nothing stops inlining."""
+classic kernels and the batched skip-gram kernel alike. _train.pyx's drivers call them;
+being ``cdef inline`` in a .pxd they are compiled into _train's one C file, so nothing stops
+inlining."""
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from libc.math cimport expf, log
 from libc.string cimport memcpy, memset
