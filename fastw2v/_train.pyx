@@ -10,7 +10,7 @@ Both architectures build one hidden vector ``h`` and hand it to one output layer
   with ``g = (onehot(target) - softmax(W_out h)) * alpha``;
 * back: skip-gram adds ``grad_h`` to ``W_in[context]``, CBOW to every ``W_in[c]``.
 
-The batched skip-gram kernel (``Shared.batched``) trains all contexts of one center word
+The batched skip-gram kernel (``Config.batched``) trains all contexts of one center word
 against the same output rows (the center's hs path, one shared set of negatives) as a small
 dense problem: three sgemm calls on the gathered rows instead of one sdot and two saxpy per
 (context, output row) pair.
@@ -20,313 +20,31 @@ counter.  Each chunk's random draws come from a generator seeded by (seed, epoch
 its learning rate from its position in the corpus, so neither depends on the thread.
 """
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
-from libc.math cimport expf, log
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcpy, memset
 
 cimport cython
 import numpy as np
 
-from ._blas cimport dot, axpy, scal, gemv, ger, gemm
+from ._blas cimport axpy, scal, gemm
+from ._kernel cimport (Config, EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next,
+                       fw2v_rng_seed, fw2v_rng_below, fw2v_sigmoid_init, fw2v_sigmoid,
+                       FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load, fw2v_load_int,
+                       fw2v_store_int, fw2v_prefetch_row)
+from ._outputs cimport (logistic_gradient, sum_loss, output_layer, path_rows, noise_rows,
+                        output_row, tally_block_loss)
+from ._layers import weight_shapes
 
 
-cdef extern from "rng.h" nogil:
-    ctypedef struct fw2v_rng:
-        uint64_t state
-    uint64_t fw2v_rng_next(fw2v_rng* r)
-    void fw2v_rng_seed(fw2v_rng* r, uint64_t seed, uint64_t epoch, uint64_t chunk)
-    uint32_t fw2v_rng_below(fw2v_rng* r, uint32_t n)
-
-cdef extern from "sigmoid.h" nogil:
-    void fw2v_sigmoid_init()
-    float fw2v_sigmoid(float x)
-
-cdef extern from "softplus.h" nogil:
-    double fw2v_softplus_sum(const float* y, int64_t n)
-    const int FW2V_SOFTPLUS_LANES
-    const float FW2V_SOFTPLUS_PAD
-
-cdef extern from "atomics.h" nogil:
-    int64_t fw2v_fetch_add(int64_t* p, int64_t v)
-    int64_t fw2v_load(const int64_t* p)
-
-cdef extern from "prefetch.h" nogil:
-    void fw2v_prefetch_row(const float* row, int dim)
-
-
-# Signed score beyond which a logistic unit counts as saturated (as MAX_EXP in word2vec.c).
-DEF SATURATED = 6.0
-# How many inner nodes ahead hierarchical softmax prefetches rows.
-DEF HS_LOOKAHEAD = 2
 # Units whose loss a thread collects before summing them (see tally_loss).
 DEF LOSS_BUFFER = 1024
 
 
-cdef struct Shared:
-    # parameters (read-only during an epoch)
-    float* w_in
-    float* w_ns
-    float* w_hs
-    float* w_sm
-    int dim
-    int window
-    int negative
-    bint hs
-    bint softmax
-    bint sg
-    bint batched                  # skip-gram, one sgemm per window
-    int max_path                  # longest Huffman path (0 without hs)
-    bint cbow_mean
-    bint shrink_windows
-    bint compute_loss
-    # vocabulary tables
-    const uint64_t* keep          # keep word w if a 32-bit draw < keep[w] (2**32: always)
-    const uint32_t* alias_prob    # noise sampler, Walker's alias method
-    const int32_t* alias_idx
-    uint32_t vocab_size
-    const uint8_t* codes          # Huffman path of w: codes/points[path_off[w]:path_off[w+1]]
-    const int32_t* points
-    const int64_t* path_off
-    # corpus
-    const int32_t* ids
-    const int64_t* sent_off       # text s is ids[sent_off[s]:sent_off[s+1]]
-    const int64_t* chunk_sent     # chunk c is texts chunk_sent[c]..chunk_sent[c+1]-1
-    int64_t n_chunks
-    int64_t total_words           # words per epoch
-    int64_t max_text
-    # schedule
-    uint64_t seed
-    int64_t epoch
-    int64_t epochs
-    double alpha
-    double min_alpha
-    # live state
-    int64_t next_chunk
-    int64_t words_done
-    int stop
-    int64_t running               # threads inside run_worker
-    int32_t* claims               # claims[c]: how often chunk c was taken this epoch
-
-
-cdef struct Local:
-    # per-thread scratch, pointing into numpy arrays that EpochRunner keeps alive
-    float* h
-    float* grad_h
-    int32_t* text
-    int32_t* noise               # the negative draws of one example
-    # batched kernel: the window's context rows and the output rows, gathered
-    float* ctx_block             # (n_ctx, dim), n_ctx = min(2 * window, longest text)
-    float* ctx_grad              # (n_ctx, dim)
-    float* out_block             # (n_out, dim): rows, then their gradients
-    int32_t* out_rows            # hs path nodes, then the target and distinct noise words
-    float* out_label
-    int32_t* out_count           # how often each output row was drawn
-    int n_hs                     # out_rows[:n_hs] index w_hs, the others w_ns
-    float* scores                # batched: (n_ctx, n_out); softmax: (vocab,)
-    # (n_out = max_path + negative + 1, the most output rows a window can have)
-    float* loss_buf              # -signed scores of units whose loss is not summed yet
-    int64_t loss_n
-    double loss
-    int64_t examples
-    int64_t words
-    int64_t effective_words
-    char pad[64]  # the next thread's Local starts a cache line further: no false sharing
-
-
-cdef inline int32_t draw_noise(const Shared* s, fw2v_rng* rng) noexcept nogil:
-    cdef uint64_t r = fw2v_rng_next(rng)
-    cdef uint32_t i = <uint32_t>(((r >> 32) * <uint64_t>s.vocab_size) >> 32)
-    if <uint32_t>r < s.alias_prob[i]:
-        return <int32_t>i
-    return s.alias_idx[i]
-
-
-cdef inline float logistic_gradient(float f, float label, float alpha) noexcept nogil:
-    """The gradient ``(label - sigmoid(f)) * alpha`` of one binary logistic unit with score
-    ``f``.
-
-    A unit already right with margin (signed score >= SATURATED, gradient below 0.25 % of
-    alpha) gets 0, which lets the caller skip its update; a unit wrong by that margin gets its
-    full gradient (word2vec.c skips both cases in hs)."""
-    cdef float signed_f = f if label > 0.5 else -f
-    if signed_f >= SATURATED:
-        return 0.0
-    return (label - fw2v_sigmoid(f)) * alpha
-
-
-cdef inline void sum_loss(Local* t) noexcept nogil:
-    """Adds the buffered units' loss to t.loss and empties the buffer."""
-    while t.loss_n % FW2V_SOFTPLUS_LANES:
-        t.loss_buf[t.loss_n] = FW2V_SOFTPLUS_PAD
-        t.loss_n += 1
-    t.loss += fw2v_softplus_sum(t.loss_buf, t.loss_n)
-    t.loss_n = 0
-
-
-cdef inline void tally_loss(const Shared* s, Local* t, float f, float label,
-                            int count) noexcept nogil:
-    """Adds ``count`` times the unit's loss -log sigmoid(+-f) = softplus(-+f) (a noise word
-    drawn twice counts twice), when compute_loss is on: into the buffer, which train_text
-    sums (sum_loss) before it can overflow and run_worker at the end of each chunk."""
-    cdef int c
-    cdef float y = -f if label > 0.5 else f
-    if s.compute_loss:
-        for c in range(count):
-            t.loss_buf[t.loss_n + c] = y
-        t.loss_n += count
-        t.examples += count
-
-
-cdef inline void logistic_step(const Shared* s, Local* t, const float* h, float* grad_h,
-                               float* row, float label, float alpha) noexcept nogil:
-    """One binary logistic unit: grad_h += g * row, row += g * h, loss tally."""
-    cdef float f = dot(s.dim, h, row)
-    cdef float g = logistic_gradient(f, label, alpha)
-    if g != 0.0:
-        axpy(s.dim, g, row, grad_h)
-        axpy(s.dim, g, h, row)
-    tally_loss(s, t, f, label, 1)  # after the update, which does not wait for it: 8% -> 1%
-
-
-cdef inline void negative_sampling(const Shared* s, Local* t, fw2v_rng* rng, const float* h,
-                                   float* grad_h, int32_t target, float alpha) noexcept nogil:
-    """Output layer: the target against ``negative`` noise words (a draw equal to the target
-    is skipped, as in word2vec.c)."""
-    cdef int d
-    for d in range(s.negative):  # all draws first, so that their rows load meanwhile
-        t.noise[d] = draw_noise(s, rng)
-        fw2v_prefetch_row(s.w_ns + <int64_t>t.noise[d] * s.dim, s.dim)
-    logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>target * s.dim, 1.0, alpha)
-    for d in range(s.negative):
-        if t.noise[d] != target:
-            logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>t.noise[d] * s.dim, 0.0, alpha)
-
-
-cdef inline void hierarchical_softmax(const Shared* s, Local* t, const float* h,
-                                      float* grad_h, int32_t target, float alpha) noexcept nogil:
-    """Output layer: the binary decisions on the target's Huffman path (label 1 - code)."""
-    cdef int64_t p, end = s.path_off[target + 1]
-    for p in range(s.path_off[target], end):
-        if p + HS_LOOKAHEAD < end:  # the deep inner nodes are cold: load them ahead
-            fw2v_prefetch_row(s.w_hs + <int64_t>s.points[p + HS_LOOKAHEAD] * s.dim,
-                              s.dim)
-        logistic_step(s, t, h, grad_h, s.w_hs + <int64_t>s.points[p] * s.dim,
-                      1.0 - s.codes[p], alpha)
-
-
-cdef inline void full_softmax(const Shared* s, Local* t, const float* h, float* grad_h,
-                              int32_t target, float alpha) noexcept nogil:
-    """Output layer: the exact softmax over the whole vocabulary.
-
-    scores = W_sm h (sgemv); g = (onehot(target) - softmax(scores)) * alpha, with a stable
-    log-sum-exp; grad_h += W_sm.T g (sgemv); W_sm += g h.T (sger). The loss is the true
-    cross-entropy ``logsumexp(scores) - scores[target]``."""
-    cdef int v, n = s.vocab_size
-    cdef float* p = t.scores
-    cdef float top
-    cdef double total = 0.0
-    gemv(False, n, s.dim, 1.0, s.w_sm, s.dim, h, 0.0, p)
-    top = p[0]
-    for v in range(1, n):
-        if p[v] > top:
-            top = p[v]
-    if s.compute_loss:
-        t.examples += 1
-        t.loss += top - p[target]
-    for v in range(n):
-        p[v] = expf(p[v] - top)
-        total += p[v]
-    if s.compute_loss:
-        t.loss += log(total)
-    for v in range(n):
-        p[v] *= <float>(-alpha / total)
-    p[target] += alpha
-    gemv(True, n, s.dim, 1.0, s.w_sm, s.dim, p, 1.0, grad_h)
-    ger(n, s.dim, 1.0, p, h, s.w_sm, s.dim)
-
-
-cdef inline void output_layer(const Shared* s, Local* t, fw2v_rng* rng, const float* h,
-                              int32_t target, float alpha) noexcept nogil:
-    """Fills t.grad_h with the gradient of the output layer(s) with respect to h."""
-    memset(t.grad_h, 0, s.dim * sizeof(float))
-    if s.hs:
-        hierarchical_softmax(s, t, h, t.grad_h, target, alpha)
-    if s.negative > 0:
-        negative_sampling(s, t, rng, h, t.grad_h, target, alpha)
-    if s.softmax:
-        full_softmax(s, t, h, t.grad_h, target, alpha)
-
-
-cdef inline int window_outputs(const Shared* s, Local* t, fw2v_rng* rng,
-                               int32_t target) noexcept nogil:
-    """The output rows shared by all contexts of one center word, with their labels and
-    counts: with hs the inner nodes of the target's Huffman path (label 1 - code), then with
-    negative sampling the target (label 1) and each distinct noise word (label 0; a draw
-    equal to the target skipped, a repeated draw counted in out_count). Returns how many."""
-    cdef int _d, k, n = 0
-    cdef int64_t p
-    cdef int32_t w
-    if s.hs:
-        for p in range(s.path_off[target], s.path_off[target + 1]):
-            t.out_rows[n] = s.points[p]
-            t.out_label[n] = 1.0 - s.codes[p]
-            t.out_count[n] = 1
-            fw2v_prefetch_row(s.w_hs + <int64_t>s.points[p] * s.dim, s.dim)
-            n += 1
-    t.n_hs = n
-    if s.negative == 0:
-        return n
-    t.out_rows[n] = target
-    t.out_label[n] = 1.0
-    t.out_count[n] = 1
-    n += 1
-    for _d in range(s.negative):
-        w = draw_noise(s, rng)
-        if w == target:
-            continue
-        k = t.n_hs + 1
-        while k < n and t.out_rows[k] != w:
-            k += 1
-        if k == n:
-            t.out_rows[n] = w
-            t.out_label[n] = 0.0
-            t.out_count[n] = 0
-            n += 1
-            fw2v_prefetch_row(s.w_ns + <int64_t>w * s.dim, s.dim)
-        t.out_count[k] += 1
-    return n
-
-
-cdef inline float* output_row(const Shared* s, const Local* t, int k) noexcept nogil:
-    """Row k of the window's outputs in its matrix (w_hs or w_ns)."""
-    if k < t.n_hs:
-        return s.w_hs + <int64_t>t.out_rows[k] * s.dim
-    return s.w_ns + <int64_t>t.out_rows[k] * s.dim
-
-
-cdef inline void tally_block_loss(Local* t, int64_t n_ctx, int64_t n_out) noexcept nogil:
-    """tally_loss for every unit of the batched kernel's (n_ctx, n_out) score block, cheaper
-    than unit by unit (5% -> 2% of the kernel's time): the block is copied whole, then the
-    label-1 columns negated and the columns of repeated draws appended count - 1 times more."""
-    cdef float* y = t.loss_buf + t.loss_n
-    cdef int64_t b, k, _c
-    memcpy(y, t.scores, n_ctx * n_out * sizeof(float))
-    t.loss_n += n_ctx * n_out
-    for k in range(n_out):
-        if t.out_label[k] > 0.5:
-            for b in range(n_ctx):
-                y[b * n_out + k] = -y[b * n_out + k]
-        for _c in range(1, t.out_count[k]):
-            for b in range(n_ctx):
-                t.loss_buf[t.loss_n + b] = y[b * n_out + k]
-            t.loss_n += n_ctx
-        t.examples += t.out_count[k] * n_ctx
-
-
-cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int64_t center,
-                            int64_t lo, int64_t hi, float alpha) noexcept nogil:
+cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+                            int64_t center, int64_t lo, int64_t hi, float alpha) noexcept nogil:
     """Skip-gram for one center word: its n_ctx context rows against its n_out output rows
-    (hs path nodes and/or target + shared negatives, see window_outputs) in three sgemm calls.
+    (hs path nodes and/or target + shared negatives: path_rows, then noise_rows merging
+    repeated draws) in three sgemm calls.
 
     scores (n_ctx, n_out) = C O.T;  G = count * (label - sigmoid(scores)) * alpha;
     W_in[contexts] += G O;  W_out[outputs] += G.T C, with C and O the gathered rows."""
@@ -335,7 +53,9 @@ cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int64_t ce
     cdef float* g
     if hi - lo < 2:  # no context word: no draws either
         return
-    n_out = window_outputs(s, t, rng, t.text[center])
+    for k in range(t.n_hs):
+        fw2v_prefetch_row(output_row(s, t, k), dim)
+    n_out = noise_rows(s, t, rng, t.text[center], True)
     for j in range(lo, hi):
         if j != center:
             memcpy(t.ctx_block + n_ctx * dim, s.w_in + <int64_t>t.text[j] * dim,
@@ -345,7 +65,7 @@ cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int64_t ce
         memcpy(t.out_block + k * dim, output_row(s, t, k), dim * sizeof(float))
     gemm(False, True, n_ctx, n_out, dim, 1.0, t.ctx_block, dim, t.out_block, dim, 0.0,
          t.scores, n_out)
-    if s.compute_loss:
+    if s.config.compute_loss:
         tally_block_loss(t, n_ctx, n_out)
     for b in range(n_ctx):
         g = t.scores + b * n_out
@@ -364,8 +84,8 @@ cdef void sg_window_batched(const Shared* s, Local* t, fw2v_rng* rng, int64_t ce
         axpy(dim, 1.0, t.out_block + k * dim, output_row(s, t, k))
 
 
-cdef inline int64_t subsample(const Shared* s, fw2v_rng* rng, const int32_t* words, int64_t n,
-                              int32_t* out) noexcept nogil:
+cdef inline int64_t subsample(const EpochState* s, fw2v_rng* rng, const int32_t* words,
+                              int64_t n, int32_t* out) noexcept nogil:
     """Copies the words that survive frequent-word sub-sampling to out; returns how many."""
     cdef int64_t i, kept = 0
     cdef int32_t w
@@ -378,8 +98,8 @@ cdef inline int64_t subsample(const Shared* s, fw2v_rng* rng, const int32_t* wor
     return kept
 
 
-cdef void train_text(const Shared* s, Local* t, fw2v_rng* rng, const int32_t* words,
-                     int64_t n_words, float alpha) noexcept nogil:
+cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+                     const int32_t* words, int64_t n_words, float alpha) noexcept nogil:
     cdef int64_t n = subsample(s, rng, words, n_words, t.text)
     cdef int64_t i, j, lo, hi, b, count  # 64-bit: i + b + 1 with window up to 2**31 - 1
     cdef int dim = s.dim
@@ -387,14 +107,17 @@ cdef void train_text(const Shared* s, Local* t, fw2v_rng* rng, const int32_t* wo
     t.words += n_words
     t.effective_words += n
     for i in range(n):
-        if s.compute_loss and t.loss_n >= LOSS_BUFFER:
+        if s.config.compute_loss and t.loss_n >= LOSS_BUFFER:
             sum_loss(t)  # the buffer has room for one more center word's units
-        b = s.window - <int>fw2v_rng_below(rng, s.window) if s.shrink_windows else s.window
+        b = s.config.window
+        if s.config.shrink_windows:
+            b -= <int>fw2v_rng_below(rng, s.config.window)
         lo = i - b if i >= b else 0
         hi = i + b + 1 if i + b + 1 <= n else n
-        if s.batched:
+        path_rows(s, t, t.text[i])  # the same for all contexts of this center word
+        if s.config.batched:
             sg_window_batched(s, t, rng, i, lo, hi, alpha)
-        elif s.sg:
+        elif s.config.sg:
             for j in range(lo, hi):
                 if j != i:
                     h = s.w_in + <int64_t>t.text[j] * dim
@@ -409,7 +132,7 @@ cdef void train_text(const Shared* s, Local* t, fw2v_rng* rng, const int32_t* wo
                     count += 1
             if count == 0:
                 continue
-            if s.cbow_mean:
+            if s.config.cbow_mean:
                 scal(dim, 1.0 / count, t.h)
             output_layer(s, t, rng, t.h, t.text[i], alpha)
             for j in range(lo, hi):
@@ -417,29 +140,30 @@ cdef void train_text(const Shared* s, Local* t, fw2v_rng* rng, const int32_t* wo
                     axpy(dim, 1.0, t.grad_h, s.w_in + <int64_t>t.text[j] * dim)
 
 
-cdef inline float alpha_at(const Shared* s, int64_t words_before) noexcept nogil:
+cdef inline float alpha_at(const EpochState* s, int64_t words_before) noexcept nogil:
     """Learning rate after words_before words of this epoch: linear over all epochs."""
     cdef double progress = (s.epoch * <double>s.total_words + words_before) / (
-        s.epochs * <double>s.total_words)
-    cdef double a = s.alpha - (s.alpha - s.min_alpha) * progress
-    return <float>(a if a > s.min_alpha else s.min_alpha)
+        s.config.epochs * <double>s.total_words)
+    cdef double a = s.config.alpha - (s.config.alpha - s.config.min_alpha) * progress
+    return <float>(a if a > s.config.min_alpha else s.config.min_alpha)
 
 
-cdef void run_worker(Shared* s, Local* t, const int64_t* chunk_words_before) noexcept nogil:
+cdef void run_worker(EpochState* s, ThreadScratch* t,
+                     const int64_t* chunk_words_before) noexcept nogil:
     cdef int64_t c, text, start, end, pos
     cdef fw2v_rng rng
-    while not s.stop:
+    while not fw2v_load_int(&s.stop):
         c = fw2v_fetch_add(&s.next_chunk, 1)
         if c >= s.n_chunks:
             break
-        fw2v_rng_seed(&rng, s.seed, s.epoch, c)
+        fw2v_rng_seed(&rng, s.config.seed, s.epoch, c)
         pos = chunk_words_before[c]
         for text in range(s.chunk_sent[c], s.chunk_sent[c + 1]):
             start = s.sent_off[text]
             end = s.sent_off[text + 1]
             train_text(s, t, &rng, s.ids + start, end - start, alpha_at(s, pos))
             pos += end - start
-        if s.compute_loss:
+        if s.config.compute_loss:
             sum_loss(t)
         fw2v_fetch_add(&s.words_done, pos - chunk_words_before[c])
         s.claims[c] += 1
@@ -451,10 +175,10 @@ fw2v_sigmoid_init()
 _INT_MAX = 2**31 - 1
 
 
-def _check_shape(name, array, shape):
+def _check_shape(name, array, shape, n):
     if array.shape != shape:
         raise ValueError(f"{name} has shape {array.shape}, expected {shape} for a vocabulary "
-                         f"of {shape[0]} entries: the model's parts disagree")
+                         f"of {n} entries: the model's parts disagree")
 
 
 def _scratch_sizes(dim, window, max_text, negative, max_path, softmax_rows):
@@ -472,7 +196,7 @@ def _scratch_sizes(dim, window, max_text, negative, max_path, softmax_rows):
     # the loss buffer, with room for one more center word's units and the padding
     n_loss = LOSS_BUFFER + n_ctx * n_out + FW2V_SOFTPLUS_LANES
     return (dim, n_ctx, n_out, n_scores, dim * (2 + 2 * n_ctx + n_out) + n_out + n_scores
-            + n_loss, max(max_text, 1) + 3 * n_out)
+            + n_loss, max(max_text, 1) + 2 * n_out)
 
 
 @cython.wraparound(True)  # [-1] below is the last entry
@@ -482,13 +206,13 @@ def _check_inputs(w_in, w_ns, w_hs, w_sm, vocab, corpus, params):
     n, dim = len(vocab.keep_threshold), w_in.shape[1]
     if not 0 < n <= _INT_MAX:
         raise ValueError(f"the vocabulary has {n} words; allowed: 1 to {_INT_MAX}")
-    _check_shape("w_in", w_in, (n, dim))
-    _check_shape("w_ns", w_ns, (n if params["negative"] else 0, dim))
-    _check_shape("w_hs", w_hs, (n - 1 if params["hs"] else 0, dim))
-    _check_shape("w_sm", w_sm, (n if params["softmax"] else 0, dim))
-    _check_shape("vocab.alias_prob", vocab.alias_prob, (n,))
-    _check_shape("vocab.alias_index", vocab.alias_index, (n,))
-    _check_shape("vocab.path_offsets", vocab.path_offsets, (n + 1,))
+    _check_shape("w_in", w_in, (n, dim), n)
+    outputs = dict(w_ns=w_ns, w_hs=w_hs, w_sm=w_sm)
+    for name, shape in weight_shapes(params, n, dim).items():
+        _check_shape(name, outputs[name], shape, n)
+    _check_shape("vocab.alias_prob", vocab.alias_prob, (n,), n)
+    _check_shape("vocab.alias_index", vocab.alias_index, (n,), n)
+    _check_shape("vocab.path_offsets", vocab.path_offsets, (n + 1,), n)
     off, n_path = vocab.path_offsets, len(vocab.points)
     if (off[0] != 0 or off[-1] != n_path or len(vocab.codes) != n_path
             or np.diff(off).min(initial=0) < 0):
@@ -511,6 +235,22 @@ def _check_inputs(w_in, w_ns, w_hs, w_sm, vocab, corpus, params):
                          "with its ids")
 
 
+cdef Config _zeros
+# The fields of Config, in their order (Cython converts a struct to a dict): params' keys
+CONFIG_KEYS = tuple(dict(_zeros))
+
+
+cdef Config _config(dict params) except *:
+    """The kernel's Config from ``params``, which must hold exactly its fields (CONFIG_KEYS):
+    a key that is not one raises ValueError, and so does a missing one (Cython's coercion of
+    a mapping to a struct, by field name)."""
+    unknown = [key for key in params if key not in CONFIG_KEYS]
+    if unknown:
+        raise ValueError(f"params has the unknown key(s) {', '.join(map(repr, unknown))}; "
+                         f"allowed: {', '.join(CONFIG_KEYS)}")
+    return params
+
+
 def sigmoid(float x):
     """The kernels' logistic function (table-interpolated), for tests."""
     return fw2v_sigmoid(x)
@@ -525,25 +265,27 @@ cdef class EpochRunner:
         layers not in use are empty
     vocab : fastw2v.vocab.Vocab
     corpus : fastw2v.corpus.EncodedCorpus
-    params : dict with window, negative, hs, softmax, sg, batched, cbow_mean,
-             shrink_windows, compute_loss, seed, alpha, min_alpha, epochs
+    params : dict with exactly the fields of the kernel's Config (CONFIG_KEYS: window,
+             negative, hs, softmax, sg, batched, cbow_mean, shrink_windows, compute_loss,
+             seed, alpha, min_alpha, epochs)
     workers : int, number of threads that will call ``run``
 
     Raises
     ------
     ValueError
         An array's shape disagrees with the vocabulary, a vocabulary table indexes outside
-        it, the corpus holds ids outside it, or a window's scratch exceeds the kernels' ints.
+        it, the corpus holds ids outside it, a window's scratch exceeds the kernels' ints, or
+        params holds a key that is not a Config field or misses one.
     """
-    cdef Shared s
-    cdef Local* locals
+    cdef EpochState s
+    cdef ThreadScratch* scratch
     cdef int workers
-    cdef object keep_ref  # the arrays whose buffers Shared and Local point into
+    cdef object keep_ref  # the arrays whose buffers EpochState and ThreadScratch point into
     cdef int64_t[::1] chunk_words_before
     cdef public object claims
 
     def __cinit__(self):
-        self.locals = NULL
+        self.scratch = NULL
         self.workers = 0
 
     def __init__(self, float[:, ::1] w_in, float[:, ::1] w_ns, float[:, ::1] w_hs,
@@ -559,28 +301,20 @@ cdef class EpochRunner:
         cdef int64_t[::1] chunk_sent = corpus.chunk_texts
         cdef int32_t[::1] claims
         cdef int i
+        memset(&self.s, 0, sizeof(EpochState))
+        self.s.config = _config(params)
         _check_inputs(np.asarray(w_in), np.asarray(w_ns), np.asarray(w_hs), np.asarray(w_sm),
                       vocab, corpus, params)
         self.keep_ref = [w_in, w_ns, w_hs, w_sm, vocab, corpus]
         self.claims = np.zeros(len(chunk_sent) - 1, dtype=np.int32)
         claims = self.claims
         self.chunk_words_before = corpus.chunk_words_before
-        memset(&self.s, 0, sizeof(Shared))
         self.s.w_in = &w_in[0, 0]
         self.s.w_ns = &w_ns[0, 0] if w_ns.shape[0] else NULL
         self.s.w_hs = &w_hs[0, 0] if w_hs.shape[0] else NULL
         self.s.w_sm = &w_sm[0, 0] if w_sm.shape[0] else NULL
         self.s.dim = w_in.shape[1]
-        self.s.window = params["window"]
-        self.s.negative = params["negative"]
-        self.s.hs = params["hs"]
-        self.s.softmax = params["softmax"]
-        self.s.sg = params["sg"]
-        self.s.batched = params["batched"]
-        self.s.max_path = np.diff(vocab.path_offsets).max() if self.s.hs else 0
-        self.s.cbow_mean = params["cbow_mean"]
-        self.s.shrink_windows = params["shrink_windows"]
-        self.s.compute_loss = params["compute_loss"]
+        self.s.max_path = np.diff(vocab.path_offsets).max() if self.s.config.hs else 0
         self.s.keep = &keep[0]
         self.s.alias_prob = &alias_prob[0]
         self.s.alias_idx = &alias_idx[0]
@@ -594,23 +328,19 @@ cdef class EpochRunner:
         self.s.n_chunks = len(chunk_sent) - 1
         self.s.total_words = corpus.total_words
         self.s.max_text = corpus.max_text
-        self.s.seed = <uint64_t>params["seed"]
-        self.s.epochs = params["epochs"]
-        self.s.alpha = params["alpha"]
-        self.s.min_alpha = params["min_alpha"]
         self.s.claims = &claims[0]
-        self.locals = <Local*>calloc(workers, sizeof(Local))
-        if self.locals == NULL:
+        self.scratch = <ThreadScratch*>calloc(workers, sizeof(ThreadScratch))
+        if self.scratch == NULL:
             raise MemoryError()
         self.workers = workers
         for i in range(workers):
-            self._allocate_scratch(&self.locals[i])
+            self._allocate_scratch(&self.scratch[i])
 
-    cdef _allocate_scratch(self, Local* t):
+    cdef _allocate_scratch(self, ThreadScratch* t):
         cdef int64_t dim, n_ctx, n_out, n_scores
         dim, n_ctx, n_out, n_scores, n_floats, n_ints = _scratch_sizes(
-            self.s.dim, self.s.window, self.s.max_text, self.s.negative, self.s.max_path,
-            self.s.vocab_size if self.s.softmax else 0)
+            self.s.dim, self.s.config.window, self.s.max_text, self.s.config.negative,
+            self.s.max_path, self.s.vocab_size if self.s.config.softmax else 0)
         cdef float[::1] floats = np.zeros(n_floats, dtype=np.float32)
         cdef int32_t[::1] ints = np.zeros(n_ints, dtype=np.int32)
         self.keep_ref += [floats, ints]
@@ -622,13 +352,12 @@ cdef class EpochRunner:
         t.out_label = t.out_block + n_out * dim
         t.scores = t.out_label + n_out
         t.loss_buf = t.scores + n_scores
-        t.noise = &ints[0]
-        t.out_rows = t.noise + n_out
+        t.out_rows = &ints[0]
         t.out_count = t.out_rows + n_out
         t.text = t.out_count + n_out
 
     def __dealloc__(self):
-        free(self.locals)
+        free(self.scratch)
 
     def start_epoch(self, int64_t epoch):
         """Resets the chunk counter and the per-thread tallies for ``epoch``."""
@@ -636,14 +365,14 @@ cdef class EpochRunner:
         self.s.epoch = epoch
         self.s.next_chunk = 0
         self.s.words_done = 0
-        self.s.stop = 0
+        fw2v_store_int(&self.s.stop, 0)
         self.claims[:] = 0
         for i in range(self.workers):
-            self.locals[i].loss = 0.0
-            self.locals[i].loss_n = 0
-            self.locals[i].examples = 0
-            self.locals[i].words = 0
-            self.locals[i].effective_words = 0
+            self.scratch[i].loss = 0.0
+            self.scratch[i].loss_n = 0
+            self.scratch[i].examples = 0
+            self.scratch[i].words = 0
+            self.scratch[i].effective_words = 0
 
     def run(self, int thread_index):
         """Trains chunks until none is left (or ``stop`` is called); releases the GIL."""
@@ -651,12 +380,12 @@ cdef class EpochRunner:
             raise IndexError(f"thread_index {thread_index} outside 0..{self.workers - 1}")
         with nogil:
             fw2v_fetch_add(&self.s.running, 1)
-            run_worker(&self.s, &self.locals[thread_index], &self.chunk_words_before[0])
+            run_worker(&self.s, &self.scratch[thread_index], &self.chunk_words_before[0])
             fw2v_fetch_add(&self.s.running, -1)
 
     def stop(self):
         """Asks every thread to finish its current chunk and return."""
-        self.s.stop = 1
+        fw2v_store_int(&self.s.stop, 1)
 
     @property
     def running(self):
@@ -677,8 +406,8 @@ cdef class EpochRunner:
         cdef int i
         out = dict(loss=0.0, examples=0, words=0, effective_words=0)
         for i in range(self.workers):
-            out["loss"] += self.locals[i].loss
-            out["examples"] += self.locals[i].examples
-            out["words"] += self.locals[i].words
-            out["effective_words"] += self.locals[i].effective_words
+            out["loss"] += self.scratch[i].loss
+            out["examples"] += self.scratch[i].examples
+            out["words"] += self.scratch[i].words
+            out["effective_words"] += self.scratch[i].effective_words
         return out

@@ -1,0 +1,221 @@
+"""The output layers of the training kernel, as inline functions of one hidden vector h
+and a target word: negative sampling, hierarchical softmax and the full softmax, with their
+helpers (the noise draw, the logistic unit, the loss tally). Which rows a target trains
+against is chosen once, by path_rows (hs) and noise_rows (negative sampling), for the
+classic kernels and the batched skip-gram kernel alike. _train.pyx's drivers call them;
+being ``cdef inline`` in a .pxd they are compiled into _train's one C file, so nothing stops
+inlining."""
+from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
+from libc.math cimport expf, log
+from libc.string cimport memcpy, memset
+
+from ._blas cimport dot, axpy, gemv, ger
+from ._kernel cimport (EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next, fw2v_sigmoid,
+                       fw2v_softplus_sum, FW2V_SOFTPLUS_LANES, FW2V_SOFTPLUS_PAD,
+                       fw2v_prefetch_row)
+
+
+# Signed score beyond which a logistic unit counts as saturated (as MAX_EXP in word2vec.c).
+DEF SATURATED = 6.0
+# How many inner nodes ahead hierarchical softmax prefetches rows.
+DEF HS_LOOKAHEAD = 2
+
+
+cdef inline int32_t draw_noise(const EpochState* s, fw2v_rng* rng) noexcept nogil:
+    cdef uint64_t r = fw2v_rng_next(rng)
+    cdef uint32_t i = <uint32_t>(((r >> 32) * <uint64_t>s.vocab_size) >> 32)
+    if <uint32_t>r < s.alias_prob[i]:
+        return <int32_t>i
+    return s.alias_idx[i]
+
+
+cdef inline float logistic_gradient(float f, float label, float alpha) noexcept nogil:
+    """The gradient ``(label - sigmoid(f)) * alpha`` of one binary logistic unit with score
+    ``f``.
+
+    A unit already right with margin (signed score >= SATURATED, gradient below 0.25 % of
+    alpha) gets 0, which lets the caller skip its update; a unit wrong by that margin gets its
+    full gradient (word2vec.c skips both cases in hs)."""
+    cdef float signed_f = f if label > 0.5 else -f
+    if signed_f >= SATURATED:
+        return 0.0
+    return (label - fw2v_sigmoid(f)) * alpha
+
+
+cdef inline void sum_loss(ThreadScratch* t) noexcept nogil:
+    """Adds the buffered units' loss to t.loss and empties the buffer."""
+    while t.loss_n % FW2V_SOFTPLUS_LANES:
+        t.loss_buf[t.loss_n] = FW2V_SOFTPLUS_PAD
+        t.loss_n += 1
+    t.loss += fw2v_softplus_sum(t.loss_buf, t.loss_n)
+    t.loss_n = 0
+
+
+cdef inline void tally_loss(const EpochState* s, ThreadScratch* t, float f, float label,
+                            int count) noexcept nogil:
+    """Adds ``count`` times the unit's loss -log sigmoid(+-f) = softplus(-+f) (a noise word
+    drawn twice counts twice), when compute_loss is on: into the buffer, which train_text
+    sums (sum_loss) before it can overflow and run_worker at the end of each chunk."""
+    cdef int c
+    cdef float y = -f if label > 0.5 else f
+    if s.config.compute_loss:
+        for c in range(count):
+            t.loss_buf[t.loss_n + c] = y
+        t.loss_n += count
+        t.examples += count
+
+
+cdef inline void logistic_step(const EpochState* s, ThreadScratch* t, const float* h,
+                               float* grad_h, float* row, float label,
+                               float alpha) noexcept nogil:
+    """One binary logistic unit: grad_h += g * row, row += g * h, loss tally."""
+    cdef float f = dot(s.dim, h, row)
+    cdef float g = logistic_gradient(f, label, alpha)
+    if g != 0.0:
+        axpy(s.dim, g, row, grad_h)
+        axpy(s.dim, g, h, row)
+    tally_loss(s, t, f, label, 1)  # after the update, which does not wait for it: 8% -> 1%
+
+
+cdef inline void path_rows(const EpochState* s, ThreadScratch* t,
+                           int32_t target) noexcept nogil:
+    """The hierarchical-softmax rows of ``target``, into t.out_rows[:t.n_hs] with their
+    labels and counts: the inner nodes of its Huffman path, label 1 - code (none without hs).
+    They depend on the target only: train_text fills them once per center word."""
+    cdef int n = 0
+    cdef int64_t p
+    if s.config.hs:
+        for p in range(s.path_off[target], s.path_off[target + 1]):
+            t.out_rows[n] = s.points[p]
+            t.out_label[n] = 1.0 - s.codes[p]
+            t.out_count[n] = 1
+            n += 1
+    t.n_hs = n
+
+
+cdef inline int noise_rows(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+                           int32_t target, bint merge) noexcept nogil:
+    """The negative-sampling rows of ``target``, after its path rows: the target (label 1),
+    then ``negative`` noise draws (label 0), a draw equal to the target skipped (as in
+    word2vec.c); each noise row prefetched as it is drawn. With ``merge`` (the batched
+    kernel) a repeated draw adds 1 to its row's out_count instead of taking a row of its own;
+    without (classic, which does not read out_count) every draw has its row, in draw order.
+    Returns the number of output rows (t.n_hs without negative sampling)."""
+    cdef int _d, k, n = t.n_hs
+    cdef int32_t w
+    if s.config.negative == 0:
+        return n
+    t.out_rows[n] = target
+    t.out_label[n] = 1.0
+    t.out_count[n] = 1
+    n += 1
+    for _d in range(s.config.negative):
+        w = draw_noise(s, rng)
+        if w == target:
+            continue
+        if merge:
+            k = t.n_hs + 1
+            while k < n and t.out_rows[k] != w:
+                k += 1
+            if k < n:
+                t.out_count[k] += 1
+                continue
+            t.out_count[n] = 1
+        t.out_rows[n] = w
+        t.out_label[n] = 0.0
+        n += 1
+        fw2v_prefetch_row(s.w_ns + <int64_t>w * s.dim, s.dim)
+    return n
+
+
+cdef inline void hierarchical_softmax(const EpochState* s, ThreadScratch* t, const float* h,
+                                      float* grad_h, float alpha) noexcept nogil:
+    """Output layer: the binary decisions on the target's Huffman path, the rows path_rows
+    chose."""
+    cdef int k
+    for k in range(t.n_hs):
+        if k + HS_LOOKAHEAD < t.n_hs:  # the deep inner nodes are cold: load them ahead
+            fw2v_prefetch_row(s.w_hs + <int64_t>t.out_rows[k + HS_LOOKAHEAD] * s.dim, s.dim)
+        logistic_step(s, t, h, grad_h, s.w_hs + <int64_t>t.out_rows[k] * s.dim,
+                      t.out_label[k], alpha)
+
+
+cdef inline void negative_sampling(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+                                   const float* h, float* grad_h, int32_t target,
+                                   float alpha) noexcept nogil:
+    """Output layer: the target against its noise words, the rows noise_rows draws (all
+    draws first, so that their rows load meanwhile)."""
+    cdef int k, n = noise_rows(s, t, rng, target, False)
+    for k in range(t.n_hs, n):
+        logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>t.out_rows[k] * s.dim,
+                      t.out_label[k], alpha)
+
+
+cdef inline void full_softmax(const EpochState* s, ThreadScratch* t, const float* h,
+                              float* grad_h, int32_t target, float alpha) noexcept nogil:
+    """Output layer: the exact softmax over the whole vocabulary.
+
+    scores = W_sm h (sgemv); g = (onehot(target) - softmax(scores)) * alpha, with a stable
+    log-sum-exp; grad_h += W_sm.T g (sgemv); W_sm += g h.T (sger). The loss is the true
+    cross-entropy ``logsumexp(scores) - scores[target]``."""
+    cdef int v, n = s.vocab_size
+    cdef float* p = t.scores
+    cdef float top
+    cdef double total = 0.0
+    gemv(False, n, s.dim, 1.0, s.w_sm, s.dim, h, 0.0, p)
+    top = p[0]
+    for v in range(1, n):
+        if p[v] > top:
+            top = p[v]
+    if s.config.compute_loss:
+        t.examples += 1
+        t.loss += top - p[target]
+    for v in range(n):
+        p[v] = expf(p[v] - top)
+        total += p[v]
+    if s.config.compute_loss:
+        t.loss += log(total)
+    for v in range(n):
+        p[v] *= <float>(-alpha / total)
+    p[target] += alpha
+    gemv(True, n, s.dim, 1.0, s.w_sm, s.dim, p, 1.0, grad_h)
+    ger(n, s.dim, 1.0, p, h, s.w_sm, s.dim)
+
+
+cdef inline void output_layer(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+                              const float* h, int32_t target, float alpha) noexcept nogil:
+    """Fills t.grad_h with the gradient of the output layer(s) with respect to h (the path
+    rows of ``target`` filled already, see path_rows)."""
+    memset(t.grad_h, 0, s.dim * sizeof(float))
+    hierarchical_softmax(s, t, h, t.grad_h, alpha)
+    if s.config.negative > 0:
+        negative_sampling(s, t, rng, h, t.grad_h, target, alpha)
+    if s.config.softmax:
+        full_softmax(s, t, h, t.grad_h, target, alpha)
+
+
+cdef inline float* output_row(const EpochState* s, const ThreadScratch* t,
+                              int k) noexcept nogil:
+    """Output row k (path_rows, then noise_rows) in its matrix (w_hs or w_ns)."""
+    if k < t.n_hs:
+        return s.w_hs + <int64_t>t.out_rows[k] * s.dim
+    return s.w_ns + <int64_t>t.out_rows[k] * s.dim
+
+
+cdef inline void tally_block_loss(ThreadScratch* t, int64_t n_ctx, int64_t n_out) noexcept nogil:
+    """tally_loss for every unit of the batched kernel's (n_ctx, n_out) score block, cheaper
+    than unit by unit (5% -> 2% of the kernel's time): the block is copied whole, then the
+    label-1 columns negated and the columns of repeated draws appended count - 1 times more."""
+    cdef float* y = t.loss_buf + t.loss_n
+    cdef int64_t b, k, _c
+    memcpy(y, t.scores, n_ctx * n_out * sizeof(float))
+    t.loss_n += n_ctx * n_out
+    for k in range(n_out):
+        if t.out_label[k] > 0.5:
+            for b in range(n_ctx):
+                y[b * n_out + k] = -y[b * n_out + k]
+        for _c in range(1, t.out_count[k]):
+            for b in range(n_ctx):
+                t.loss_buf[t.loss_n + b] = y[b * n_out + k]
+            t.loss_n += n_ctx
+        t.examples += t.out_count[k] * n_ctx
