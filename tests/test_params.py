@@ -11,6 +11,7 @@ import pytest
 import fastw2v._params as _params
 from fastw2v import FastW2V
 from fastw2v._params import TrainingParams
+from fastw2v._train import CONFIG_KEYS
 
 FIELDS = dataclasses.fields(TrainingParams)
 TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
@@ -51,9 +52,8 @@ BAD = {
 BAD_VALUES = [(f.name, value, allowed) for f in FIELDS
               for value, allowed in BAD[type(f.metadata["check"])](f.metadata["check"])]
 SAVED = [f.name for f in FIELDS if f.metadata["saved"]]
-# What EpochRunner reads (fastw2v/_train.pyx refuses any other key).
-KERNEL_KEYS = {"window", "negative", "hs", "softmax", "sg", "batched", "cbow_mean",
-               "shrink_windows", "compute_loss", "seed", "alpha", "min_alpha", "epochs"}
+# What EpochRunner reads (its Config struct; fastw2v/_train.pyx refuses any other key).
+KERNEL_KEYS = set(CONFIG_KEYS)
 
 
 def _message(name, value, allowed):
