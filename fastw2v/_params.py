@@ -2,6 +2,7 @@
 whose fields give the constructor's parameters, their defaults and checks, the parameters a
 saved model holds and the mapping the training kernel reads. A new hyperparameter is one
 field here, its line in FastW2V's docstring, and its use."""
+import difflib
 import inspect
 import os
 from dataclasses import dataclass, field, fields, replace
@@ -194,6 +195,16 @@ def signature(*leading):
         [inspect.Parameter("self", kind)]
         + [inspect.Parameter(name, kind, default=None) for name in leading]
         + [inspect.Parameter(f.name, kind, default=f.default) for f in fields(TrainingParams)])
+
+
+def check_names(owner, names, allowed):
+    """Raises TypeError naming the first of ``names`` not in ``allowed`` (with the closest
+    allowed name, when one is close), as ``owner()`` does for an unknown keyword."""
+    for name in names:
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise TypeError(f"{owner}() got an unexpected keyword argument {name!r}{hint}")
 
 
 def with_settings(cls):

@@ -11,7 +11,7 @@ import numpy as np
 from ._checks import check_int
 from ._epochs import run_epochs
 from ._layers import OUTPUT_LAYERS, tables
-from ._params import TrainingParams, signature, with_settings
+from ._params import TrainingParams, check_names, signature, with_settings
 from ._train import EpochRunner
 from .callbacks import check_callbacks
 from .corpus import EncodedCorpus, scan
@@ -165,6 +165,7 @@ class FastW2V:
     """
 
     def __init__(self, *args, **kwargs):
+        check_names(type(self).__name__, kwargs, _SIGNATURE.parameters)
         bound = _SIGNATURE.bind(self, *args, **kwargs).arguments
         del bound["self"]
         sentences, corpus_file = bound.pop("sentences", None), bound.pop("corpus_file", None)

@@ -112,8 +112,12 @@ def test_an_assignment_is_normalized_and_checked_against_the_others():
 
 
 def test_unknown_settings_are_refused_naming_them():
-    with pytest.raises(TypeError, match="unexpected keyword argument 'windw'"):
+    with pytest.raises(TypeError, match=re.escape(
+            "FastW2V() got an unexpected keyword argument 'windw' (did you mean 'window'?)")):
         FastW2V(TEXTS, windw=3)
+    with pytest.raises(TypeError, match=r"FastW2V\(\) got an unexpected keyword argument "
+                       r"'colour'$"):
+        FastW2V(TEXTS, colour=3)
     with pytest.raises(TypeError, match="unexpected keyword argument 'windw'"):
         TrainingParams(windw=3)
     with pytest.raises(dataclasses.FrozenInstanceError):
