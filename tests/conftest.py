@@ -87,6 +87,14 @@ def assert_same_weights(a, b):
         np.testing.assert_array_equal(b._outputs[name], weights)
 
 
+def assert_same_model(a, b):
+    """FastW2V models ``a`` and ``b`` hold the same vocabulary in the same order, the same
+    weights (assert_same_weights) and the same training history."""
+    assert a.wv.index_to_key == b.wv.index_to_key
+    assert_same_weights(a, b)
+    assert a.history == b.history
+
+
 def child_env():
     """The environment of a child ``python`` that imports the fastw2v this process imported
     (installed, or built in place)."""

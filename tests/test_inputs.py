@@ -7,10 +7,11 @@ import weakref
 
 import numpy as np
 import pytest
+from conftest import assert_same_model, four_word_texts
 
 from fastw2v import FastW2V
 
-TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
+TEXTS = four_word_texts()
 
 
 def test_no_output_layer():
@@ -130,11 +131,7 @@ def test_model_save_load_and_continue(tmp_path):
                     workers=1).train()
     model.save(tmp_path / "m")
     loaded = FastW2V.load(tmp_path / "m")
-    assert loaded.wv.index_to_key == model.wv.index_to_key
-    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
-    for name, w in model._outputs.items():
-        np.testing.assert_array_equal(loaded._outputs[name], w)
-    assert loaded.history == model.history
+    assert_same_model(loaded, model)
     with pytest.raises(ValueError, match="holds no corpus"):
         loaded.train()
     before = loaded.wv.vectors.copy()

@@ -7,13 +7,14 @@ import math
 import re
 
 import pytest
+from conftest import four_word_texts
 
 import fastw2v._params as _params
 from fastw2v import FastW2V
 from fastw2v._params import TrainingParams
 
 FIELDS = dataclasses.fields(TrainingParams)
-TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
+TEXTS = four_word_texts()
 
 
 def _int_bad(check):
