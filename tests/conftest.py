@@ -101,19 +101,10 @@ def child_env():
     return dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
 
 
-class OptionalModule:
-    """A module imported when a test first reads one of its names: that test is skipped when
-    the module is not installed, and the rest of its test module runs (gensim, against which
-    some tests check their results, is such a module)."""
-
-    def __init__(self, name):
-        self._name = name
-
-    def __getattr__(self, attr):
-        if attr.startswith("_"):  # special names, which pytest's collection looks up
-            raise AttributeError(attr)
-        return getattr(pytest.importorskip(self._name, reason=f"{self._name} is not installed"),
-                       attr)
+def gensim_models():
+    """gensim.models, against which some tests check their results: a test that calls this
+    is skipped from there on when gensim is not installed, and the rest of its module runs."""
+    return pytest.importorskip("gensim.models", reason="gensim is not installed")
 
 
 @pytest.fixture

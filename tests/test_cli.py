@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import child_env, zipf_texts
+from conftest import child_env, gensim_models, zipf_texts
 from test_formats import save_old_directory
 
 import fastw2v
@@ -39,8 +39,7 @@ def vectors(corpus):
 
 
 def _gensim_load(path, binary):
-    gensim_models = pytest.importorskip("gensim.models")
-    return gensim_models.KeyedVectors.load_word2vec_format(str(path), binary=binary)
+    return gensim_models().KeyedVectors.load_word2vec_format(str(path), binary=binary)
 
 
 @pytest.mark.parametrize("binary", [0, 1])

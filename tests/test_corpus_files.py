@@ -12,12 +12,11 @@ import threading
 import hypothesis.strategies as st
 import numpy as np
 import pytest
-from conftest import OptionalModule
+from conftest import gensim_models
 from hypothesis import given, settings
 
 from fastw2v import FastW2V, LineSentence, Text8Corpus, readers
 
-gensim_w2v = OptionalModule("gensim.models.word2vec")
 OPENERS = {".txt": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 
@@ -90,7 +89,7 @@ def test_line_sentence_matches_gensim(tmp_path):
     texts = random_lines(50, seed=4) + [[f"long{i}" for i in range(23)], []]
     path = write(tmp_path / "c.txt.gz", texts)
     ours = list(LineSentence(path, max_sentence_length=7))
-    theirs = list(gensim_w2v.LineSentence(str(path), max_sentence_length=7))
+    theirs = list(gensim_models().word2vec.LineSentence(str(path), max_sentence_length=7))
     assert ours == theirs
     assert list(LineSentence(path)) == [t for t in texts if t]  # and it iterates again
 
@@ -100,7 +99,7 @@ def test_text8_corpus_matches_gensim(tmp_path):
     path = tmp_path / "text8"
     path.write_text(" " + " ".join(words))  # one line without a newline, as text8
     ours = list(Text8Corpus(path, max_sentence_length=100))
-    assert ours == list(gensim_w2v.Text8Corpus(str(path), max_sentence_length=100))
+    assert ours == list(gensim_models().word2vec.Text8Corpus(str(path), max_sentence_length=100))
     assert [len(s) for s in ours] == [100] * 10 + [3]
     model = FastW2V(Text8Corpus(path), min_count=1, vector_size=8).build_vocab()
     assert model.corpus.total_words == 1003

@@ -4,6 +4,7 @@ import logging
 
 import numpy as np
 import pytest
+from conftest import gensim_models
 
 from fastw2v.keyedvectors import KeyedVectors
 
@@ -36,8 +37,7 @@ def kv():
 
 def _gensim_twin(kv):
     """gensim KeyedVectors with the same keys and (copied) vectors."""
-    gensim_models = pytest.importorskip("gensim.models")
-    twin = gensim_models.KeyedVectors(kv.vector_size)
+    twin = gensim_models().KeyedVectors(kv.vector_size)
     twin.add_vectors(list(kv.index_to_key), kv.vectors.copy())
     return twin
 
