@@ -1,4 +1,7 @@
 """Fixtures and factories shared by the test modules."""
+import bz2
+import gzip
+import lzma
 import os
 from pathlib import Path
 
@@ -62,6 +65,19 @@ def zipf_texts(n_texts=300, vocab=400, seed=0, a=1.5, max_length=80):
     rng = np.random.default_rng(seed)
     return [[f"w{k}" for k in rng.zipf(a, size=rng.integers(1, max_length)) % vocab]
             for _ in range(n_texts)]
+
+
+# The corpus files the reader decompresses, by suffix (any other suffix: plain text).
+CORPUS_OPENERS = {".txt": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def write_corpus(path, texts):
+    """Writes ``texts`` to the corpus file ``path``, a text a line, its words between
+    spaces, in UTF-8, compressed as CORPUS_OPENERS says for its suffix; returns ``path``."""
+    with CORPUS_OPENERS.get(path.suffix, open)(path, "wt", encoding="utf-8") as f:
+        for t in texts:
+            f.write(" ".join(t) + "\n")
+    return path
 
 
 def small_model(texts, **params):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import child_env, gensim_models, zipf_texts
+from conftest import child_env, gensim_models, write_corpus, zipf_texts
 from test_formats import save_old_directory
 
 import fastw2v
@@ -22,11 +22,9 @@ def corpus(tmp_path_factory):
     """200 Zipf-law lines (about 8,000 words) of WORDS: zipf_texts' w40 and w41, two rare
     words, written as über and naïve."""
     non_ascii = dict(zip(["w40", "w41"], WORDS[40:]))
-    path = tmp_path_factory.mktemp("cli") / "corpus.txt"
-    lines = [" ".join(non_ascii.get(w, w) for w in t)
-             for t in zipf_texts(200, vocab=len(WORDS), a=1.3)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_corpus(tmp_path_factory.mktemp("cli") / "corpus.txt",
+                        [[non_ascii.get(w, w) for w in t]
+                         for t in zipf_texts(200, vocab=len(WORDS), a=1.3)])
 
 
 @pytest.fixture(scope="module")

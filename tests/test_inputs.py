@@ -1,13 +1,11 @@
 """Bad input gets a specific exception with a message, and nothing half-built."""
-import bz2
 import gc
 import gzip
-import lzma
 import weakref
 
 import numpy as np
 import pytest
-from conftest import assert_same_model, four_word_texts
+from conftest import CORPUS_OPENERS, assert_same_model, four_word_texts, write_corpus
 
 from fastw2v import FastW2V
 
@@ -104,13 +102,9 @@ def test_missing_or_unreadable_corpus_file(tmp_path):
         FastW2V(corpus_file=tmp_path)
 
 
-@pytest.mark.parametrize("suffix, opener", [(".txt", open), (".gz", gzip.open),
-                                            (".bz2", bz2.open), (".xz", lzma.open)])
-def test_corpus_file_formats(tmp_path, suffix, opener):
-    path = tmp_path / f"corpus{suffix}"
-    with opener(path, "wt") as f:
-        for t in TEXTS:
-            f.write(" ".join(t) + "\n")
+@pytest.mark.parametrize("suffix", CORPUS_OPENERS)
+def test_corpus_file_formats(tmp_path, suffix):
+    path = write_corpus(tmp_path / f"corpus{suffix}", TEXTS)
     model = FastW2V(corpus_file=path, min_count=1, vector_size=8, epochs=1).train()
     assert model.corpus.total_words == 240
     assert model.wv.get_vecattr("alpha", "count") == 60
