@@ -5,7 +5,7 @@ import weakref
 
 import numpy as np
 import pytest
-from conftest import CORPUS_OPENERS, assert_same_model, four_word_texts, write_corpus
+from conftest import CORPUS_OPENERS, assert_same_model, four_word_texts, small_model, write_corpus
 
 from fastw2v import FastW2V
 
@@ -121,8 +121,7 @@ def test_truncated_gzip_corpus(tmp_path):
 
 
 def test_model_save_load_and_continue(tmp_path):
-    model = FastW2V(TEXTS, min_count=1, vector_size=8, hs=1, negative=2, epochs=2,
-                    workers=1).train()
+    model = small_model(TEXTS, hs=1, negative=2, epochs=2).train()
     model.save(tmp_path / "m")
     loaded = FastW2V.load(tmp_path / "m")
     assert_same_model(loaded, model)

@@ -3,7 +3,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from conftest import assert_same_model, four_word_texts
+from conftest import assert_same_model, four_word_texts, small_model
 from test_formats import SAVERS, _data_offset, save_old_directory
 
 from fastw2v import FastW2V
@@ -14,7 +14,7 @@ TEXTS = four_word_texts()
 
 @pytest.fixture(scope="module")
 def model():
-    return FastW2V(TEXTS, min_count=1, vector_size=8, hs=1, negative=2, epochs=2, workers=1).train()
+    return small_model(TEXTS, hs=1, negative=2, epochs=2).train()
 
 
 def test_model_saves_to_one_file_and_over_it(tmp_path, model):
