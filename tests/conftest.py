@@ -1,4 +1,7 @@
 """Fixtures and factories shared by the test modules."""
+import bz2
+import gzip
+import lzma
 import os
 from pathlib import Path
 
@@ -64,6 +67,19 @@ def zipf_texts(n_texts=300, vocab=400, seed=0, a=1.5, max_length=80):
             for _ in range(n_texts)]
 
 
+# The corpus files the reader decompresses, by suffix (any other suffix: plain text).
+CORPUS_OPENERS = {".txt": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def write_corpus(path, texts):
+    """Writes ``texts`` to the corpus file ``path``, a text a line, its words between
+    spaces, in UTF-8, compressed as CORPUS_OPENERS says for its suffix; returns ``path``."""
+    with CORPUS_OPENERS.get(path.suffix, open)(path, "wt", encoding="utf-8") as f:
+        for t in texts:
+            f.write(" ".join(t) + "\n")
+    return path
+
+
 def small_model(texts, **params):
     """A FastW2V on ``texts`` that trains in milliseconds: every word kept, 8 dimensions,
     one worker (so bit-reproducible), one epoch; ``params`` override these."""
@@ -87,25 +103,24 @@ def assert_same_weights(a, b):
         np.testing.assert_array_equal(b._outputs[name], weights)
 
 
+def assert_same_model(a, b):
+    """FastW2V models ``a`` and ``b`` hold the same vocabulary in the same order, the same
+    weights (assert_same_weights) and the same training history."""
+    assert a.wv.index_to_key == b.wv.index_to_key
+    assert_same_weights(a, b)
+    assert a.history == b.history
+
+
 def child_env():
     """The environment of a child ``python`` that imports the fastw2v this process imported
     (installed, or built in place)."""
     return dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
 
 
-class OptionalModule:
-    """A module imported when a test first reads one of its names: that test is skipped when
-    the module is not installed, and the rest of its test module runs (gensim, against which
-    some tests check their results, is such a module)."""
-
-    def __init__(self, name):
-        self._name = name
-
-    def __getattr__(self, attr):
-        if attr.startswith("_"):  # special names, which pytest's collection looks up
-            raise AttributeError(attr)
-        return getattr(pytest.importorskip(self._name, reason=f"{self._name} is not installed"),
-                       attr)
+def gensim_models():
+    """gensim.models, against which some tests check their results: a test that calls this
+    is skipped from there on when gensim is not installed, and the rest of its module runs."""
+    return pytest.importorskip("gensim.models", reason="gensim is not installed")
 
 
 @pytest.fixture

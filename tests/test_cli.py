@@ -1,5 +1,4 @@
 """The fastw2v command line: word2vec.c flags, similar/analogy/eval, exit codes."""
-import os
 import re
 import subprocess
 import sys
@@ -7,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import child_env, gensim_models, write_corpus, zipf_texts
 from test_formats import save_old_directory
 
 import fastw2v
@@ -19,11 +19,12 @@ WORDS = [f"w{i}" for i in range(40)] + ["über", "naïve"]
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    rng = np.random.default_rng(0)
-    path = tmp_path_factory.mktemp("cli") / "corpus.txt"
-    lines = [" ".join(WORDS[i] for i in rng.zipf(1.3, size=40) % len(WORDS)) for _ in range(200)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    """200 Zipf-law lines (about 8,000 words) of WORDS: zipf_texts' w40 and w41, two rare
+    words, written as über and naïve."""
+    non_ascii = dict(zip(["w40", "w41"], WORDS[40:]))
+    return write_corpus(tmp_path_factory.mktemp("cli") / "corpus.txt",
+                        [[non_ascii.get(w, w) for w in t]
+                         for t in zipf_texts(200, vocab=len(WORDS), a=1.3)])
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +37,7 @@ def vectors(corpus):
 
 
 def _gensim_load(path, binary):
-    gensim_models = pytest.importorskip("gensim.models")
-    return gensim_models.KeyedVectors.load_word2vec_format(str(path), binary=binary)
+    return gensim_models().KeyedVectors.load_word2vec_format(str(path), binary=binary)
 
 
 @pytest.mark.parametrize("binary", [0, 1])
@@ -204,8 +204,7 @@ def test_python_m_fastw2v_and_a_native_save(tmp_path, vectors, layout):
         meta, arrays = native.load_arrays(tmp_path / "kv")
         (tmp_path / "kv").unlink()
         save_old_directory(tmp_path / "kv", meta, arrays)
-    # the child imports the fastw2v this process imported (installed, or built in place)
-    env = dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
+    env = child_env()
     done = subprocess.run([sys.executable, "-m", "fastw2v", "similar", str(tmp_path / "kv"), "w1",
                            "--topn", "2"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 2 and done.stderr == ""

@@ -1,7 +1,6 @@
 """corpus_file as files, directories and lists; LineSentence and Text8Corpus; bad bytes."""
 import bz2
 import errno
-import gzip
 import io
 import lzma
 import os
@@ -12,26 +11,16 @@ import threading
 import hypothesis.strategies as st
 import numpy as np
 import pytest
-from conftest import OptionalModule
+from conftest import gensim_models, write_corpus
 from hypothesis import given, settings
 
 from fastw2v import FastW2V, LineSentence, Text8Corpus, readers
-
-gensim_w2v = OptionalModule("gensim.models.word2vec")
-OPENERS = {".txt": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 
 def random_lines(n, seed, vocab=40):
     rng = np.random.default_rng(seed)
     return [[f"w{k}" for k in rng.integers(0, vocab, size=rng.integers(1, 30))]
             for _ in range(n)]
-
-
-def write(path, texts):
-    with OPENERS.get(path.suffix, open)(path, "wt", encoding="utf-8") as f:
-        for t in texts:
-            f.write(" ".join(t) + "\n")
-    return path
 
 
 @pytest.fixture
@@ -44,10 +33,10 @@ def corpus_dir(tmp_path):
     for i, suffix in enumerate([".xz", ".txt", ".bz2", ".gz"]):
         parts[f"part{3 - i}{suffix}"] = random_lines(30, seed=i)
     for name, texts in parts.items():
-        write(d / name, texts)
-    write(d / ".hidden.txt", [["hidden"] * 5])
+        write_corpus(d / name, texts)
+    write_corpus(d / ".hidden.txt", [["hidden"] * 5])
     (d / "sub").mkdir()
-    write(d / "sub" / "inner.txt", [["inner"] * 5])
+    write_corpus(d / "sub" / "inner.txt", [["inner"] * 5])
     return d, [t for name in sorted(parts) for t in parts[name]]
 
 
@@ -62,8 +51,8 @@ def test_directory_reads_its_files_in_sorted_order(corpus_dir):
 
 
 def test_list_of_paths_is_read_in_the_order_given(tmp_path):
-    a = write(tmp_path / "a.txt", [["x", "y"]] * 3)
-    b = write(tmp_path / "b.gz", [["z"]] * 2)
+    a = write_corpus(tmp_path / "a.txt", [["x", "y"]] * 3)
+    b = write_corpus(tmp_path / "b.gz", [["z"]] * 2)
     model = FastW2V(corpus_file=[str(b), a], min_count=1, vector_size=8).build_vocab()
     ids = model.corpus.ids.tolist()
     assert [model.wv.index_to_key[i] for i in ids] == ["z", "z"] + ["x", "y"] * 3
@@ -71,7 +60,7 @@ def test_list_of_paths_is_read_in_the_order_given(tmp_path):
 
 
 def test_bad_corpus_file_arguments(tmp_path):
-    a = write(tmp_path / "a.txt", [["x"]])
+    a = write_corpus(tmp_path / "a.txt", [["x"]])
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="corpus_file is an empty list"):
         FastW2V(corpus_file=[])
@@ -88,9 +77,9 @@ def test_bad_corpus_file_arguments(tmp_path):
 
 def test_line_sentence_matches_gensim(tmp_path):
     texts = random_lines(50, seed=4) + [[f"long{i}" for i in range(23)], []]
-    path = write(tmp_path / "c.txt.gz", texts)
+    path = write_corpus(tmp_path / "c.txt.gz", texts)
     ours = list(LineSentence(path, max_sentence_length=7))
-    theirs = list(gensim_w2v.LineSentence(str(path), max_sentence_length=7))
+    theirs = list(gensim_models().word2vec.LineSentence(str(path), max_sentence_length=7))
     assert ours == theirs
     assert list(LineSentence(path)) == [t for t in texts if t]  # and it iterates again
 
@@ -100,7 +89,7 @@ def test_text8_corpus_matches_gensim(tmp_path):
     path = tmp_path / "text8"
     path.write_text(" " + " ".join(words))  # one line without a newline, as text8
     ours = list(Text8Corpus(path, max_sentence_length=100))
-    assert ours == list(gensim_w2v.Text8Corpus(str(path), max_sentence_length=100))
+    assert ours == list(gensim_models().word2vec.Text8Corpus(str(path), max_sentence_length=100))
     assert [len(s) for s in ours] == [100] * 10 + [3]
     model = FastW2V(Text8Corpus(path), min_count=1, vector_size=8).build_vocab()
     assert model.corpus.total_words == 1003
@@ -119,7 +108,7 @@ def test_text8_corpus_reads_a_huge_line_in_pieces_without_cutting_words(tmp_path
 
 def test_reader_errors(tmp_path):
     with pytest.raises(ValueError, match="max_sentence_length must be an int >= 1, got 0"):
-        LineSentence(write(tmp_path / "a.txt", [["x"]]), max_sentence_length=0)
+        LineSentence(write_corpus(tmp_path / "a.txt", [["x"]]), max_sentence_length=0)
     with pytest.raises(FileNotFoundError, match="source '.*nope' does not exist"):
         Text8Corpus(tmp_path / "nope")
     with pytest.raises(ValueError, match="encoding_errors must be one of 'strict', 'replace', "
@@ -232,7 +221,7 @@ def test_devices_and_sockets_are_refused_fifos_read(tmp_path):
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(sock_path))
         with pytest.raises(ValueError, match=r"source\[1\] '.*sock' is a socket"):
-            LineSentence([write(tmp_path / "a.txt", [["x"]]), sock_path])
+            LineSentence([write_corpus(tmp_path / "a.txt", [["x"]]), sock_path])
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
 

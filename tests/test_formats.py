@@ -15,6 +15,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import gensim_models
 
 from fastw2v import _compression, readers
 from fastw2v.formats import native, word2vec
@@ -539,17 +540,15 @@ def test_word2vec_rejects_unwritable_words(tmp_path, word):
 
 @pytest.mark.parametrize("binary", [False, True])
 def test_our_files_load_in_gensim(tmp_path, kv, binary):
-    gensim_models = pytest.importorskip("gensim.models")
     kv.save_word2vec_format(tmp_path / "ours", binary=binary)
-    theirs = gensim_models.KeyedVectors.load_word2vec_format(tmp_path / "ours", binary=binary)
+    theirs = gensim_models().KeyedVectors.load_word2vec_format(tmp_path / "ours", binary=binary)
     assert theirs.index_to_key == kv.index_to_key
     np.testing.assert_array_equal(theirs.vectors, kv.vectors)
 
 
 @pytest.mark.parametrize("binary", [False, True])
 def test_gensim_files_load_in_ours(tmp_path, kv, binary):
-    gensim_models = pytest.importorskip("gensim.models")
-    twin = gensim_models.KeyedVectors(kv.vector_size)
+    twin = gensim_models().KeyedVectors(kv.vector_size)
     twin.add_vectors(kv.index_to_key, kv.vectors)
     twin.save_word2vec_format(str(tmp_path / "theirs"), binary=binary)
     _assert_same_kv(KeyedVectors.load_word2vec_format(tmp_path / "theirs", binary=binary),
@@ -633,8 +632,7 @@ def test_word2vec_fvocab_round_trip_and_gensim(tmp_path, kv, binary):
     assert (tmp_path / "vocab.txt").read_text(encoding="utf-8") == expected
     loaded = KeyedVectors.load_word2vec_format(tmp_path / "v.w2v", tmp_path / "vocab.txt", binary)
     _assert_same_kv(loaded, kv)
-    gensim_models = pytest.importorskip("gensim.models")
-    theirs = gensim_models.KeyedVectors.load_word2vec_format(
+    theirs = gensim_models().KeyedVectors.load_word2vec_format(
         str(tmp_path / "v.w2v"), fvocab=str(tmp_path / "vocab.txt"), binary=binary)
     assert [theirs.get_vecattr(w, "count") for w in WORDS] == kv.counts.tolist()
     limited = KeyedVectors.load_word2vec_format(tmp_path / "v.w2v", fvocab=tmp_path / "vocab.txt",
@@ -643,8 +641,7 @@ def test_word2vec_fvocab_round_trip_and_gensim(tmp_path, kv, binary):
 
 
 def test_word2vec_fvocab_from_gensim_and_partial(tmp_path, kv, caplog):
-    gensim_models = pytest.importorskip("gensim.models")
-    twin = gensim_models.KeyedVectors(kv.vector_size)
+    twin = gensim_models().KeyedVectors(kv.vector_size)
     twin.add_vectors(WORDS, kv.vectors.copy())
     for word, count in zip(WORDS, kv.counts.tolist()):
         twin.set_vecattr(word, "count", count)

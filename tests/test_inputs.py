@@ -1,16 +1,15 @@
 """Bad input gets a specific exception with a message, and nothing half-built."""
-import bz2
 import gc
 import gzip
-import lzma
 import weakref
 
 import numpy as np
 import pytest
+from conftest import CORPUS_OPENERS, assert_same_model, four_word_texts, small_model, write_corpus
 
 from fastw2v import FastW2V
 
-TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
+TEXTS = four_word_texts()
 
 
 def test_no_output_layer():
@@ -103,13 +102,9 @@ def test_missing_or_unreadable_corpus_file(tmp_path):
         FastW2V(corpus_file=tmp_path)
 
 
-@pytest.mark.parametrize("suffix, opener", [(".txt", open), (".gz", gzip.open),
-                                            (".bz2", bz2.open), (".xz", lzma.open)])
-def test_corpus_file_formats(tmp_path, suffix, opener):
-    path = tmp_path / f"corpus{suffix}"
-    with opener(path, "wt") as f:
-        for t in TEXTS:
-            f.write(" ".join(t) + "\n")
+@pytest.mark.parametrize("suffix", CORPUS_OPENERS)
+def test_corpus_file_formats(tmp_path, suffix):
+    path = write_corpus(tmp_path / f"corpus{suffix}", TEXTS)
     model = FastW2V(corpus_file=path, min_count=1, vector_size=8, epochs=1).train()
     assert model.corpus.total_words == 240
     assert model.wv.get_vecattr("alpha", "count") == 60
@@ -126,15 +121,10 @@ def test_truncated_gzip_corpus(tmp_path):
 
 
 def test_model_save_load_and_continue(tmp_path):
-    model = FastW2V(TEXTS, min_count=1, vector_size=8, hs=1, negative=2, epochs=2,
-                    workers=1).train()
+    model = small_model(TEXTS, hs=1, negative=2, epochs=2).train()
     model.save(tmp_path / "m")
     loaded = FastW2V.load(tmp_path / "m")
-    assert loaded.wv.index_to_key == model.wv.index_to_key
-    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
-    for name, w in model._outputs.items():
-        np.testing.assert_array_equal(loaded._outputs[name], w)
-    assert loaded.history == model.history
+    assert_same_model(loaded, model)
     with pytest.raises(ValueError, match="holds no corpus"):
         loaded.train()
     before = loaded.wv.vectors.copy()

@@ -1,17 +1,14 @@
 """Ctrl-C: a real SIGINT to a training subprocess."""
 import json
-import os
 import select
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
-
-import fastw2v
+from conftest import child_env
 
 CHILD = textwrap.dedent("""
     import json, logging, sys, time
@@ -50,10 +47,9 @@ def read_line(proc, timeout):
 def test_sigint_stops_training_and_leaves_a_consistent_model(tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
-    # the child imports the fastw2v this process imported (installed, or built in place)
-    env = dict(os.environ, PYTHONPATH=str(Path(fastw2v.__file__).resolve().parents[1]))
     proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "model")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=child_env())
     try:
         assert read_line(proc, 120) == "training"
         time.sleep(0.5)

@@ -4,13 +4,9 @@ import logging
 
 import numpy as np
 import pytest
-from conftest import SHARED_DATA
+from conftest import gensim_models
 
 from fastw2v.keyedvectors import KeyedVectors
-
-SHARED = SHARED_DATA.parent
-QUESTIONS_WORDS = SHARED / "data" / "eval" / "questions-words.txt"
-WORDSIM353 = SHARED / "data" / "eval" / "wordsim353.tsv"
 
 DIM = 24
 # lower-case words plus case variants: "Paris" comes before "paris", "rome" before "Rome"
@@ -41,8 +37,7 @@ def kv():
 
 def _gensim_twin(kv):
     """gensim KeyedVectors with the same keys and (copied) vectors."""
-    gensim_models = pytest.importorskip("gensim.models")
-    twin = gensim_models.KeyedVectors(kv.vector_size)
+    twin = gensim_models().KeyedVectors(kv.vector_size)
     twin.add_vectors(list(kv.index_to_key), kv.vectors.copy())
     return twin
 
@@ -586,12 +581,13 @@ def test_evaluate_word_analogies_missing_or_empty_file(tmp_path, kv):
         kv.evaluate_word_analogies(tmp_path / "empty.txt")
 
 
-def _questions_words_vocabulary(seed=3):
-    """All words of questions-words.txt (lower-cased, some also capitalised), plus noise
-    words, with vectors giving each section a common offset so some answers are right."""
+def _questions_words_vocabulary(questions_words, seed=3):
+    """All words of the file ``questions_words`` (lower-cased, some also capitalised), plus
+    noise words, with vectors giving each section a common offset so some answers are
+    right."""
     rng = np.random.default_rng(seed)
     words, sections = {}, []
-    for line in QUESTIONS_WORDS.read_text().splitlines():
+    for line in questions_words.read_text().splitlines():
         if line.startswith(":"):
             sections.append([])
         elif line.split():
@@ -611,16 +607,16 @@ def _questions_words_vocabulary(seed=3):
     return KeyedVectors(vectors, vocabulary)
 
 
-@pytest.mark.skipif(not QUESTIONS_WORDS.is_file(), reason=f"{QUESTIONS_WORDS} not available")
 @pytest.mark.parametrize("options", [
     dict(restrict_vocab=300000),
     dict(restrict_vocab=600, case_insensitive=False, dummy4unknown=True),
 ])
-def test_questions_words_matches_gensim(options):
-    kv = _questions_words_vocabulary()
+def test_questions_words_matches_gensim(options, shared_file):
+    questions_words = shared_file("eval", "questions-words.txt")
+    kv = _questions_words_vocabulary(questions_words)
     twin = _gensim_twin(kv)
-    accuracy, sections = kv.evaluate_word_analogies(QUESTIONS_WORDS, **options)
-    expected_accuracy, expected_sections = twin.evaluate_word_analogies(str(QUESTIONS_WORDS),
+    accuracy, sections = kv.evaluate_word_analogies(questions_words, **options)
+    expected_accuracy, expected_sections = twin.evaluate_word_analogies(str(questions_words),
                                                                         **options)
     assert len(sections) == 15 and len(sections[-1]["correct"]) > 100
     assert sections == expected_sections
@@ -671,10 +667,10 @@ def test_evaluate_word_pairs_matches_gensim(tmp_path, kv, options):
     assert oov == pytest.approx(expected_oov)
 
 
-@pytest.mark.skipif(not WORDSIM353.is_file(), reason=f"{WORDSIM353} not available")
-def test_wordsim353_matches_gensim():
+def test_wordsim353_matches_gensim(shared_file):
+    wordsim353 = shared_file("eval", "wordsim353.tsv")
     words = {}
-    for line in WORDSIM353.read_text().splitlines():
+    for line in wordsim353.read_text().splitlines():
         if line and not line.startswith("#"):
             words.update(dict.fromkeys(w.lower() for w in line.split("\t")[:2]))
     words = list(words)[::2] + [w.upper() for w in list(words)[1::4]]  # some pairs are OOV
@@ -682,8 +678,8 @@ def test_wordsim353_matches_gensim():
     kv = KeyedVectors(vectors, words)
     twin = _gensim_twin(kv)
     for options in (dict(), dict(dummy4unknown=True)):
-        ours = kv.evaluate_word_pairs(WORDSIM353, **options)
-        theirs = twin.evaluate_word_pairs(str(WORDSIM353), **options)
+        ours = kv.evaluate_word_pairs(wordsim353, **options)
+        theirs = twin.evaluate_word_pairs(str(wordsim353), **options)
         np.testing.assert_allclose(ours[:2], theirs[:2], atol=1e-5)
         assert 0 < ours[2] == pytest.approx(theirs[2])
 

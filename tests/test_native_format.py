@@ -3,26 +3,18 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import assert_same_model, four_word_texts, small_model
 from test_formats import SAVERS, _data_offset, save_old_directory
 
 from fastw2v import FastW2V
 from fastw2v.formats import native
 
-TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
+TEXTS = four_word_texts()
 
 
 @pytest.fixture(scope="module")
 def model():
-    return FastW2V(TEXTS, min_count=1, vector_size=8, hs=1, negative=2, epochs=2, workers=1).train()
-
-
-def _assert_same_model(loaded, model):
-    assert loaded.wv.index_to_key == model.wv.index_to_key
-    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
-    assert loaded._outputs.keys() == model._outputs.keys()
-    for name, weights in model._outputs.items():
-        np.testing.assert_array_equal(loaded._outputs[name], weights)
-    assert loaded.history == model.history
+    return small_model(TEXTS, hs=1, negative=2, epochs=2).train()
 
 
 def test_model_saves_to_one_file_and_over_it(tmp_path, model):
@@ -30,19 +22,19 @@ def test_model_saves_to_one_file_and_over_it(tmp_path, model):
     model.save(tmp_path / "word2vec.model")
     model.save(str(tmp_path / "word2vec.model"))
     assert [p.name for p in tmp_path.iterdir()] == ["word2vec.model"]
-    _assert_same_model(FastW2V.load(tmp_path / "word2vec.model"), model)
+    assert_same_model(FastW2V.load(tmp_path / "word2vec.model"), model)
 
 
 def test_model_directory_of_format_version_1_loads(tmp_path, model):
     meta, arrays = native.load_arrays(_saved(tmp_path, model))
     save_old_directory(tmp_path / "old", meta, arrays)
     loaded = FastW2V.load(tmp_path / "old")
-    _assert_same_model(loaded, model)
+    assert_same_model(loaded, model)
     loaded.train(sentences=TEXTS, epochs=1)
     assert len(loaded.history) == 3
     with pytest.raises(IsADirectoryError, match="does not replace a directory"):
         loaded.save(tmp_path / "old")
-    _assert_same_model(FastW2V.load(tmp_path / "old"), model)
+    assert_same_model(FastW2V.load(tmp_path / "old"), model)
 
 
 def _saved(tmp_path, model):

@@ -7,6 +7,7 @@ import math
 import re
 
 import pytest
+from conftest import four_word_texts
 
 import fastw2v._params as _params
 from fastw2v import FastW2V
@@ -14,7 +15,7 @@ from fastw2v._params import TrainingParams
 from fastw2v._train import CONFIG_KEYS
 
 FIELDS = dataclasses.fields(TrainingParams)
-TEXTS = [["alpha", "beta", "gamma", "delta"] * 3 for _ in range(20)]
+TEXTS = four_word_texts()
 
 
 def _int_bad(check):

@@ -4,6 +4,7 @@ import heapq
 
 import numpy as np
 import pytest
+from conftest import zipf_texts
 from reference import SplitMix
 
 from fastw2v import FastW2V
@@ -11,14 +12,8 @@ from fastw2v.corpus import MAX_TEXT_WORDS
 from fastw2v.vocab import alias_table, huffman_paths, keep_thresholds
 
 
-def random_texts(n_texts=200, vocab=300, seed=0):
-    rng = np.random.default_rng(seed)
-    return [[f"w{k}" for k in rng.zipf(1.3, size=rng.integers(1, 60)) % vocab]
-            for _ in range(n_texts)]
-
-
 def test_counts_are_exact_and_sorted_with_stable_ties():
-    texts = random_texts()
+    texts = zipf_texts(200, vocab=300, a=1.3, max_length=60)
     model = FastW2V(texts, min_count=3).build_vocab()
     expected = collections.Counter(w for t in texts for w in t)
     first_seen = {}
@@ -37,7 +32,7 @@ def test_counts_are_exact_and_sorted_with_stable_ties():
 
 
 def test_generator_is_read_once():
-    texts = random_texts(50)
+    texts = zipf_texts(50, vocab=300, a=1.3, max_length=60)
     model = FastW2V((t for t in texts), min_count=1, epochs=2, vector_size=8).train()
     assert len(model.history) == 2
     assert model.corpus.total_words == sum(map(len, texts))
