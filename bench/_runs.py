@@ -8,8 +8,9 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 
-from bench.child import RESULT_MARKER, run_fresh
+from bench.child import BENCH_DIR, RESULT_MARKER, run_fresh
 from bench.plan import MODES, REPO_ROOT, mode_params
 from bench.plan import add_model_options as add_compare_model_options
 from bench.report import machine_info
@@ -46,11 +47,16 @@ def reset_peak_rss():
 
 
 def spawn(module, cfg):
-    """Runs ``python -m module --child CFG`` in a fresh interpreter that imports fastw2v from this
-    repository (build it in place first) and returns the dict it reported."""
+    """Runs ``python -m module --child CFG`` in a fresh interpreter that imports fastw2v from
+    this repository, or from the source tree ``cfg["root"]`` when given (build it in place
+    first), and returns the dict it reported. The child runs in a temporary directory that
+    holds only a link to this bench package, so that no other tree shadows that fastw2v."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    result = run_fresh(module, ["--child", json.dumps(cfg)], env=env)
+    root = cfg.get("root", str(REPO_ROOT))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    with tempfile.TemporaryDirectory(prefix="fastw2v-bench-") as cwd:
+        os.symlink(BENCH_DIR, os.path.join(cwd, "bench"))
+        result = run_fresh(module, ["--child", json.dumps(cfg)], env=env, cwd=cwd)
     if "error" in result:
         raise RuntimeError(f"{module} child failed: {result['error']}")
     return result

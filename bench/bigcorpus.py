@@ -119,8 +119,10 @@ def main():
         print(f"generated {out} ({n_words:,} words, {out.stat().st_size / 1e9:.2f} GB) in "
               f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
     params = model_params(args)
-    common = dict(corpus=str(out), tmp_dir=args.tmp_dir, max_vocab_size=args.max_vocab_size,
-                  params=params)
+    # absolute paths: the children run in a directory of their own
+    tmp_dir = args.tmp_dir and str(Path(args.tmp_dir).resolve())
+    common = dict(corpus=str(out.resolve()), tmp_dir=tmp_dir,
+                  max_vocab_size=args.max_vocab_size, params=params)
     budgets = {"mapped": args.max_corpus_ram if args.max_corpus_ram is not None else 2**30,
                "ram": None}
     cases = {name: dict(common, max_corpus_ram=budgets[name]) for name in args.cases}

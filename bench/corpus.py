@@ -45,7 +45,7 @@ def prepare_corpus(src, max_words, workdir, name="corpus.txt"):
     Returns
     -------
     path : pathlib.Path
-        Plain-text file both tools will read.
+        Plain-text file both tools will read (absolute: children run elsewhere).
     n_words : int
         Raw whitespace-separated words in it.
     n_lines : int
@@ -62,4 +62,4 @@ def prepare_corpus(src, max_words, workdir, name="corpus.txt"):
                 fout.write(line if line.endswith(b"\n") else line + b"\n")
             if max_words is not None and n_words >= max_words:
                 break
-    return dst, n_words, n_lines
+    return dst.resolve(), n_words, n_lines
