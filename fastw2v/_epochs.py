@@ -9,6 +9,7 @@ import time
 import numpy as np
 
 from ._system import DeferredSigint, single_threaded_blas
+from .callbacks import call_hook
 
 logger = logging.getLogger("fastw2v")
 
@@ -23,11 +24,9 @@ def run_epochs(model, corpus, params, callbacks):
     model.stop_training = False
     first = len(model.history)
     try:
-        for cb in callbacks:
-            cb.on_train_begin(model)
+        call_hook(callbacks, "on_train_begin", model)
         for epoch in range(epochs):
-            for cb in callbacks:
-                cb.on_epoch_begin(model)
+            call_hook(callbacks, "on_epoch_begin", model)
             if model.stop_training:
                 break
             # Ctrl-C stops the runner; KeyboardInterrupt comes once the epoch is recorded
@@ -40,8 +39,7 @@ def run_epochs(model, corpus, params, callbacks):
                 with single_threaded_blas():
                     _run_epoch(model, runner, epoch, epochs, corpus, bar, sigint)
                 _check_diverged(model)
-            for cb in callbacks:
-                cb.on_epoch_end(model)
+            call_hook(callbacks, "on_epoch_end", model)
             if model.stop_training:
                 break
         if model.stop_training:
@@ -50,8 +48,7 @@ def run_epochs(model, corpus, params, callbacks):
     finally:
         if bar is not None:
             bar.close()
-        for cb in callbacks:
-            cb.on_train_end(model)
+        call_hook(callbacks, "on_train_end", model)
 
 
 def _progress_bar(progress, total):

@@ -1,9 +1,11 @@
 """Callbacks: code of yours that :meth:`FastW2V.train` runs around every epoch.
 
 Subclass :class:`Callback`, override the hooks you need, and pass instances to
-``model.train(callbacks=[...])``. Each hook receives the model: between epochs it is
-consistent (the threads are joined), so a hook may query ``model.wv``, save the model, or
-read and extend ``model.history[-1]``, the record of the epoch that just ended.
+``model.train(callbacks=[...])``. Any object with one or more of the hooks works too (a
+gensim ``CallbackAny2Vec`` subclass as it is); a hook it lacks is not called. Each hook
+receives the model: between epochs it is consistent (the threads are joined), so a hook may
+query ``model.wv``, save the model, or read and extend ``model.history[-1]``, the record of
+the epoch that just ended.
 
 To stop training early, set ``model.stop_training = True`` in a hook: training ends after
 the current epoch (set in ``on_train_begin`` or ``on_epoch_begin``, no further epoch runs),
@@ -48,29 +50,53 @@ class Callback:
         """After training, however it ended."""
 
 
+#: The hooks a callback may have, in the order training calls them: gensim's names, so that a
+#: ``gensim.models.callbacks.CallbackAny2Vec`` subclass works as it is.
+HOOKS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
+
+
 def check_callbacks(callbacks):
     """Checks the ``callbacks`` argument of :meth:`FastW2V.train`.
 
+    A callback is a :class:`Callback`, or any object with one or more of its hooks
+    (:data:`HOOKS`), such as a gensim ``CallbackAny2Vec`` subclass: a hook it lacks is not
+    called.
+
     Parameters
     ----------
-    callbacks : iterable of Callback, or None
+    callbacks : iterable of Callback or of objects with its hooks, or None
 
     Returns
     -------
-    list of Callback
+    list
 
     Raises
     ------
     TypeError
-        One is not a :class:`Callback` (the message gives its index).
+        One has none of the hooks, or one of its hooks is not callable (the message gives its
+        index).
     """
     callbacks = list(callbacks or ())
     for i, cb in enumerate(callbacks):
-        if not isinstance(cb, Callback):
-            raise TypeError(f"callbacks[{i}] must be a fastw2v.Callback, got "
-                            f"{type(cb).__name__}: subclass fastw2v.Callback and override its "
-                            f"on_... methods")
+        hooks = [h for h in HOOKS if hasattr(cb, h)]
+        if not hooks:
+            raise TypeError(f"callbacks[{i}] must be a fastw2v.Callback or an object with one "
+                            f"or more of the methods {', '.join(HOOKS)} (such as a gensim "
+                            f"CallbackAny2Vec), got {type(cb).__name__}: subclass "
+                            f"fastw2v.Callback and override its on_... methods")
+        for h in hooks:
+            if not callable(getattr(cb, h)):
+                raise TypeError(f"callbacks[{i}].{h} must be a method, got "
+                                f"{type(getattr(cb, h)).__name__}")
     return callbacks
+
+
+def call_hook(callbacks, hook, model):
+    """Calls ``hook`` (one of :data:`HOOKS`) of every callback that has it, with ``model``."""
+    for cb in callbacks:
+        method = getattr(cb, hook, None)
+        if method is not None:
+            method(model)
 
 
 class Checkpoint(Callback):

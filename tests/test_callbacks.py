@@ -59,9 +59,46 @@ def test_stop_before_the_first_epoch():
 
 
 def test_callbacks_must_be_callbacks():
-    with pytest.raises(TypeError, match=r"callbacks\[1\] must be a fastw2v.Callback, got "
-                                        r"function"):
+    with pytest.raises(TypeError, match=r"callbacks\[1\] must be a fastw2v.Callback or an object "
+                                        r"with one or more of the methods on_train_begin, "
+                                        r"on_epoch_begin, on_epoch_end, on_train_end \(such as "
+                                        r"a gensim CallbackAny2Vec\), got function"):
         model().train(callbacks=[Callback(), lambda m: None])
+
+    class NotAMethod:
+        on_epoch_end = 3
+    with pytest.raises(TypeError, match=r"callbacks\[0\].on_epoch_end must be a method, got int"):
+        model().train(callbacks=[NotAMethod()])
+
+
+def test_an_object_with_some_of_the_hooks_is_a_callback():
+    class EpochEnds:  # no base class, no other hook
+        def __init__(self):
+            self.ends = []
+
+        def on_epoch_end(self, m):
+            self.ends.append(m.history[-1]["epoch"])
+    cb = EpochEnds()
+    model(epochs=3).train(callbacks=[cb])
+    assert cb.ends == [1, 2, 3]
+
+
+def test_a_gensim_callback_works_as_it_is():
+    callbacks = pytest.importorskip("gensim.models.callbacks")
+
+    class EpochLogger(callbacks.CallbackAny2Vec):  # as in gensim's documentation
+        def __init__(self):
+            self.epoch, self.seen = 0, []
+
+        def on_epoch_begin(self, m):
+            self.seen.append(("begin", self.epoch, m.epochs))
+
+        def on_epoch_end(self, m):
+            self.epoch += 1
+            self.seen.append(("end", self.epoch, len(m.history)))
+    cb = EpochLogger()
+    model(epochs=2).train(callbacks=[cb])
+    assert cb.seen == [("begin", 0, 2), ("end", 1, 1), ("begin", 1, 2), ("end", 2, 2)]
 
 
 def test_train_end_is_called_when_a_hook_fails():
