@@ -5,10 +5,10 @@ import logging
 from ._version import __version__
 from .callbacks import Callback, Checkpoint, Evaluate
 from .keyedvectors import KeyedVectors
-from .readers import LineSentence, Text8Corpus
+from .readers import LineSentence, PathLineSentences, Text8Corpus
 from .word2vec import FastW2V
 
 logging.getLogger("fastw2v").addHandler(logging.NullHandler())
 
 __all__ = ["FastW2V", "KeyedVectors", "Callback", "Checkpoint", "Evaluate", "LineSentence",
-           "Text8Corpus", "__version__"]
+           "PathLineSentences", "Text8Corpus", "__version__"]

@@ -1,6 +1,6 @@
 """Reading corpus files: which files a ``corpus_file`` names, their lines in pieces of
 bounded size, and the iterables of texts over them (:class:`LineSentence`,
-:class:`Text8Corpus`, :class:`ZipMemberWords`).
+:class:`PathLineSentences`, :class:`Text8Corpus`, :class:`ZipMemberWords`).
 
 Files are read as UTF-8 in blocks of 1 MB; a line longer than that is cut into pieces at
 whitespace (as ``str.split()`` defines it, never inside a word or a character), so that no
@@ -152,7 +152,13 @@ def line_pieces(path, encoding_errors="strict"):
 
 
 def stream_pieces(f, name, encoding_errors="strict"):
-    """:func:`line_pieces` of an open binary file ``f``, named ``name`` in the messages.
+    """:func:`line_pieces` of an open binary file ``f``, named ``name`` in the messages."""
+    return (piece for piece, _ in stream_lines(f, name, encoding_errors))
+
+
+def stream_lines(f, name, encoding_errors="strict"):
+    """:func:`stream_pieces` as pairs ``(piece, ends_line)``: ``ends_line`` is False for a
+    piece of a long line but its last (and may be for the file's last piece).
 
     Each block is copied once with the unfinished line or word before it (less than a
     block); a word longer than a block is kept as a list of blocks and joined once, so the
@@ -194,9 +200,13 @@ def stream_pieces(f, name, encoding_errors="strict"):
                            lineno)
         lineno += data.count(b"\n")
         lines = text.split("\n")
+        ends = not block  # the last one is a piece of a long line, or the file's last line
         if text.endswith("\n"):
             lines.pop()
-        yield from lines
+            ends = True
+        for line in lines[:-1]:
+            yield line, True
+        yield lines[-1], ends
 
 
 def _check_word_bytes(n, name, lineno):
@@ -210,13 +220,33 @@ def _pieces_of(tokens, n):
     return (tokens[i:i + n] for i in range(0, len(tokens), n))
 
 
+def _texts(pieces, n, limit=None):
+    """The words of ``pieces`` (pairs ``(str, ends_text)``; the last one ends a text), as
+    texts of ``n`` words, the last one of each text shorter; the first ``limit`` texts (all
+    if None). Fewer than ``n`` words are held."""
+    rest, done = [], 0
+    for piece, ends in pieces:
+        if done == limit:
+            return
+        tokens = rest + piece.split()
+        full = len(tokens) if ends else len(tokens) - len(tokens) % n
+        yield from _pieces_of(tokens[:full], n)
+        rest = tokens[full:]
+        done += ends
+    if rest:
+        yield rest
+
+
 class _TextFiles:
     """What LineSentence and Text8Corpus share: the files, the options, their checks."""
 
     def __init__(self, source, max_sentence_length=MAX_TEXT_WORDS, encoding_errors="strict"):
-        self.files = corpus_files(source, "source")
+        self.files = self._files(source)
         self.max_sentence_length = check_int("max_sentence_length", max_sentence_length, 1)
         self.encoding_errors = check_encoding_errors(encoding_errors)
+
+    def _files(self, source):
+        return corpus_files(source, "source")
 
     def __repr__(self):
         return f"{type(self).__name__}({self.files!r})"
@@ -224,31 +254,75 @@ class _TextFiles:
 
 class LineSentence(_TextFiles):
     """The texts of whitespace-tokenized files, one per line, as lists of str: an iterable
-    that reads the files again at each iteration (like gensim's ``LineSentence`` and
-    ``PathLineSentences``).
+    that reads the files again at each iteration (gensim's ``LineSentence`` and
+    ``PathLineSentences``, which give the same texts).
 
-    A line of more than ``max_sentence_length`` words is split into several texts of at
-    most that many words (nothing is dropped); empty lines are skipped.
+    A line of more than ``max_sentence_length`` words is split into several texts of that
+    many words, the last one shorter (nothing is dropped); empty lines are skipped. No line
+    of a file or of a binary file object is held in memory at once, however long.
 
     Parameters
     ----------
-    source : str, os.PathLike, or list of them
-        A file, a directory (its files in sorted order) or a list of files, each plain or
-        .gz/.bz2/.xz, UTF-8.
+    source : str, os.PathLike, list of them, or file object
+        A file, a directory (its files in sorted order, without subdirectories and hidden
+        files) or a list of files, each plain or .gz/.bz2/.xz, UTF-8; or an open file object
+        with ``seek``, binary (read as UTF-8) or text, which is rewound (``seek(0)``) at
+        each iteration and read as it splits itself into lines (as gensim reads it).
     max_sentence_length : int
+    limit : int, optional
+        Read only the first ``limit`` lines of each file (empty lines included).
     encoding_errors : {'strict', 'replace', 'ignore'}
         As for :func:`line_pieces`.
 
     Raises
     ------
     TypeError, ValueError, FileNotFoundError, PermissionError
-        As :func:`corpus_files`, or max_sentence_length or encoding_errors is not allowed.
+        As :func:`corpus_files`, or max_sentence_length, limit or encoding_errors is not
+        allowed, or a file object is not seekable.
     """
 
+    def __init__(self, source, max_sentence_length=MAX_TEXT_WORDS, limit=None,
+                 encoding_errors="strict"):
+        super().__init__(source, max_sentence_length, encoding_errors)
+        self.limit = check_int("limit", limit, 0, optional=True)
+
+    def _files(self, source):
+        self.stream = source if callable(getattr(source, "read", None)) else None
+        if self.stream is None:
+            return super()._files(source)
+        if not (callable(getattr(source, "seek", None))
+                and getattr(source, "seekable", lambda: True)()):
+            raise ValueError(f"source {source!r} is a file object that cannot seek: it is "
+                             f"read again from its start at each iteration")
+        return []
+
     def __iter__(self):
-        for path in self.files:
-            for line in line_pieces(path, self.encoding_errors):
-                yield from _pieces_of(line.split(), self.max_sentence_length)
+        n = self.max_sentence_length
+        if self.stream is None:
+            for path in self.files:
+                with open_compressed(path, "rb") as f:
+                    yield from _texts(stream_lines(f, path, self.encoding_errors), n,
+                                      self.limit)
+            return
+        f = self.stream
+        f.seek(0)
+        if isinstance(f.read(0), str):
+            yield from _texts(((line, True) for line in f), n, self.limit)
+        else:
+            name = getattr(f, "name", repr(f))
+            yield from _texts(stream_lines(f, name, self.encoding_errors), n, self.limit)
+
+    def __repr__(self):
+        return super().__repr__() if self.stream is None else \
+            f"{type(self).__name__}({self.stream!r})"
+
+
+class PathLineSentences(LineSentence):
+    """gensim's name for :class:`LineSentence` over a directory (or a file): the texts of its
+    files in sorted order, one per line, ``limit`` lines of each file.
+
+    Parameters and exceptions are those of :class:`LineSentence`.
+    """
 
 
 class Text8Corpus(_TextFiles):
@@ -302,11 +376,4 @@ class ZipMemberWords:
 def word_texts(f, name, n, encoding_errors="strict"):
     """The words of the open binary file ``f`` (named ``name`` in the messages; line breaks
     count as spaces), as texts of ``n`` words (the last one shorter)."""
-    rest = []
-    for line in stream_pieces(f, name, encoding_errors):
-        tokens = rest + line.split()
-        full = len(tokens) - len(tokens) % n
-        yield from _pieces_of(tokens[:full], n)
-        rest = tokens[full:]
-    if rest:
-        yield rest
+    yield from _texts(((piece, False) for piece in stream_pieces(f, name, encoding_errors)), n)

@@ -193,7 +193,7 @@ def test_word_longer_than_a_block_is_kept_whole(tmp_path, small_blocks, space_se
     long_word = "\xe9" * 5000  # 10,000 bytes of 2-byte characters, 156 blocks
     path = tmp_path / "long_word.txt"
     path.write_text(f"a {long_word} b\nc\n", encoding="utf-8")
-    assert list(LineSentence(path)) == [["a"], [long_word, "b"], ["c"]]
+    assert list(LineSentence(path)) == [["a", long_word, "b"], ["c"]]  # a line a text
     # every byte is searched for a space about once (a quadratic reader searches ~80 times
     # as many: each block again with all the word before it)
     assert sum(space_searches) <= 2 * path.stat().st_size
