@@ -73,11 +73,14 @@ def check_callbacks(callbacks):
     Raises
     ------
     TypeError
-        One has none of the hooks, or one of its hooks is not callable (the message gives its
-        index).
+        One is a class, has none of the hooks, or has a hook that is not callable (the
+        message gives its index).
     """
     callbacks = list(callbacks or ())
     for i, cb in enumerate(callbacks):
+        if isinstance(cb, type):
+            raise TypeError(f"callbacks[{i}] is the class {cb.__name__}: give an instance of "
+                            f"it, {cb.__name__}()")
         hooks = [h for h in HOOKS if hasattr(cb, h)]
         if not hooks:
             raise TypeError(f"callbacks[{i}] must be a fastw2v.Callback or an object with one "

@@ -69,6 +69,9 @@ def test_callbacks_must_be_callbacks():
         on_epoch_end = 3
     with pytest.raises(TypeError, match=r"callbacks\[0\].on_epoch_end must be a method, got int"):
         model().train(callbacks=[NotAMethod()])
+    with pytest.raises(TypeError, match=r"callbacks\[0\] is the class Callback: give an "
+                                        r"instance of it, Callback\(\)"):
+        model().train(callbacks=[Callback])
 
 
 def test_an_object_with_some_of_the_hooks_is_a_callback():
