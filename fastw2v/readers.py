@@ -216,10 +216,6 @@ def _check_word_bytes(n, name, lineno):
                          f"this one has {n} bytes or more")
 
 
-def _pieces_of(tokens, n):
-    return (tokens[i:i + n] for i in range(0, len(tokens), n))
-
-
 def _texts(pieces, n, limit=None):
     """The words of ``pieces`` (pairs ``(str, ends_text)``; the last one ends a text), as
     texts of ``n`` words, the last one of each text shorter; the first ``limit`` texts (all
@@ -228,9 +224,10 @@ def _texts(pieces, n, limit=None):
     for piece, ends in pieces:
         if done == limit:
             return
-        tokens = rest + piece.split()
+        tokens = rest + piece.split() if rest else piece.split()
         full = len(tokens) if ends else len(tokens) - len(tokens) % n
-        yield from _pieces_of(tokens[:full], n)
+        for i in range(0, full, n):  # (not ends: full is a multiple of n)
+            yield tokens[i:i + n]
         rest = tokens[full:]
         done += ends
     if rest:
