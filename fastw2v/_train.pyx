@@ -156,7 +156,7 @@ cdef void run_worker(EpochState* s, ThreadScratch* t,
         c = fw2v_fetch_add(&s.next_chunk, 1)
         if c >= s.n_chunks:
             break
-        fw2v_rng_seed(&rng, s.config.seed, s.epoch, c)
+        fw2v_rng_seed(&rng, s.config.seed, s.first_epoch + s.epoch, c)
         pos = chunk_words_before[c]
         for text in range(s.chunk_sent[c], s.chunk_sent[c + 1]):
             start = s.sent_off[text]
@@ -269,6 +269,9 @@ cdef class EpochRunner:
              negative, hs, softmax, sg, batched, cbow_mean, shrink_windows, compute_loss,
              seed, alpha, min_alpha, epochs)
     workers : int, number of threads that will call ``run``
+    first_epoch : int, the epochs the model trained before: the random draws of epoch ``e``
+        come from (seed, first_epoch + e, chunk), so that successive runs draw as one run
+        of all their epochs would (the learning rate follows the run's own epochs)
 
     Raises
     ------
@@ -289,7 +292,8 @@ cdef class EpochRunner:
         self.workers = 0
 
     def __init__(self, float[:, ::1] w_in, float[:, ::1] w_ns, float[:, ::1] w_hs,
-                 float[:, ::1] w_sm, vocab, corpus, dict params, int workers):
+                 float[:, ::1] w_sm, vocab, corpus, dict params, int workers,
+                 int64_t first_epoch=0):
         cdef uint64_t[::1] keep = vocab.keep_threshold
         cdef uint32_t[::1] alias_prob = vocab.alias_prob
         cdef int32_t[::1] alias_idx = vocab.alias_index
@@ -329,6 +333,7 @@ cdef class EpochRunner:
         self.s.total_words = corpus.total_words
         self.s.max_text = corpus.max_text
         self.s.claims = &claims[0]
+        self.s.first_epoch = first_epoch
         self.scratch = <ThreadScratch*>calloc(workers, sizeof(ThreadScratch))
         if self.scratch == NULL:
             raise MemoryError()
