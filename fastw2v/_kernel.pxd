@@ -54,6 +54,7 @@ cdef struct EpochState:
     float* w_ns
     float* w_hs
     float* w_sm
+    const float* lockf            # lockf[w]: factor on the updates of w_in[w] (NULL: all 1)
     int dim
     int max_path                  # longest Huffman path (0 without hs)
     # vocabulary tables

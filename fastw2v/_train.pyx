@@ -40,6 +40,18 @@ from ._layers import weight_shapes
 DEF LOSS_BUFFER = 1024
 
 
+cdef inline void update_input(const EpochState* s, int32_t w,
+                              const float* grad) noexcept nogil:
+    """w_in[w] += lockf[w] * grad, the one update of an input row (every kernel's): without
+    lockf (NULL, every factor 1) the plain axpy, after one test of a pointer that stays in
+    a register; a frozen word (factor 0) is not touched, bit for bit."""
+    cdef float* row = s.w_in + <int64_t>w * s.dim
+    if s.lockf == NULL:
+        axpy(s.dim, 1.0, grad, row)
+    elif s.lockf[w] != 0.0:
+        axpy(s.dim, s.lockf[w], grad, row)
+
+
 cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
                             int64_t center, int64_t lo, int64_t hi, float alpha) noexcept nogil:
     """Skip-gram for one center word: its n_ctx context rows against its n_out output rows
@@ -78,7 +90,7 @@ cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng
     b = 0
     for j in range(lo, hi):
         if j != center:
-            axpy(dim, 1.0, t.ctx_grad + b * dim, s.w_in + <int64_t>t.text[j] * dim)
+            update_input(s, t.text[j], t.ctx_grad + b * dim)
             b += 1
     for k in range(n_out):
         axpy(dim, 1.0, t.out_block + k * dim, output_row(s, t, k))
@@ -122,7 +134,7 @@ cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
                 if j != i:
                     h = s.w_in + <int64_t>t.text[j] * dim
                     output_layer(s, t, rng, h, t.text[i], alpha)
-                    axpy(dim, 1.0, t.grad_h, h)
+                    update_input(s, t.text[j], t.grad_h)
         else:
             memset(t.h, 0, dim * sizeof(float))
             count = 0
@@ -137,7 +149,7 @@ cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
             output_layer(s, t, rng, t.h, t.text[i], alpha)
             for j in range(lo, hi):
                 if j != i:
-                    axpy(dim, 1.0, t.grad_h, s.w_in + <int64_t>t.text[j] * dim)
+                    update_input(s, t.text[j], t.grad_h)
 
 
 cdef inline float alpha_at(const EpochState* s, int64_t words_before) noexcept nogil:
@@ -272,13 +284,17 @@ cdef class EpochRunner:
     first_epoch : int, the epochs the model trained before: the random draws of epoch ``e``
         come from (seed, first_epoch + e, chunk), so that successive runs draw as one run
         of all their epochs would (the learning rate follows the run's own epochs)
+    lockf : float32 array (vocab,), optional
+        Per-word factors on the updates of w_in's rows (0 freezes a word); None: all 1, at
+        no cost
 
     Raises
     ------
     ValueError
         An array's shape disagrees with the vocabulary, a vocabulary table indexes outside
         it, the corpus holds ids outside it, a window's scratch exceeds the kernels' ints, or
-        params holds a key that is not a Config field or misses one.
+        params holds a key that is not a Config field or misses one, or lockf has another
+        shape.
     """
     cdef EpochState s
     cdef ThreadScratch* scratch
@@ -293,7 +309,7 @@ cdef class EpochRunner:
 
     def __init__(self, float[:, ::1] w_in, float[:, ::1] w_ns, float[:, ::1] w_hs,
                  float[:, ::1] w_sm, vocab, corpus, dict params, int workers,
-                 int64_t first_epoch=0):
+                 int64_t first_epoch=0, lockf=None):
         cdef uint64_t[::1] keep = vocab.keep_threshold
         cdef uint32_t[::1] alias_prob = vocab.alias_prob
         cdef int32_t[::1] alias_idx = vocab.alias_index
@@ -304,6 +320,7 @@ cdef class EpochRunner:
         cdef int64_t[::1] sent_off = corpus.offsets
         cdef int64_t[::1] chunk_sent = corpus.chunk_texts
         cdef int32_t[::1] claims
+        cdef const float[::1] factors
         cdef int i
         memset(&self.s, 0, sizeof(EpochState))
         self.s.config = _config(params)
@@ -334,6 +351,11 @@ cdef class EpochRunner:
         self.s.max_text = corpus.max_text
         self.s.claims = &claims[0]
         self.s.first_epoch = first_epoch
+        if lockf is not None:
+            _check_shape("lockf", lockf, (len(keep),), len(keep))
+            factors = lockf
+            self.s.lockf = &factors[0]
+            self.keep_ref.append(lockf)
         self.scratch = <ThreadScratch*>calloc(workers, sizeof(ThreadScratch))
         if self.scratch == NULL:
             raise MemoryError()

@@ -17,7 +17,7 @@ from . import evaluation
 from ._checks import check_path
 from ._neighbours import unit_rows
 from ._similarity import KEY_TYPES, SimilarityQueries
-from .formats.native import load_arrays, save_arrays, word_vectors_of
+from .formats.native import load_arrays, lock_factors_of, save_arrays, word_vectors_of
 from .formats.word2vec import read_vocab, read_word2vec, write_vocab, write_word2vec
 
 logger = logging.getLogger("fastw2v")
@@ -50,6 +50,11 @@ class KeyedVectors(SimilarityQueries):
         Inverse of `index_to_key`.
     counts : numpy.ndarray
         int64 array of length ``n``.
+    vectors_lockf : numpy.ndarray
+        float32 factors on training's updates of the vectors, gensim's convention: one value
+        for every key (the default ``np.ones(1)``: no cost in the kernels), or one per key
+        (``len(vectors_lockf) == n``); 0 freezes a vector, 0.5 halves its updates. Saved
+        and loaded with the vectors; checked by every epoch of training.
 
     Raises
     ------
@@ -91,6 +96,7 @@ class KeyedVectors(SimilarityQueries):
         self.index_to_key = index_to_key
         self.key_to_index = key_to_index
         self.counts = counts
+        self.vectors_lockf = np.ones(1, dtype=np.float32)
 
     # ------------------------------------------------------------------------------------
     # basic access
@@ -322,6 +328,25 @@ class KeyedVectors(SimilarityQueries):
     # unit vectors (the similarity queries' cache)
     # ------------------------------------------------------------------------------------
 
+    def _lock_factors(self):
+        """vectors_lockf as the kernels take it: None for one factor 1.0 (the default),
+        else one float32 factor per key. Raises ValueError naming vectors_lockf unless it is
+        a 1-D float32 array of 1 or len(self) factors."""
+        lockf, n = self.vectors_lockf, len(self.index_to_key)
+        if not (isinstance(lockf, np.ndarray) and lockf.dtype == np.float32
+                and lockf.ndim == 1 and len(lockf) in (1, n)):
+            got = (f"dtype {lockf.dtype} and shape {lockf.shape}"
+                   if isinstance(lockf, np.ndarray) else type(lockf).__name__)
+            raise ValueError(f"vectors_lockf must be a 1-D float32 array of 1 factor (for "
+                             f"every key) or {n} (one per key), got {got}")
+        if len(lockf) == 1:
+            return None if lockf[0] == 1.0 else np.full(n, lockf[0], dtype=np.float32)
+        return np.ascontiguousarray(lockf)
+
+    def _saved_lockf(self):
+        """The arrays that save the lock factors: none for the default (one 1.0)."""
+        return {} if self._lock_factors() is None else {"vectors_lockf": self.vectors_lockf}
+
     def _clear_norms(self):
         """Drop the cached unit-length vectors; call after changing `vectors` in place.
 
@@ -411,7 +436,7 @@ class KeyedVectors(SimilarityQueries):
             If writing fails (the message names the file; the previous one is intact).
         """
         save_arrays(path, {"kind": "KeyedVectors", "index_to_key": self.index_to_key},
-                    {"vectors": self._vectors, "counts": self.counts})
+                    {"vectors": self._vectors, "counts": self.counts, **self._saved_lockf()})
 
     @classmethod
     def load(cls, path, mmap=None):
@@ -444,9 +469,11 @@ class KeyedVectors(SimilarityQueries):
         meta, arrays = load_arrays(path, mmap=mmap)
         keys, vectors, counts = word_vectors_of(path, meta, arrays)
         try:
-            return cls(vectors, keys, counts)
+            kv = cls(vectors, keys, counts)
         except (TypeError, ValueError) as err:
             raise ValueError(f"{os.fspath(path)!r} holds invalid word vectors: {err}") from None
+        kv.vectors_lockf = lock_factors_of(path, arrays, len(keys))
+        return kv
 
     def save_word2vec_format(self, fname, fvocab=None, binary=False, write_header=True):
         """Save in the word2vec C tool's text or binary format (readable by gensim).

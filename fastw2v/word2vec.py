@@ -15,7 +15,7 @@ from ._params import TrainingParams, check_names, signature, with_settings
 from ._train import EpochRunner
 from .callbacks import check_callbacks
 from .corpus import EncodedCorpus, scan
-from .formats.native import check_array, load_arrays, save_arrays, word_vectors_of
+from .formats.native import check_array, load_arrays, lock_factors_of, save_arrays, word_vectors_of
 from .keyedvectors import KeyedVectors
 from .readers import corpus_files
 from .vocab import Vocab, final_order
@@ -480,7 +480,8 @@ class FastW2V:
         vocabulary and the corpus."""
         self._check_parts()
         return EpochRunner(self.wv.vectors, **self._outputs, vocab=self.vocab, corpus=corpus,
-                           params=params, workers=self.workers, first_epoch=self._first_epoch)
+                           params=params, workers=self.workers, first_epoch=self._first_epoch,
+                           lockf=self.wv._lock_factors())
 
     @contextlib.contextmanager
     def _exclusive(self, what):
@@ -563,7 +564,7 @@ class FastW2V:
         meta = dict(kind="FastW2V", params=self._params.saved(),
                     index_to_key=self.wv.index_to_key, history=self.history)
         save_arrays(path, meta, dict(vectors=self.wv.vectors, counts=self.wv.counts,
-                                     **self._outputs))
+                                     **self._outputs, **self.wv._saved_lockf()))
 
     @classmethod
     def load(cls, path):
@@ -613,6 +614,7 @@ class FastW2V:
             model._outputs = {name: np.ascontiguousarray(arrays[name], dtype=np.float32)
                               for name in outputs}
             model.history = history
+            model.wv.vectors_lockf = lock_factors_of(path, arrays, n)
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError(f"{os.fspath(path)!r} is not a valid FastW2V model: {e}") from None
         return model

@@ -56,6 +56,22 @@ def test_update_and_loss_equal_numpy_reference(mode):
         assert ref.repeated_draws > 0
 
 
+@pytest.mark.parametrize("mode", MODES.values(), ids=list(MODES))
+def test_lock_factors_scale_the_input_updates_as_the_numpy_reference(mode):
+    """wv.vectors_lockf: per-word factors 0, 0.5, 1 and 2 on the input vectors' updates."""
+    model = tiny_model(**mode)
+    model.wv.vectors_lockf = np.resize(np.float32([0.0, 0.5, 1.0, 2.0]), len(model.wv))
+    ref = Reference(model, lockf=model.wv.vectors_lockf)
+    before = model.wv.vectors.copy()
+    model.train()
+    ref.train_text(SplitMix(model.seed, 0, 0), model.corpus.ids.tolist(), np.float32(model.alpha))
+    np.testing.assert_allclose(model.wv.vectors, ref.w_in, atol=2e-5)
+    for name, w in model._outputs.items():
+        np.testing.assert_allclose(w, ref.out[name], atol=2e-5)
+    frozen = model.wv.vectors_lockf == 0
+    np.testing.assert_array_equal(model.wv.vectors[frozen], before[frozen])
+
+
 @pytest.mark.parametrize("mode", [MODES[name] for name in SIGMOID_MODES], ids=SIGMOID_MODES)
 def test_loss_of_large_scores_equals_numpy_reference(mode):
     """Scores of tens (saturated units, far out in the tails of -log sigmoid) are summed as
