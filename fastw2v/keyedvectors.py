@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from . import evaluation
+from . import _lockf, evaluation
 from ._checks import check_path
 from ._neighbours import unit_rows
 from ._similarity import KEY_TYPES, SimilarityQueries
@@ -328,25 +328,6 @@ class KeyedVectors(SimilarityQueries):
     # unit vectors (the similarity queries' cache)
     # ------------------------------------------------------------------------------------
 
-    def _lock_factors(self):
-        """vectors_lockf as the kernels take it: None for one factor 1.0 (the default),
-        else one float32 factor per key. Raises ValueError naming vectors_lockf unless it is
-        a 1-D float32 array of 1 or len(self) factors."""
-        lockf, n = self.vectors_lockf, len(self.index_to_key)
-        if not (isinstance(lockf, np.ndarray) and lockf.dtype == np.float32
-                and lockf.ndim == 1 and len(lockf) in (1, n)):
-            got = (f"dtype {lockf.dtype} and shape {lockf.shape}"
-                   if isinstance(lockf, np.ndarray) else type(lockf).__name__)
-            raise ValueError(f"vectors_lockf must be a 1-D float32 array of 1 factor (for "
-                             f"every key) or {n} (one per key), got {got}")
-        if len(lockf) == 1:
-            return None if lockf[0] == 1.0 else np.full(n, lockf[0], dtype=np.float32)
-        return np.ascontiguousarray(lockf)
-
-    def _saved_lockf(self):
-        """The arrays that save the lock factors: none for the default (one 1.0)."""
-        return {} if self._lock_factors() is None else {"vectors_lockf": self.vectors_lockf}
-
     def _clear_norms(self):
         """Drop the cached unit-length vectors; call after changing `vectors` in place.
 
@@ -436,7 +417,7 @@ class KeyedVectors(SimilarityQueries):
             If writing fails (the message names the file; the previous one is intact).
         """
         save_arrays(path, {"kind": "KeyedVectors", "index_to_key": self.index_to_key},
-                    {"vectors": self._vectors, "counts": self.counts, **self._saved_lockf()})
+                    {"vectors": self._vectors, "counts": self.counts, **_lockf.saved_factors(self)})
 
     @classmethod
     def load(cls, path, mmap=None):
@@ -569,6 +550,37 @@ class KeyedVectors(SimilarityQueries):
                                fvocab, len(missing), missing[:5])
             counts = np.array([known_counts.get(word, 0) for word in words], dtype=np.int64)
         return cls(vectors, words, counts)
+
+    def intersect_word2vec_format(self, fname, lockf=0.0, binary=False, encoding="utf8",
+                                  unicode_errors="strict"):
+        """Start from pretrained vectors (gensim's method): the keys that are also in the
+        word2vec C format file `fname` take its vectors and the lock factor `lockf` in
+        :attr:`vectors_lockf` (0, the default, freezes them in training; 1 trains them as
+        the others); no key is added, the others keep their vector and factor.
+
+        Parameters
+        ----------
+        fname : str or os.PathLike
+            The file; ``.gz``, ``.bz2`` and ``.xz`` are decompressed (a repeated word keeps
+            its first vector).
+        lockf : float, optional
+            The lock factor of the keys replaced (finite, >= 0).
+        binary, encoding, unicode_errors : optional
+            As for :meth:`load_word2vec_format`.
+
+        Raises
+        ------
+        FileNotFoundError
+            If `fname` does not exist.
+        TypeError
+            If `lockf` is not a number (an ArgumentTypeError, also a ValueError).
+        ValueError
+            If the file's vector size differs from :attr:`vector_size`, `lockf` is out
+            of range, :attr:`vectors_lockf` is malformed (see its description), or the
+            file is malformed (as for :meth:`load_word2vec_format`).
+        """
+        _lockf.intersect_word2vec_format(self, fname, lockf, binary, encoding,
+                                         unicode_errors)
 
 
 def _check_vectors(vectors):

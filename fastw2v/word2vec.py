@@ -11,6 +11,7 @@ import numpy as np
 from ._checks import check_float, check_int
 from ._epochs import run_epochs
 from ._layers import OUTPUT_LAYERS, tables
+from ._lockf import per_key_factors, saved_factors
 from ._params import TrainingParams, check_names, signature, with_settings
 from ._train import EpochRunner
 from .callbacks import check_callbacks
@@ -481,7 +482,7 @@ class FastW2V:
         self._check_parts()
         return EpochRunner(self.wv.vectors, **self._outputs, vocab=self.vocab, corpus=corpus,
                            params=params, workers=self.workers, first_epoch=self._first_epoch,
-                           lockf=self.wv._lock_factors())
+                           lockf=per_key_factors(self.wv))
 
     @contextlib.contextmanager
     def _exclusive(self, what):
@@ -564,7 +565,7 @@ class FastW2V:
         meta = dict(kind="FastW2V", params=self._params.saved(),
                     index_to_key=self.wv.index_to_key, history=self.history)
         save_arrays(path, meta, dict(vectors=self.wv.vectors, counts=self.wv.counts,
-                                     **self._outputs, **self.wv._saved_lockf()))
+                                     **self._outputs, **saved_factors(self.wv)))
 
     @classmethod
     def load(cls, path):

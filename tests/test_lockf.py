@@ -2,9 +2,17 @@
 kernel (0 freezes a word), checked per epoch, saved and loaded when not the default."""
 import numpy as np
 import pytest
-from conftest import TRAINING_MODES, assert_same_weights, cyclic_texts, small_model
+from conftest import (
+    TRAINING_MODES,
+    assert_same_weights,
+    cyclic_texts,
+    gensim_models,
+    random_kv,
+    small_model,
+)
 
 from fastw2v import FastW2V, KeyedVectors
+from fastw2v._lockf import per_key_factors
 from fastw2v._train import EpochRunner
 from fastw2v.formats import native
 
@@ -68,7 +76,7 @@ def assert_same_weights_of_outputs(a, b):
                          ids=["one factor", "one per word"])
 def test_factors_of_one_train_as_the_default(training_mode, lockf):
     default, _ = trained(training_mode)
-    assert default.wv._lock_factors() is None  # the kernels get NULL: no factor applied
+    assert per_key_factors(default.wv) is None  # the kernels get NULL: no factor applied
     ones, _ = trained(training_mode, lockf)
     assert_same_weights(default, ones)
 
@@ -142,3 +150,71 @@ def test_a_file_with_factors_of_another_length_is_refused(tmp_path):
         FastW2V.load(tmp_path / "bad")
     with pytest.raises(ValueError, match=message):
         KeyedVectors.load(tmp_path / "bad")
+
+
+def pretrained_file(tmp_path, binary, dim=8):
+    """A word2vec file of w5 ... w59 (w5 ... w49 known to random_kv's vectors, the others
+    not), written by fastw2v; returns its path."""
+    other = random_kv(60, dim, seed=1)
+    path = tmp_path / ("pretrained.bin" if binary else "pretrained.txt")
+    KeyedVectors(other.vectors[5:], other.index_to_key[5:]).save_word2vec_format(
+        path, binary=binary)
+    return path
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+@pytest.mark.parametrize("lockf", [0.0, 0.5])
+def test_intersect_word2vec_format_merges_as_gensim(tmp_path, binary, lockf):
+    models = gensim_models()
+    path = pretrained_file(tmp_path, binary)
+    ours = random_kv(50)
+    theirs = models.KeyedVectors(8)
+    theirs.add_vectors(ours.index_to_key, ours.vectors.copy())
+    theirs.vectors_lockf = np.ones(50, dtype=np.float32)  # gensim fails on its one default
+    ours.intersect_word2vec_format(path, lockf=lockf, binary=binary)
+    # gensim 4.4 reads a binary file with np.fromstring, which numpy 2 refused: it merges the
+    # same vectors from the text file (its digits give back the same float32 values)
+    theirs.intersect_word2vec_format(str(pretrained_file(tmp_path, False)), lockf=lockf)
+    assert ours.vectors.dtype == np.float32 and ours.vectors_lockf.dtype == np.float32
+    np.testing.assert_array_equal(ours.vectors, theirs.vectors)
+    np.testing.assert_array_equal(ours.vectors_lockf, theirs.vectors_lockf)
+    np.testing.assert_array_equal(ours.vectors[:5], random_kv(50).vectors[:5])
+    assert ours.index_to_key == random_kv(50).index_to_key  # no key added
+    np.testing.assert_array_equal(ours.vectors_lockf, [1.0] * 5 + [lockf] * 45)
+
+
+def test_merged_vectors_with_factor_0_stay_through_training(tmp_path):
+    model = small_model(cyclic_texts(40, 20, 12), epochs=2).build_vocab()
+    path = tmp_path / "pretrained.txt"
+    KeyedVectors(np.full((2, 8), 0.25, np.float32), ["w3", "unknown"]).save_word2vec_format(
+        path)
+    model.wv.intersect_word2vec_format(path)
+    row = model.wv.key_to_index["w3"]
+    model.train()
+    np.testing.assert_array_equal(model.wv.vectors[row], np.full(8, 0.25, np.float32))
+    np.testing.assert_array_equal(np.flatnonzero(model.wv.vectors_lockf == 0), [row])
+
+
+def test_intersect_keeps_the_factors_of_the_other_keys(tmp_path):
+    kv = random_kv(50)
+    kv.vectors_lockf = np.full(50, 0.5, np.float32)
+    kv.intersect_word2vec_format(pretrained_file(tmp_path, False), lockf=2.0)
+    np.testing.assert_array_equal(kv.vectors_lockf, [0.5] * 5 + [2.0] * 45)
+
+
+def test_intersect_refuses_another_vector_size(tmp_path):
+    path = pretrained_file(tmp_path, True, dim=5)
+    kv = random_kv(50)
+    with pytest.raises(ValueError, match=r"^'.*pretrained.bin' holds vectors of size 5, these "
+                       r"have size 8: they cannot be merged$"):
+        kv.intersect_word2vec_format(path, binary=True)
+    np.testing.assert_array_equal(kv.vectors, random_kv(50).vectors)
+
+
+@pytest.mark.parametrize("lockf, error, message", [
+    (-0.5, ValueError, "lockf must be a finite number >= 0.0, got -0.5"),
+    (float("nan"), ValueError, "lockf must be a finite number >= 0.0, got nan"),
+    ("0", TypeError, "lockf must be a finite number >= 0.0, got '0'")])
+def test_intersect_refuses_a_bad_lock_factor(tmp_path, lockf, error, message):
+    with pytest.raises(error, match=f"^{message}$"):
+        random_kv(50).intersect_word2vec_format(pretrained_file(tmp_path, False), lockf=lockf)
