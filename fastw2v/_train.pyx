@@ -8,7 +8,8 @@ Both architectures build one hidden vector ``h`` and hand it to one output layer
   ``g = (label - sigmoid(f)) * alpha``, accumulate ``grad_h += g * W_out[t]`` and update
   ``W_out[t] += g * h``; the full softmax does the same for every row of its ``W_out``
   with ``g = (onehot(target) - softmax(W_out h)) * alpha``;
-* back: skip-gram adds ``grad_h`` to ``W_in[context]``, CBOW to every ``W_in[c]``.
+* back: skip-gram adds ``grad_h`` to ``W_in[context]``, CBOW to every ``W_in[c]``, times the
+  word's lock factor if the model has them (``update_input``).
 
 The batched skip-gram kernel (``Config.batched``) trains all contexts of one center word
 against the same output rows (the center's hs path, one shared set of negatives) as a small
@@ -16,8 +17,9 @@ dense problem: three sgemm calls on the gathered rows instead of one sdot and tw
 (context, output row) pair.
 
 Threads claim chunks (runs of whole texts, about ``chunk_words`` words each) from an atomic
-counter.  Each chunk's random draws come from a generator seeded by (seed, epoch, chunk) and
-its learning rate from its position in the corpus, so neither depends on the thread.
+counter.  Each chunk's random draws come from a generator seeded by (seed, epoch, chunk), the
+epoch counted over the model's runs (``first_epoch``), and its learning rate from its
+position in the corpus, so neither depends on the thread.
 """
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
