@@ -54,6 +54,7 @@ cdef struct EpochState:
     float* w_ns
     float* w_hs
     float* w_sm
+    const float* lockf            # lockf[w]: factor on the updates of w_in[w] (NULL: all 1)
     int dim
     int max_path                  # longest Huffman path (0 without hs)
     # vocabulary tables
@@ -72,6 +73,7 @@ cdef struct EpochState:
     int64_t total_words           # words per epoch
     int64_t max_text              # words of the longest text
     int64_t epoch                 # this epoch's index, 0..config.epochs - 1
+    int64_t first_epoch           # epochs trained before this run: with epoch, the draws'
     # live state, written by the threads
     int64_t next_chunk            # the next chunk to claim (atomic)
     int64_t words_done            # words of the chunks trained so far (atomic)

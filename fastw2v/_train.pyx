@@ -8,7 +8,8 @@ Both architectures build one hidden vector ``h`` and hand it to one output layer
   ``g = (label - sigmoid(f)) * alpha``, accumulate ``grad_h += g * W_out[t]`` and update
   ``W_out[t] += g * h``; the full softmax does the same for every row of its ``W_out``
   with ``g = (onehot(target) - softmax(W_out h)) * alpha``;
-* back: skip-gram adds ``grad_h`` to ``W_in[context]``, CBOW to every ``W_in[c]``.
+* back: skip-gram adds ``grad_h`` to ``W_in[context]``, CBOW to every ``W_in[c]``, times the
+  word's lock factor if the model has them (``update_input``).
 
 The batched skip-gram kernel (``Config.batched``) trains all contexts of one center word
 against the same output rows (the center's hs path, one shared set of negatives) as a small
@@ -16,8 +17,9 @@ dense problem: three sgemm calls on the gathered rows instead of one sdot and tw
 (context, output row) pair.
 
 Threads claim chunks (runs of whole texts, about ``chunk_words`` words each) from an atomic
-counter.  Each chunk's random draws come from a generator seeded by (seed, epoch, chunk) and
-its learning rate from its position in the corpus, so neither depends on the thread.
+counter.  Each chunk's random draws come from a generator seeded by (seed, epoch, chunk), the
+epoch counted over the model's runs (``first_epoch``), and its learning rate from its
+position in the corpus, so neither depends on the thread.
 """
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
@@ -38,6 +40,18 @@ from ._layers import weight_shapes
 
 # Units whose loss a thread collects before summing them (see tally_loss).
 DEF LOSS_BUFFER = 1024
+
+
+cdef inline void update_input(const EpochState* s, int32_t w,
+                              const float* grad) noexcept nogil:
+    """w_in[w] += lockf[w] * grad, the one update of an input row (every kernel's): without
+    lockf (NULL, every factor 1) the plain axpy, after one test of a pointer that stays in
+    a register; a frozen word (factor 0) is not touched, bit for bit."""
+    cdef float* row = s.w_in + <int64_t>w * s.dim
+    if s.lockf == NULL:
+        axpy(s.dim, 1.0, grad, row)
+    elif s.lockf[w] != 0.0:
+        axpy(s.dim, s.lockf[w], grad, row)
 
 
 cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
@@ -78,7 +92,7 @@ cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng
     b = 0
     for j in range(lo, hi):
         if j != center:
-            axpy(dim, 1.0, t.ctx_grad + b * dim, s.w_in + <int64_t>t.text[j] * dim)
+            update_input(s, t.text[j], t.ctx_grad + b * dim)
             b += 1
     for k in range(n_out):
         axpy(dim, 1.0, t.out_block + k * dim, output_row(s, t, k))
@@ -122,7 +136,7 @@ cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
                 if j != i:
                     h = s.w_in + <int64_t>t.text[j] * dim
                     output_layer(s, t, rng, h, t.text[i], alpha)
-                    axpy(dim, 1.0, t.grad_h, h)
+                    update_input(s, t.text[j], t.grad_h)
         else:
             memset(t.h, 0, dim * sizeof(float))
             count = 0
@@ -137,7 +151,7 @@ cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
             output_layer(s, t, rng, t.h, t.text[i], alpha)
             for j in range(lo, hi):
                 if j != i:
-                    axpy(dim, 1.0, t.grad_h, s.w_in + <int64_t>t.text[j] * dim)
+                    update_input(s, t.text[j], t.grad_h)
 
 
 cdef inline float alpha_at(const EpochState* s, int64_t words_before) noexcept nogil:
@@ -156,7 +170,7 @@ cdef void run_worker(EpochState* s, ThreadScratch* t,
         c = fw2v_fetch_add(&s.next_chunk, 1)
         if c >= s.n_chunks:
             break
-        fw2v_rng_seed(&rng, s.config.seed, s.epoch, c)
+        fw2v_rng_seed(&rng, s.config.seed, s.first_epoch + s.epoch, c)
         pos = chunk_words_before[c]
         for text in range(s.chunk_sent[c], s.chunk_sent[c + 1]):
             start = s.sent_off[text]
@@ -269,13 +283,20 @@ cdef class EpochRunner:
              negative, hs, softmax, sg, batched, cbow_mean, shrink_windows, compute_loss,
              seed, alpha, min_alpha, epochs)
     workers : int, number of threads that will call ``run``
+    first_epoch : int, the epochs the model trained before: the random draws of epoch ``e``
+        come from (seed, first_epoch + e, chunk), so that successive runs draw as one run
+        of all their epochs would (the learning rate follows the run's own epochs)
+    lockf : float32 array (vocab,), optional
+        Per-word factors on the updates of w_in's rows (0 freezes a word); None: all 1, at
+        no cost
 
     Raises
     ------
     ValueError
         An array's shape disagrees with the vocabulary, a vocabulary table indexes outside
         it, the corpus holds ids outside it, a window's scratch exceeds the kernels' ints, or
-        params holds a key that is not a Config field or misses one.
+        params holds a key that is not a Config field or misses one, or lockf has another
+        shape.
     """
     cdef EpochState s
     cdef ThreadScratch* scratch
@@ -289,7 +310,8 @@ cdef class EpochRunner:
         self.workers = 0
 
     def __init__(self, float[:, ::1] w_in, float[:, ::1] w_ns, float[:, ::1] w_hs,
-                 float[:, ::1] w_sm, vocab, corpus, dict params, int workers):
+                 float[:, ::1] w_sm, vocab, corpus, dict params, int workers,
+                 int64_t first_epoch=0, lockf=None):
         cdef uint64_t[::1] keep = vocab.keep_threshold
         cdef uint32_t[::1] alias_prob = vocab.alias_prob
         cdef int32_t[::1] alias_idx = vocab.alias_index
@@ -300,6 +322,7 @@ cdef class EpochRunner:
         cdef int64_t[::1] sent_off = corpus.offsets
         cdef int64_t[::1] chunk_sent = corpus.chunk_texts
         cdef int32_t[::1] claims
+        cdef const float[::1] factors
         cdef int i
         memset(&self.s, 0, sizeof(EpochState))
         self.s.config = _config(params)
@@ -329,6 +352,12 @@ cdef class EpochRunner:
         self.s.total_words = corpus.total_words
         self.s.max_text = corpus.max_text
         self.s.claims = &claims[0]
+        self.s.first_epoch = first_epoch
+        if lockf is not None:
+            _check_shape("lockf", lockf, (len(keep),), len(keep))
+            factors = lockf
+            self.s.lockf = &factors[0]
+            self.keep_ref.append(lockf)
         self.scratch = <ThreadScratch*>calloc(workers, sizeof(ThreadScratch))
         if self.scratch == NULL:
             raise MemoryError()

@@ -13,11 +13,11 @@ import os
 
 import numpy as np
 
-from . import evaluation
+from . import _lockf, evaluation
 from ._checks import check_path
 from ._neighbours import unit_rows
 from ._similarity import KEY_TYPES, SimilarityQueries
-from .formats.native import load_arrays, save_arrays, word_vectors_of
+from .formats.native import load_arrays, lock_factors_of, save_arrays, word_vectors_of
 from .formats.word2vec import read_vocab, read_word2vec, write_vocab, write_word2vec
 
 logger = logging.getLogger("fastw2v")
@@ -50,6 +50,11 @@ class KeyedVectors(SimilarityQueries):
         Inverse of `index_to_key`.
     counts : numpy.ndarray
         int64 array of length ``n``.
+    vectors_lockf : numpy.ndarray
+        float32 factors on training's updates of the vectors, gensim's convention: one value
+        for every key (the default ``np.ones(1)``: no cost in the kernels), or one per key
+        (``len(vectors_lockf) == n``); 0 freezes a vector, 0.5 halves its updates. Saved
+        and loaded with the vectors; checked by every epoch of training.
 
     Raises
     ------
@@ -91,6 +96,7 @@ class KeyedVectors(SimilarityQueries):
         self.index_to_key = index_to_key
         self.key_to_index = key_to_index
         self.counts = counts
+        self.vectors_lockf = np.ones(1, dtype=np.float32)
 
     # ------------------------------------------------------------------------------------
     # basic access
@@ -411,7 +417,7 @@ class KeyedVectors(SimilarityQueries):
             If writing fails (the message names the file; the previous one is intact).
         """
         save_arrays(path, {"kind": "KeyedVectors", "index_to_key": self.index_to_key},
-                    {"vectors": self._vectors, "counts": self.counts})
+                    {"vectors": self._vectors, "counts": self.counts, **_lockf.saved_factors(self)})
 
     @classmethod
     def load(cls, path, mmap=None):
@@ -444,9 +450,11 @@ class KeyedVectors(SimilarityQueries):
         meta, arrays = load_arrays(path, mmap=mmap)
         keys, vectors, counts = word_vectors_of(path, meta, arrays)
         try:
-            return cls(vectors, keys, counts)
+            kv = cls(vectors, keys, counts)
         except (TypeError, ValueError) as err:
             raise ValueError(f"{os.fspath(path)!r} holds invalid word vectors: {err}") from None
+        kv.vectors_lockf = lock_factors_of(path, arrays, len(keys))
+        return kv
 
     def save_word2vec_format(self, fname, fvocab=None, binary=False, write_header=True):
         """Save in the word2vec C tool's text or binary format (readable by gensim).
@@ -542,6 +550,37 @@ class KeyedVectors(SimilarityQueries):
                                fvocab, len(missing), missing[:5])
             counts = np.array([known_counts.get(word, 0) for word in words], dtype=np.int64)
         return cls(vectors, words, counts)
+
+    def intersect_word2vec_format(self, fname, lockf=0.0, binary=False, encoding="utf8",
+                                  unicode_errors="strict"):
+        """Start from pretrained vectors (gensim's method): the keys that are also in the
+        word2vec C format file `fname` take its vectors and the lock factor `lockf` in
+        :attr:`vectors_lockf` (0, the default, freezes them in training; 1 trains them as
+        the others); no key is added, the others keep their vector and factor.
+
+        Parameters
+        ----------
+        fname : str or os.PathLike
+            The file; ``.gz``, ``.bz2`` and ``.xz`` are decompressed (a repeated word keeps
+            its first vector).
+        lockf : float, optional
+            The lock factor of the keys replaced (finite, >= 0).
+        binary, encoding, unicode_errors : optional
+            As for :meth:`load_word2vec_format`.
+
+        Raises
+        ------
+        FileNotFoundError
+            If `fname` does not exist.
+        TypeError
+            If `lockf` is not a number (an ArgumentTypeError, also a ValueError).
+        ValueError
+            If the file's vector size differs from :attr:`vector_size`, `lockf` is out
+            of range, :attr:`vectors_lockf` is malformed (see its description), or the
+            file is malformed (as for :meth:`load_word2vec_format`).
+        """
+        _lockf.intersect_word2vec_format(self, fname, lockf, binary, encoding,
+                                         unicode_errors)
 
 
 def _check_vectors(vectors):

@@ -8,14 +8,15 @@ import time
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_float, check_int
 from ._epochs import run_epochs
 from ._layers import OUTPUT_LAYERS, tables
+from ._lockf import per_key_factors, saved_factors
 from ._params import TrainingParams, check_names, signature, with_settings
 from ._train import EpochRunner
 from .callbacks import check_callbacks
 from .corpus import EncodedCorpus, scan
-from .formats.native import check_array, load_arrays, save_arrays, word_vectors_of
+from .formats.native import check_array, load_arrays, lock_factors_of, save_arrays, word_vectors_of
 from .keyedvectors import KeyedVectors
 from .readers import corpus_files
 from .vocab import Vocab, final_order
@@ -24,6 +25,17 @@ logger = logging.getLogger("fastw2v")
 
 _BUILT_ALREADY = ("the vocabulary is built already (build_vocab reads the corpus once): call "
                   "train() to train on it, or train(sentences) to train on new text")
+
+
+def _learning_rates(start_alpha, end_alpha):
+    """The kernel's alpha and min_alpha for one train() call, checked."""
+    start = check_float("start_alpha", start_alpha, 0.0, strict=True)
+    end = check_float("end_alpha", end_alpha, 0.0, strict=False)
+    if end > start:
+        raise ValueError(f"end_alpha must be <= start_alpha: the learning rate decays from "
+                         f"start_alpha to end_alpha (got start_alpha={start}, "
+                         f"end_alpha={end})")
+    return dict(alpha=start, min_alpha=end)
 
 
 def _packed(words):
@@ -376,7 +388,8 @@ class FastW2V:
 
     # ------------------------------------------------------------------ training
 
-    def train(self, sentences=None, corpus_file=None, epochs=None, callbacks=()):
+    def train(self, sentences=None, corpus_file=None, epochs=None, callbacks=(),
+              start_alpha=None, end_alpha=None):
         """Trains the vectors, building the vocabulary first if needed.
 
         Parameters
@@ -391,6 +404,12 @@ class FastW2V:
             Called with the model at the beginning and end of training and of every epoch
             (see :class:`fastw2v.Callback`). One of them may stop training after an epoch by
             setting ``model.stop_training = True``.
+        start_alpha, end_alpha : float, optional
+            The learning rate of this call decays linearly from start_alpha (default: alpha)
+            to end_alpha (default: min_alpha) over its epochs (finite, start_alpha > 0,
+            0 <= end_alpha <= start_alpha); the model's settings stay. A loop of
+            ``train(epochs=1, start_alpha=a[k], end_alpha=a[k + 1])`` decays once overall.
+            Each call's random draws go on from the epochs trained before (``history``).
 
         Returns
         -------
@@ -400,8 +419,9 @@ class FastW2V:
         Raises
         ------
         ValueError
-            No corpus to train on, or bad epochs; the weights hold NaN or inf before
-            training (the message names the array and row); the model's parts disagree
+            No corpus to train on, or bad epochs, start_alpha or end_alpha; the weights
+            hold NaN or inf before training (the message names the array and row); the
+            model's parts disagree
             (keys added to ``wv``, ``wv.vectors`` replaced by an array of another shape or
             dtype: see the message); the corpus was encoded with another vocabulary.
         FloatingPointError
@@ -422,10 +442,13 @@ class FastW2V:
             again. Catch it to go on: ``except KeyboardInterrupt: pass``.
         """
         with self._exclusive("train"):
-            return self._train(sentences, corpus_file, epochs, callbacks)
+            return self._train(sentences, corpus_file, epochs, callbacks, start_alpha,
+                               end_alpha)
 
-    def _train(self, sentences, corpus_file, epochs, callbacks):
+    def _train(self, sentences, corpus_file, epochs, callbacks, start_alpha, end_alpha):
         epochs = self.epochs if epochs is None else check_int("epochs", epochs, 1)
+        rates = _learning_rates(self.alpha if start_alpha is None else start_alpha,
+                                self.min_alpha if end_alpha is None else end_alpha)
         callbacks = check_callbacks(callbacks)
         if sentences is not None or corpus_file is not None:
             if self.vocab is None:
@@ -449,7 +472,8 @@ class FastW2V:
                              f"{len(rows)} of its {len(finite)} rows, the first row "
                              f"{rows[0]}{word}: training would spread them; set those rows "
                              f"to finite values or rebuild the model")
-        run_epochs(self, corpus, self._params.kernel_params(epochs), callbacks)
+        self._first_epoch = len(self.history)
+        run_epochs(self, corpus, dict(self._params.kernel_params(epochs), **rates), callbacks)
         return self
 
     def _new_runner(self, corpus, params):
@@ -457,7 +481,8 @@ class FastW2V:
         vocabulary and the corpus."""
         self._check_parts()
         return EpochRunner(self.wv.vectors, **self._outputs, vocab=self.vocab, corpus=corpus,
-                           params=params, workers=self.workers)
+                           params=params, workers=self.workers, first_epoch=self._first_epoch,
+                           lockf=per_key_factors(self.wv))
 
     @contextlib.contextmanager
     def _exclusive(self, what):
@@ -540,7 +565,7 @@ class FastW2V:
         meta = dict(kind="FastW2V", params=self._params.saved(),
                     index_to_key=self.wv.index_to_key, history=self.history)
         save_arrays(path, meta, dict(vectors=self.wv.vectors, counts=self.wv.counts,
-                                     **self._outputs))
+                                     **self._outputs, **saved_factors(self.wv)))
 
     @classmethod
     def load(cls, path):
@@ -590,6 +615,7 @@ class FastW2V:
             model._outputs = {name: np.ascontiguousarray(arrays[name], dtype=np.float32)
                               for name in outputs}
             model.history = history
+            model.wv.vectors_lockf = lock_factors_of(path, arrays, n)
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError(f"{os.fspath(path)!r} is not a valid FastW2V model: {e}") from None
         return model

@@ -45,10 +45,13 @@ def softmax_objective(w, h, target):
 
 class Reference:
     """One epoch of word2vec over one chunk, without sub-sampling or reduced windows,
-    following the formula of docs/architecture.md (The kernel) step by step in float32."""
+    following the formula of docs/architecture.md (The kernel) step by step in float32.
+    ``lockf`` (one float32 factor per word, or None: every factor 1) scales the updates of
+    the input vectors, as wv.vectors_lockf does."""
 
-    def __init__(self, model):
+    def __init__(self, model, lockf=None):
         self.m = model
+        self.lockf = lockf
         self.w_in = model.wv.vectors.copy()
         self.out = {name: w.copy() for name, w in model._outputs.items()}
         self.loss = 0.0
@@ -127,7 +130,10 @@ class Reference:
         g = np.array([[n * self.gradient(f, label, alpha, n)
                        for f, label, n in zip(row, labels, counts)] for row in scores],
                      dtype=np.float32)
-        np.add.at(self.w_in, ctx, g @ o)
+        grad_ctx = g @ o
+        if self.lockf is not None:
+            grad_ctx *= self.lockf[ctx][:, None]
+        np.add.at(self.w_in, ctx, grad_ctx)
         for (name, i), grad in zip(rows, g.T @ c):
             self.out[name][i] += grad
 
@@ -141,11 +147,15 @@ class Reference:
             elif self.m.sg:
                 for c in ctx:
                     h = self.w_in[c]
-                    h += self.output(rng, h, text[i], alpha)
+                    h += self.locked(c, self.output(rng, h, text[i], alpha))
             elif ctx:
                 h = self.w_in[ctx].sum(axis=0)
                 if self.m.cbow_mean:
                     h = h * np.float32(1.0 / len(ctx))
                 grad_h = self.output(rng, h, text[i], alpha)
                 for c in ctx:
-                    self.w_in[c] += grad_h
+                    self.w_in[c] += self.locked(c, grad_h)
+
+    def locked(self, word, grad):
+        """The update of input vector ``word``: ``grad`` times its lock factor."""
+        return grad if self.lockf is None else self.lockf[word] * grad

@@ -3,7 +3,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import TRAINING_MODES
+from conftest import TRAINING_MODES, assert_same_weights, small_model
 from reference import Reference, SplitMix, softmax_objective
 
 from fastw2v import FastW2V
@@ -54,6 +54,22 @@ def test_update_and_loss_equal_numpy_reference(mode):
     assert np.abs(model.wv.vectors - ref.w_in).max() < 1e-3 * np.abs(ref.w_in).max()
     if model.batched and model.negative:  # 5 or 8 draws over 12 words: repeats happen
         assert ref.repeated_draws > 0
+
+
+@pytest.mark.parametrize("mode", MODES.values(), ids=list(MODES))
+def test_lock_factors_scale_the_input_updates_as_the_numpy_reference(mode):
+    """wv.vectors_lockf: per-word factors 0, 0.5, 1 and 2 on the input vectors' updates."""
+    model = tiny_model(**mode)
+    model.wv.vectors_lockf = np.resize(np.float32([0.0, 0.5, 1.0, 2.0]), len(model.wv))
+    ref = Reference(model, lockf=model.wv.vectors_lockf)
+    before = model.wv.vectors.copy()
+    model.train()
+    ref.train_text(SplitMix(model.seed, 0, 0), model.corpus.ids.tolist(), np.float32(model.alpha))
+    np.testing.assert_allclose(model.wv.vectors, ref.w_in, atol=2e-5)
+    for name, w in model._outputs.items():
+        np.testing.assert_allclose(w, ref.out[name], atol=2e-5)
+    frozen = model.wv.vectors_lockf == 0
+    np.testing.assert_array_equal(model.wv.vectors[frozen], before[frozen])
 
 
 @pytest.mark.parametrize("mode", [MODES[name] for name in SIGMOID_MODES], ids=SIGMOID_MODES)
@@ -213,3 +229,64 @@ def test_blas_runs_single_threaded_inside_the_workers():
     others /= os.sysconf("SC_CLK_TCK")
     assert process > 0.2
     assert others < 0.1 * process, (others, process)
+
+
+def alpha_loop_models(alpha, min_alpha, epochs=4):
+    """The same model trained once for ``epochs`` epochs, and in a loop of one-epoch calls
+    whose start_alpha/end_alpha are the single call's rates at the epochs' boundaries."""
+    texts = [[f"w{(i * 5 + j) % 30}" for j in range(25)] for i in range(120)]
+    settings = dict(min_count=1, vector_size=8, workers=1, epochs=epochs, alpha=alpha,
+                    min_alpha=min_alpha)
+    once = FastW2V(texts, **settings).train()
+    looped = FastW2V(texts, **settings).build_vocab()
+    rates = np.linspace(alpha, min_alpha, epochs + 1)
+    for k in range(epochs):
+        looped.train(epochs=1, start_alpha=rates[k], end_alpha=rates[k + 1])
+    assert (looped.alpha, looped.min_alpha, looped.epochs) == (alpha, min_alpha, epochs)
+    return once, looped
+
+
+def test_a_loop_of_one_epoch_calls_decays_once_overall():
+    once, looped = alpha_loop_models(0.03, 0.0003)
+    for key in "alpha_start", "alpha_end":
+        np.testing.assert_allclose([r[key] for r in looped.history],
+                                   [r[key] for r in once.history], rtol=1e-6)
+    assert looped.history[-1]["alpha_end"] == pytest.approx(0.0003, rel=1e-3)
+    # the same draws; the rates differ by float rounding only
+    np.testing.assert_allclose(looped.wv.vectors, once.wv.vectors, atol=1e-5)
+
+
+def test_a_loop_at_a_constant_rate_equals_the_single_call_bit_for_bit():
+    once, looped = alpha_loop_models(0.02, 0.02)
+    assert_same_weights(once, looped)
+
+
+def test_start_and_end_alpha_override_the_settings_for_one_call():
+    model = FastW2V([["a", "b", "c", "d"] * 25] * 40, min_count=1, vector_size=8, workers=1,
+                    epochs=2).train(start_alpha=0.5, end_alpha=0.1)
+    assert [r["alpha_start"] for r in model.history] == pytest.approx([0.5, 0.3])
+    assert model.history[-1]["alpha_end"] == pytest.approx(0.1)
+    model.train(epochs=1, end_alpha=0.025)  # start_alpha: the alpha setting
+    assert model.history[-1]["alpha_start"] == pytest.approx(0.025)
+    assert model.history[-1]["alpha_end"] == pytest.approx(0.025)
+    assert (model.alpha, model.min_alpha) == (0.025, 0.0001)
+
+
+@pytest.mark.parametrize("rates, message", [
+    (dict(start_alpha=0.0), "start_alpha must be a finite number > 0.0, got 0.0"),
+    (dict(start_alpha=float("nan")), "start_alpha must be a finite number > 0.0, got nan"),
+    (dict(end_alpha=-0.1), "end_alpha must be a finite number >= 0.0, got -0.1"),
+    (dict(end_alpha=float("inf")), "end_alpha must be a finite number >= 0.0, got inf"),
+    (dict(start_alpha="0.1"), "start_alpha must be a finite number > 0.0, got '0.1'"),
+    (dict(start_alpha=0.01, end_alpha=0.02), r"end_alpha must be <= start_alpha: the "
+     r"learning rate decays from start_alpha to end_alpha \(got start_alpha=0.01, "
+     r"end_alpha=0.02\)"),
+    (dict(end_alpha=0.03), r"end_alpha must be <= start_alpha: .* \(got start_alpha=0.025, "
+     r"end_alpha=0.03\)")])
+def test_bad_learning_rates_are_refused_before_training(rates, message):
+    model = small_model([["a", "b", "c"]] * 10).build_vocab()
+    before = model.wv.vectors.copy()
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        model.train(**rates)
+    assert model.history == []
+    np.testing.assert_array_equal(model.wv.vectors, before)

@@ -255,6 +255,21 @@ def word_vectors_of(path, meta, arrays):
     return keys, arrays["vectors"], arrays["counts"]
 
 
+def lock_factors_of(path, arrays, n):
+    """The checked ``vectors_lockf`` (float32) of a save of ``n`` words loaded by
+    :func:`load_arrays`, or the default ``np.ones(1)`` (every factor 1) for a save without
+    it (every older save, and every save of the default); ValueError naming
+    ``path`` unless it is a 1-D floating-point array of 1 or ``n`` factors."""
+    if "vectors_lockf" not in arrays:
+        return np.ones(1, dtype=np.float32)
+    lockf = arrays["vectors_lockf"]
+    check_array(path, "vectors_lockf", lockf, "f", 1)
+    if len(lockf) not in (1, n):
+        raise ValueError(f"{os.fspath(path)!r}: array 'vectors_lockf' must hold 1 factor (for "
+                         f"every word) or {n} (one per word), got {len(lockf)}")
+    return np.ascontiguousarray(lockf, dtype=np.float32)
+
+
 def check_array(path, name, array, kinds, ndim):
     """Raise ValueError naming `path` unless `array` has a dtype kind in `kinds` ('f' or 'iu')
     and `ndim` dimensions."""
