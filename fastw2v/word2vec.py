@@ -400,10 +400,12 @@ class FastW2V:
             constructor is used.
         epochs : int, optional
             Overrides the model's epochs for this call.
-        callbacks : list of fastw2v.Callback, optional
+        callbacks : list of fastw2v.Callback or gensim-style callbacks, optional
             Called with the model at the beginning and end of training and of every epoch
-            (see :class:`fastw2v.Callback`). One of them may stop training after an epoch by
-            setting ``model.stop_training = True``.
+            (see :class:`fastw2v.Callback`; any object with some of its on_train_begin,
+            on_epoch_begin, on_epoch_end, on_train_end methods works too, such as a gensim
+            ``CallbackAny2Vec``). One of them may stop training after an epoch by setting
+            ``model.stop_training = True``.
         start_alpha, end_alpha : float, optional
             The learning rate of this call decays linearly from start_alpha (default: alpha)
             to end_alpha (default: min_alpha) over its epochs (finite, start_alpha > 0,
@@ -431,7 +433,7 @@ class FastW2V:
             The model is training or building its vocabulary already (in another thread,
             or this is a call from one of its callbacks).
         TypeError
-            A callback is not a fastw2v.Callback.
+            A callback is neither a fastw2v.Callback nor an object with one of its methods.
         KeyboardInterrupt
             On Ctrl-C the threads stop at the end of their current chunk (well within a
             second), and the interruption is raised once every thread has finished and the
