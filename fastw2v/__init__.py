@@ -6,9 +6,10 @@ from ._version import __version__
 from .callbacks import Callback, Checkpoint, Evaluate
 from .keyedvectors import KeyedVectors
 from .readers import LineSentence, Text8Corpus
+from .vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
 from .word2vec import FastW2V
 
 logging.getLogger("fastw2v").addHandler(logging.NullHandler())
 
 __all__ = ["FastW2V", "KeyedVectors", "Callback", "Checkpoint", "Evaluate", "LineSentence",
-           "Text8Corpus", "__version__"]
+           "Text8Corpus", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP", "__version__"]
