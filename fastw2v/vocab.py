@@ -212,6 +212,27 @@ def new_vocabulary(words, counts, keep, sorted_vocab=True, null_word=False):
     return [words[i] if i < n else NULL_WORD for i in order.tolist()], final_counts, remap
 
 
+def updated_vocabulary(vocab_words, vocab_counts, index, words, counts, keep, null_word=False):
+    """gensim's online update of a vocabulary (``vocab_words``, ``vocab_counts``, ``index``
+    its word -> index) by a scan (``words``, ``counts``, ``keep`` as for
+    :func:`new_vocabulary`): the words kept that are new are appended in the order of the
+    scan (and the null word, when asked for and missing), every word of the vocabulary
+    counted the scan's count more (a word below min_count in the new text too). Returns
+    ``(words, counts, remap)`` as :func:`new_vocabulary`."""
+    known = np.fromiter((index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+    new = np.flatnonzero(keep & (known < 0))
+    final_words = list(vocab_words) + [words[i] for i in new.tolist()]
+    final_counts = np.concatenate([vocab_counts, counts[new]]).astype(np.int64)
+    final_counts[known[known >= 0]] += counts[known >= 0]
+    if null_word and NULL_WORD not in index and not _holds(words, keep & (known < 0),
+                                                           NULL_WORD):
+        final_words.append(NULL_WORD)
+        final_counts = np.append(final_counts, 1)
+    remap = known.astype(np.int32)
+    remap[new] = len(vocab_words) + np.arange(len(new), dtype=np.int32)
+    return final_words, final_counts, remap
+
+
 def _holds(words, keep, word):
     """Whether ``word`` is among the words that ``keep`` keeps (a word of a scan occurs once
     but as None)."""

@@ -1,6 +1,6 @@
 """The vocabulary against gensim 4.4's on the same corpus: the words, their counts and their
 order under every rule (min_count, max_vocab_size, max_final_vocab, trim_rule, null_word,
-sorted_vocab), corpus_count / corpus_total_words."""
+sorted_vocab), corpus_count / corpus_total_words, and the online update."""
 import numpy as np
 import pytest
 from conftest import gensim_models, write_corpus, zipf_texts
@@ -8,6 +8,7 @@ from conftest import gensim_models, write_corpus, zipf_texts
 from fastw2v import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, FastW2V
 
 TEXTS = zipf_texts(300, vocab=400, seed=3, a=1.3)  # many ties among the rare words
+NEW_TEXTS = zipf_texts(120, vocab=500, seed=4, a=1.2)  # words w400.. are new
 
 
 def keep_ones_drop_twos(word, count, min_count):
@@ -107,7 +108,76 @@ def test_the_initial_vectors_are_gensims():
     np.testing.assert_array_equal(ours.wv.vectors, theirs.wv.vectors)
 
 
-def test_a_second_build_vocab_is_refused():
+UPDATES = {
+    "min_count=2": dict(min_count=2, hs=1, negative=5),
+    "max_final_vocab, null_word": dict(min_count=1, max_final_vocab=80, null_word=1),
+}
+
+
+@pytest.mark.parametrize("params", UPDATES.values(), ids=UPDATES.keys())
+def test_an_update_adds_the_new_words_as_gensim(params):
+    theirs, ours = both(TEXTS, seed=2, **params)
+    theirs.build_vocab(NEW_TEXTS, update=True)
+    before = ours.wv.vectors.copy()
+    ours.build_vocab(NEW_TEXTS, update=True)
+    words, counts = vocabulary(theirs)
+    vectors = theirs.wv.vectors
+    if params.get("null_word"):  # gensim appends a second '\0' (its key_to_index the last)
+        assert words[-1] == "\0" and words.count("\0") == 2
+        words, counts, vectors = words[:-1], counts[:-1], vectors[:-1]
+    assert vocabulary(ours) == (words, counts)
+    assert ours.effective_min_count == theirs.effective_min_count
+    assert (ours.corpus_count, ours.corpus_total_words) == (theirs.corpus_count,
+                                                            theirs.corpus_total_words)
+    n_old = len(before)
+    assert len(ours.wv) > n_old
+    np.testing.assert_array_equal(ours.wv.vectors[:n_old], before)  # bit for bit
+    np.testing.assert_array_equal(ours.wv.vectors, vectors)  # the new rows too
+    for name, array in ours._outputs.items():
+        assert array.shape == ours._params.output_shapes(len(ours.wv))[name]
+
+
+def test_an_update_rebuilds_the_tables_and_training_moves_the_new_words():
+    model = FastW2V(TEXTS, min_count=2, vector_size=8, workers=1, hs=1, negative=3,
+                    seed=2).build_vocab()
+    model.train()
+    old = model.wv.vectors.copy()
+    model.build_vocab(NEW_TEXTS, update=True)
+    n_old, n = len(old), len(model.wv)
+    np.testing.assert_array_equal(model.wv.vectors[:n_old], old)
+    assert (model._outputs["w_ns"][n_old:] == 0).all()
+    fresh = FastW2V(vector_size=8, hs=1, negative=3)._new_vocab(model.wv.index_to_key,
+                                                                 model.wv.counts)
+    for table in ("keep_threshold", "alias_prob", "alias_index", "codes", "points",
+                  "path_offsets"):
+        np.testing.assert_array_equal(getattr(model.vocab, table), getattr(fresh, table))
+    index = model.wv.key_to_index
+    assert model.corpus.ids.tolist() == [index[w] for t in NEW_TEXTS for w in t if w in index]
+    new = model.wv.vectors[n_old:].copy()
+    model.train()
+    assert (model.wv.vectors[n_old:] != new).any(axis=1).all()
+    assert n - n_old == sum(1 for w in model.wv.index_to_key[n_old:] if w.startswith("w"))
+
+
+def test_update_from_freq_appends_and_keeps_the_corpus():
+    model = FastW2V(TEXTS, min_count=1, vector_size=8).build_vocab()
+    ids = model.corpus.ids.copy()
+    n_old = len(model.wv)
+    model.build_vocab_from_freq({"w0": 10, "new_a": 3, "new_b": 7}, update=True)
+    assert model.wv.index_to_key[n_old:] == ["new_a", "new_b"]
+    assert model.wv.get_vecattr("new_b", "count") == 7
+    np.testing.assert_array_equal(model.corpus.ids, ids)
+
+
+def test_update_errors():
+    with pytest.raises(RuntimeError, match=r"You cannot do an online vocabulary-update of a "
+                                           r"model which has no prior vocabulary"):
+        FastW2V(TEXTS).build_vocab(TEXTS, update=True)
     model = FastW2V(TEXTS, min_count=2, vector_size=8).build_vocab()
+    with pytest.raises(ValueError, match=r"no corpus: give sentences or corpus_file"):
+        model.build_vocab(update=True)
+    with pytest.raises(ValueError, match=r"none of the words of the new corpus is in the "
+                                         r"vocabulary"):
+        model.build_vocab([["unseen"]], update=True)
     with pytest.raises(ValueError, match=r"the vocabulary is built already"):
         model.build_vocab(TEXTS)
