@@ -50,7 +50,8 @@ cdef class Encoder:
     Attributes
     ----------
     n_given : int
-        Texts given to ``add_text`` (empty ones included), before any split.
+        Texts given to ``add_text`` (empty ones included), before any split: gensim's
+        ``corpus_count``.
     """
     cdef dict word_ids
     cdef public list words
@@ -180,8 +181,16 @@ cdef class Encoder:
             self._prune()
 
     def add_line(self, str line):
-        """Counts and encodes one whitespace-separated line."""
-        self.add_text(line.split())
+        """Counts and encodes one whitespace-separated line, as texts of at most
+        ``max_text`` words (none for an empty line), as gensim's LineSentence gives them."""
+        cdef list tokens = line.split()
+        cdef Py_ssize_t start
+        if len(tokens) <= self.max_text:
+            if tokens:
+                self.add_text(tokens)
+            return
+        for start in range(0, len(tokens), self.max_text):
+            self.add_text(tokens[start:start + self.max_text])
 
     cdef _prune(self):
         cdef int64_t wid

@@ -34,7 +34,14 @@ def _unpacked(packed):
 
 class VocabBuilding:
     """FastW2V's vocabulary methods (a mixin: it reads the model's settings, ``_scan``,
-    ``_check_source`` and ``_exclusive``)."""
+    ``_check_source`` and ``_exclusive``). Until a vocabulary is built (and on a loaded
+    model) ``corpus_count`` and ``corpus_total_words`` are 0, ``raw_vocab`` and
+    ``effective_min_count`` None, as in gensim."""
+
+    corpus_count = 0
+    corpus_total_words = 0
+    effective_min_count = None
+    raw_vocab = None
 
     def build_vocab(self, sentences=None, corpus_file=None, update=False, keep_raw_vocab=False):
         """Scans a corpus once: counts the words, builds the vocabulary and the tables,
@@ -115,7 +122,7 @@ class VocabBuilding:
                 f"min_count{'' if plain else ', raise max_final_vocab or change trim_rule'}")
         new_words, new_counts, remap = self._chosen(words, counts, keep, update)
         kept_words = _packed(new_words)
-        corpus = encode(enc, remap, sentences is None)
+        corpus = encode(enc, remap)
         if update and corpus.total_words == 0:
             raise ValueError("none of the words of the new corpus is in the vocabulary")
         del enc, words, counts, alive, keep, new_words
@@ -271,7 +278,7 @@ class VocabBuilding:
         index = self.wv.key_to_index
         remap = np.fromiter((index.get(w, -1) for w in words), dtype=np.int32,
                             count=len(words))
-        corpus = encode(enc, remap, sentences is None)
+        corpus = encode(enc, remap)
         if corpus.total_words == 0:
             raise ValueError("none of the words of the new corpus is in the vocabulary")
         return corpus

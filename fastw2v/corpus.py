@@ -85,12 +85,10 @@ class EncodedCorpus:
         return self._id_range
 
 
-def encode(enc, remap, from_file):
+def encode(enc, remap):
     """The :class:`EncodedCorpus` of a scan (an Encoder) with its final ids (``remap``, see
-    ``Encoder.compact``, which empties the Encoder); ``from_file``: the scan read a
-    corpus_file (its texts are counted as gensim counts a LineSentence's)."""
-    texts_given = enc.n_texts if from_file else enc.n_given
-    words_scanned = enc.n_words_total
+    ``Encoder.compact``, which empties the Encoder)."""
+    texts_given, words_scanned = enc.n_given, enc.n_words_total
     ids, offsets = enc.compact(remap)
     return EncodedCorpus.from_stream(ids, offsets, texts_given=texts_given,
                                      words_scanned=words_scanned)

@@ -181,3 +181,27 @@ def test_update_errors():
         model.build_vocab([["unseen"]], update=True)
     with pytest.raises(ValueError, match=r"the vocabulary is built already"):
         model.build_vocab(TEXTS)
+
+
+def test_a_corpus_file_is_pruned_per_10000_words_as_gensims_line_sentence(tmp_path):
+    """gensim reads a corpus_file as LineSentence pieces of 10,000 words and prunes after
+    each: lines of 12,000 words prune mid-line."""
+    words = [w for t in zipf_texts(600, vocab=3000, seed=5, a=1.1) for w in t]
+    lines = [words[i:i + 12000] for i in range(0, len(words), 12000)] + [[]]
+    path = write_corpus(tmp_path / "long.txt", lines)
+    theirs = gensim_models().Word2Vec(vector_size=8, min_count=1, max_vocab_size=400)
+    theirs.build_vocab(corpus_file=str(path), keep_raw_vocab=True)
+    ours = FastW2V(corpus_file=path, vector_size=8, min_count=1,
+                   max_vocab_size=400).build_vocab(keep_raw_vocab=True)
+    assert list(ours.raw_vocab.items()) == list(theirs.raw_vocab.items())
+    assert vocabulary(ours) == vocabulary(theirs)
+    assert (ours.corpus_count, ours.corpus_total_words) == (theirs.corpus_count,
+                                                            theirs.corpus_total_words)
+    assert ours.corpus_count > len(lines) - 1  # some lines came in two pieces
+
+
+def test_before_a_vocabulary_the_attributes_are_gensims():
+    theirs, ours = gensim_models().Word2Vec(vector_size=8), FastW2V(vector_size=8)
+    assert (ours.corpus_count, ours.corpus_total_words, ours.raw_vocab) == (
+        theirs.corpus_count, theirs.corpus_total_words, theirs.raw_vocab) == (0, 0, None)
+    assert ours.effective_min_count is None
