@@ -6,9 +6,11 @@ from ._version import __version__
 from .callbacks import Callback, Checkpoint, Evaluate
 from .keyedvectors import KeyedVectors
 from .readers import LineSentence, PathLineSentences, Text8Corpus
+from .vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
 from .word2vec import FastW2V
 
 logging.getLogger("fastw2v").addHandler(logging.NullHandler())
 
 __all__ = ["FastW2V", "KeyedVectors", "Callback", "Checkpoint", "Evaluate", "LineSentence",
-           "PathLineSentences", "Text8Corpus", "__version__"]
+           "PathLineSentences", "Text8Corpus", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP",
+           "__version__"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from ._checks import check_choice, check_flag, check_float, check_int
+from ._checks import ArgumentTypeError, check_choice, check_flag, check_float, check_int
 from ._layers import OUTPUT_LAYERS, batched_runs, check_batched, check_combination, weight_shapes
 from ._system import usable_cpus
 from .readers import ENCODING_ERRORS
@@ -89,6 +89,17 @@ class Directory:
 
 
 @dataclass(frozen=True)
+class Function:
+    """A callable, or None."""
+
+    def __call__(self, name, value):
+        if value is None or callable(value):
+            return value
+        raise ArgumentTypeError(f"{name} must be a callable or None, got "
+                                f"{type(value).__name__} {value!r}")
+
+
+@dataclass(frozen=True)
 class Bool:
     """Any value, taken as its truth value."""
 
@@ -113,7 +124,7 @@ class TrainingParams:
 
     vector_size: int = _param(100, Int(1, _INT_MAX))
     window: int = _param(5, Int(1, _INT_MAX), in_kernel=True)
-    min_count: int = _param(5, Int(1))
+    min_count: int = _param(5, Int(0))
     max_vocab_size: int = _param(None, Int(1, optional=True))
     sample: float = _param(1e-3, Float(0.0))
     sg: int = _param(0, Flag(), in_kernel=True)
@@ -134,6 +145,10 @@ class TrainingParams:
     encoding_errors: str = _param("strict", Choice(ENCODING_ERRORS))
     max_corpus_ram: int = _param(2**30, Int(0, optional=True))
     tmp_dir: str = _param(None, Directory(), saved=False)
+    max_final_vocab: int = _param(None, Int(1, optional=True))
+    trim_rule: object = _param(None, Function(), saved=False)
+    null_word: int = _param(0, Flag())
+    sorted_vocab: int = _param(1, Flag())
 
     def __post_init__(self):
         for f in fields(self):

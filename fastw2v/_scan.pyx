@@ -10,6 +10,7 @@ cimport numpy as cnp
 import numpy as np
 
 from .readers import MAX_TEXT_WORDS
+from .vocab import keep_word
 
 cnp.import_array()
 
@@ -29,9 +30,11 @@ cdef class Encoder:
         Longest text (in words) kept in one piece (default
         :data:`fastw2v.readers.MAX_TEXT_WORDS`).
     max_vocab_size : int or None
-        When the number of distinct words exceeds it, the rarest are pruned
-        (count below a threshold that rises by one at each pruning, as in gensim);
-        their occurrences are dropped from the stream at ``compact``.
+        After a text that leaves more distinct words than this, the rarest are pruned once,
+        as gensim prunes them: the words whose count is below a threshold that starts at 1
+        and rises by one at each pruning (or that ``trim_rule`` discards); their occurrences
+        are dropped from the stream at ``compact``. A word seen again after its pruning is
+        counted afresh, as a new word.
     max_ram_ids : int or None
         Ids the stream may hold in RAM (None: no limit). Once it would grow beyond, the ids
         go to an anonymous temporary file in ``tmp_dir`` (in blocks of 4 MB), and
@@ -40,6 +43,15 @@ cdef class Encoder:
         Directory of the temporary file (None: :func:`tempfile.gettempdir`). The file is
         unlinked when it is created, so it is freed with its last mapping, whatever
         happens to the process.
+    trim_rule : callable or None
+        gensim's ``trim_rule(word, count, min_count)``, applied when pruning (see
+        :func:`fastw2v.vocab.keep_word`).
+
+    Attributes
+    ----------
+    n_given : int
+        Texts given to ``add_text`` (empty ones included), before any split: gensim's
+        ``corpus_count``.
     """
     cdef dict word_ids
     cdef public list words
@@ -47,17 +59,18 @@ cdef class Encoder:
     cdef int64_t* counts
     cdef int32_t* ids
     cdef int64_t* offsets
-    cdef public int64_t n_ids, n_texts, n_words_total
+    cdef public int64_t n_ids, n_texts, n_words_total, n_given
     cdef int64_t cap_words, cap_ids, cap_texts, text_start
     cdef public int64_t max_text, min_reduce, prunings
-    cdef object max_vocab_size, max_ram_ids, tmp_dir
+    cdef object max_vocab_size, max_ram_ids, tmp_dir, trim_rule
     cdef public object spill      # the temporary file once the stream left RAM, else None
     cdef int64_t ids_base         # ids before ids_arr[0] (those are in the spill file)
     cdef int64_t c_text, c_texts, c_out  # cursor of compact()
 
     def __init__(self, int64_t max_text=MAX_TEXT_WORDS, max_vocab_size=None, max_ram_ids=None,
-                 tmp_dir=None):
+                 tmp_dir=None, trim_rule=None):
         self.word_ids = {}
+        self.trim_rule = trim_rule
         self.words = []
         self.max_text = max_text
         self.max_vocab_size = max_vocab_size
@@ -74,6 +87,7 @@ cdef class Encoder:
         self.n_ids = 0
         self.n_texts = 0
         self.n_words_total = 0
+        self.n_given = 0
         self._refresh()
 
     cdef _refresh(self):
@@ -162,22 +176,31 @@ cdef class Encoder:
                 self._end_text()
         self._end_text()
         self.n_words_total += n
+        self.n_given += 1
         if self.max_vocab_size is not None and len(self.word_ids) > self.max_vocab_size:
             self._prune()
 
     def add_line(self, str line):
-        """Counts and encodes one whitespace-separated line."""
-        self.add_text(line.split())
+        """Counts and encodes one whitespace-separated line, as texts of at most
+        ``max_text`` words (none for an empty line), as gensim's LineSentence gives them."""
+        cdef list tokens = line.split()
+        cdef Py_ssize_t start
+        if len(tokens) <= self.max_text:
+            if tokens:
+                self.add_text(tokens)
+            return
+        for start in range(0, len(tokens), self.max_text):
+            self.add_text(tokens[start:start + self.max_text])
 
     cdef _prune(self):
         cdef int64_t wid
-        while len(self.word_ids) > self.max_vocab_size:
-            for word, wid in list(self.word_ids.items()):
-                if self.counts[wid] < self.min_reduce:
-                    del self.word_ids[word]
-                    self.words[wid] = None
-            self.min_reduce += 1
-            self.prunings += 1
+        for word, wid in list(self.word_ids.items()):
+            if (self.counts[wid] < self.min_reduce if self.trim_rule is None
+                    else not keep_word(word, self.counts[wid], self.min_reduce, self.trim_rule)):
+                del self.word_ids[word]
+                self.words[wid] = None
+        self.min_reduce += 1
+        self.prunings += 1
 
     def provisional_counts(self):
         """(words, counts) by provisional id; pruned words are None with their count."""

@@ -27,12 +27,19 @@ class EncodedCorpus:
     offsets : int64 array, text t is ``ids[offsets[t]:offsets[t + 1]]``
     chunk_texts : int64 array, chunk c is texts ``chunk_texts[c]`` to ``chunk_texts[c + 1] - 1``
     chunk_words_before : int64 array, words of the corpus before chunk c
+    texts_given : int, the texts of the scan as gensim counts them (its ``corpus_count``):
+        every text of an iterable (empty ones included, long ones once); for a corpus file,
+        its non-empty lines, a line of more than 10,000 words once per 10,000
+    words_scanned : int, the words of the scan, those the vocabulary dropped included
+        (gensim's ``corpus_total_words``)
     """
 
     ids: np.ndarray
     offsets: np.ndarray
     chunk_texts: np.ndarray
     chunk_words_before: np.ndarray
+    texts_given: int = 0
+    words_scanned: int = 0
 
     @property
     def total_words(self):
@@ -60,13 +67,14 @@ class EncodedCorpus:
             self.ids.base.madvise(mmap.MADV_DONTNEED)
 
     @classmethod
-    def from_stream(cls, ids, offsets, chunk_words=CHUNK_WORDS):
+    def from_stream(cls, ids, offsets, chunk_words=CHUNK_WORDS, texts_given=0, words_scanned=0):
         """Groups whole texts into chunks of about ``chunk_words`` words."""
         starts = offsets[:-1]
         chunk_of_text = starts // chunk_words
         first = np.flatnonzero(np.diff(chunk_of_text)) + 1
         chunk_texts = np.concatenate(([0], first, [len(starts)])).astype(np.int64)
-        return cls(ids, offsets, chunk_texts, offsets[chunk_texts[:-1]].astype(np.int64))
+        return cls(ids, offsets, chunk_texts, offsets[chunk_texts[:-1]].astype(np.int64),
+                   texts_given, words_scanned)
 
     @property
     def id_range(self):
@@ -77,8 +85,17 @@ class EncodedCorpus:
         return self._id_range
 
 
+def encode(enc, remap):
+    """The :class:`EncodedCorpus` of a scan (an Encoder) with its final ids (``remap``, see
+    ``Encoder.compact``, which empties the Encoder)."""
+    texts_given, words_scanned = enc.n_given, enc.n_words_total
+    ids, offsets = enc.compact(remap)
+    return EncodedCorpus.from_stream(ids, offsets, texts_given=texts_given,
+                                     words_scanned=words_scanned)
+
+
 def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors="strict",
-         max_ram_ids=None, tmp_dir=None):
+         max_ram_ids=None, tmp_dir=None, trim_rule=None):
     """Reads the corpus once: counts words and encodes them to provisional ids.
 
     Parameters
@@ -88,12 +105,15 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors=
         Whitespace-tokenized UTF-8 text, one text per line, plain or .gz/.bz2/.xz (see
         :func:`fastw2v.readers.corpus_files`).
     max_vocab_size : int, optional
-        Bound on distinct words kept while scanning (rarest pruned).
+        Bound on distinct words kept while scanning (rarest pruned, as gensim prunes them:
+        see :class:`fastw2v._scan.Encoder`).
     encoding_errors : {'strict', 'replace', 'ignore'}
         For corpus_file, as for :func:`fastw2v.readers.line_pieces`.
     max_ram_ids, tmp_dir : optional
         Ids held in RAM before the stream goes to a temporary file in tmp_dir (see
         :class:`fastw2v._scan.Encoder`).
+    trim_rule : callable, optional
+        gensim's ``trim_rule(word, count, min_count)``, applied by the pruning.
 
     Returns
     -------
@@ -109,7 +129,7 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors=
     ValueError
         corpus_file undecodable (with encoding_errors='strict') or corrupted.
     """
-    enc = Encoder(MAX_TEXT_WORDS, max_vocab_size, max_ram_ids, tmp_dir)
+    enc = Encoder(MAX_TEXT_WORDS, max_vocab_size, max_ram_ids, tmp_dir, trim_rule)
     if corpus_file is not None:
         for path in corpus_files(corpus_file):
             for line in line_pieces(path, encoding_errors):

@@ -12,7 +12,7 @@ class Vocab:
     Parameters
     ----------
     words : list of str
-        Sorted by descending count (ties in order of first appearance).
+        In the order of :func:`final_order`.
     counts : int64 array
     sample : float
         Sub-sampling threshold (word2vec's ``-sample``); 0 disables it.
@@ -68,11 +68,60 @@ class Vocab:
         return len(self.words)
 
 
-def final_order(counts, alive, min_count):
-    """Provisional ids of the words kept, most frequent first, ties by first appearance."""
-    kept = np.flatnonzero(alive & (counts >= min_count))
-    order = np.lexsort((kept, -counts[kept]))
-    return kept[order]
+#: What a ``trim_rule(word, count, min_count)`` returns, gensim's values
+#: (``gensim.utils.RULE_*``): the word is kept when ``count >= min_count``, dropped, kept.
+RULE_DEFAULT, RULE_DISCARD, RULE_KEEP = 0, 1, 2
+#: gensim's null word (``null_word=1``): an entry of count 1 that no text holds.
+NULL_WORD = "\0"
+
+
+def keep_word(word, count, min_count, trim_rule=None):
+    """Whether a word stays (gensim's ``keep_vocab_item``): what ``trim_rule`` says, and for
+    RULE_DEFAULT (or any other value, or no rule) whether ``count >= min_count``."""
+    if trim_rule is not None:
+        rule = trim_rule(word, count, min_count)
+        if rule == RULE_KEEP:
+            return True
+        if rule == RULE_DISCARD:
+            return False
+    return count >= min_count
+
+
+def kept(words, counts, alive, min_count, trim_rule=None):
+    """Mask of the words that stay (:func:`keep_word`) among those ``alive`` (a mask)."""
+    if trim_rule is None:
+        return alive & (counts >= min_count)
+    return np.fromiter((a and keep_word(w, c, min_count, trim_rule)
+                        for w, c, a in zip(words, counts.tolist(), alive.tolist())),
+                       dtype=bool, count=len(words))
+
+
+def effective_min_count(counts, min_count, max_final_vocab=None):
+    """The min_count applied (gensim's ``effective_min_count``): with ``max_final_vocab``,
+    raised to one more than the count of the word ranked ``max_final_vocab`` (0-based) in
+    ``counts`` (the words scanned and not pruned), and at least 1."""
+    if max_final_vocab is None:
+        return min_count
+    needed = 1
+    if max_final_vocab < len(counts):
+        needed = int(-np.partition(-counts, max_final_vocab)[max_final_vocab]) + 1
+    return max(needed, min_count)
+
+
+def final_order(counts, keep, sorted_vocab=True, null_word=False):
+    """The words of the vocabulary, as indices into ``counts`` (``len(counts)`` stands for
+    the null word), in gensim's order: the words kept (mask ``keep``) in their order, the
+    null word (count 1) after them, then with ``sorted_vocab`` by descending count, ties in
+    reverse of that order (the last one first, as gensim's ``sort_by_descending_frequency``).
+    """
+    order = np.flatnonzero(keep)
+    final_counts = counts[order]
+    if null_word:
+        order = np.append(order, len(counts))
+        final_counts = np.append(final_counts, 1)
+    if sorted_vocab:
+        order = order[np.lexsort((-np.arange(len(order)), -final_counts))]
+    return order
 
 
 def keep_thresholds(counts, sample):
@@ -81,7 +130,8 @@ def keep_thresholds(counts, sample):
     if sample <= 0:
         return np.full(len(counts), _TWO32, dtype=np.uint64)
     t = sample * counts.sum()
-    keep = (np.sqrt(counts / t) + 1.0) * t / counts
+    with np.errstate(divide="ignore", invalid="ignore"):  # a count of 0 (min_count=0): kept
+        keep = np.where(counts > 0, (np.sqrt(counts / t) + 1.0) * t / counts, 1.0)
     return np.minimum(np.round(keep * _TWO32), _TWO32).astype(np.uint64)
 
 
@@ -89,9 +139,12 @@ def alias_table(weights):
     """Walker's alias method (Vose's construction) for ``P(i) proportional to weights[i]``.
 
     Returns ``(prob, alias)``: draw a bucket i uniformly, keep i when a uniform 32-bit draw
-    is below ``prob[i]``, otherwise take ``alias[i]``.
+    is below ``prob[i]``, otherwise take ``alias[i]``. Weights all 0 (counts of 0, given
+    with min_count=0) draw uniformly.
     """
     n = len(weights)
+    if not weights.sum() > 0:
+        weights = np.ones(n)
     scaled = weights * (n / weights.sum())
     alias = np.arange(n, dtype=np.int32)
     small = [i for i in range(n) if scaled[i] < 1.0]
@@ -142,3 +195,48 @@ def huffman_paths(counts):
         points[pos] = parent[node[active]] - n
         node[active] = parent[node[active]]
     return codes, points, offsets
+
+
+def new_vocabulary(words, counts, keep, sorted_vocab=True, null_word=False):
+    """gensim's fresh vocabulary from the words of a scan (None for a pruned one), their
+    counts and the mask ``keep``: ``(words, counts, remap)`` in :func:`final_order`'s order,
+    with the null word unless a word of the text is one already; ``remap[i]`` is the final
+    index of word i of the scan, -1 if it is not in the vocabulary."""
+    n = len(words)
+    null_word = null_word and not _holds(words, keep, NULL_WORD)
+    order = final_order(counts, keep, sorted_vocab, null_word)
+    is_word = order < n
+    remap = np.full(n, -1, dtype=np.int32)
+    remap[order[is_word]] = np.flatnonzero(is_word)
+    final_counts = np.where(is_word, counts[np.minimum(order, n - 1)], 1).astype(np.int64)
+    return [words[i] if i < n else NULL_WORD for i in order.tolist()], final_counts, remap
+
+
+def updated_vocabulary(vocab_words, vocab_counts, index, words, counts, keep, null_word=False):
+    """gensim's online update of a vocabulary (``vocab_words``, ``vocab_counts``, ``index``
+    its word -> index) by a scan (``words``, ``counts``, ``keep`` as for
+    :func:`new_vocabulary`): the words kept that are new are appended in the order of the
+    scan (and the null word, when asked for and missing), every word of the vocabulary
+    counted the scan's count more (a word below min_count in the new text too). Returns
+    ``(words, counts, remap)`` as :func:`new_vocabulary`."""
+    known = np.fromiter((index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+    new = np.flatnonzero(keep & (known < 0))
+    final_words = list(vocab_words) + [words[i] for i in new.tolist()]
+    final_counts = np.concatenate([vocab_counts, counts[new]]).astype(np.int64)
+    final_counts[known[known >= 0]] += counts[known >= 0]
+    if null_word and NULL_WORD not in index and not _holds(words, keep & (known < 0),
+                                                           NULL_WORD):
+        final_words.append(NULL_WORD)
+        final_counts = np.append(final_counts, 1)
+    remap = known.astype(np.int32)
+    remap[new] = len(vocab_words) + np.arange(len(new), dtype=np.int32)
+    return final_words, final_counts, remap
+
+
+def _holds(words, keep, word):
+    """Whether ``word`` is among the words that ``keep`` keeps (a word of a scan occurs once
+    but as None)."""
+    try:
+        return bool(keep[words.index(word)])
+    except ValueError:
+        return False

@@ -4,28 +4,23 @@ import contextlib
 import logging
 import os
 import threading
-import time
 
 import numpy as np
 
 from ._checks import check_float, check_int
 from ._epochs import run_epochs
-from ._layers import OUTPUT_LAYERS, tables
+from ._layers import OUTPUT_LAYERS
 from ._lockf import per_key_factors, saved_factors
 from ._params import TrainingParams, check_names, signature, with_settings
 from ._train import EpochRunner
+from ._vocab_build import VocabBuilding
 from .callbacks import check_callbacks
-from .corpus import EncodedCorpus, scan
+from .corpus import scan
 from .formats.native import check_array, load_arrays, lock_factors_of, save_arrays, word_vectors_of
 from .keyedvectors import KeyedVectors
 from .readers import corpus_files
-from .vocab import Vocab, final_order
 
 logger = logging.getLogger("fastw2v")
-
-_BUILT_ALREADY = ("the vocabulary is built already (build_vocab reads the corpus once): call "
-                  "train() to train on it, or train(sentences) to train on new text")
-
 
 def _learning_rates(start_alpha, end_alpha):
     """The kernel's alpha and min_alpha for one train() call, checked."""
@@ -38,25 +33,11 @@ def _learning_rates(start_alpha, end_alpha):
     return dict(alpha=start, min_alpha=end)
 
 
-def _packed(words):
-    """The words as one string and their lengths."""
-    return "".join(words), np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-
-
-def _unpacked(packed):
-    """Fresh str objects from :func:`_packed`: allocated together after the scan's strings
-    are freed, so that the memory of the dropped words goes back to the OS (the kept words
-    would otherwise pin it: 40 MB less peak RSS on wiki17m)."""
-    text, lengths = packed
-    ends = np.cumsum(lengths).tolist()
-    return [text[a:b] for a, b in zip([0] + ends[:-1], ends)]
-
-
 _SIGNATURE = signature("sentences", "corpus_file")
 
 
 @with_settings
-class FastW2V:
+class FastW2V(VocabBuilding):
     """Word2vec (skip-gram or CBOW, negative sampling and/or hierarchical softmax).
 
     Parameters
@@ -75,9 +56,10 @@ class FastW2V:
         Maximum distance between the center word and a context word, 1 to 2**31 - 1 (a
         window wider than the longest text trains the same model as one that wide).
     min_count : int
-        Words occurring fewer times are dropped.
+        Words occurring fewer times are dropped (0 keeps every word).
     max_vocab_size : int, optional
-        Bound on the distinct words held while scanning; rarer words are pruned as in gensim.
+        Bound on the distinct words held while scanning: after a text that leaves more, the
+        rarest are pruned as gensim prunes them (the same words survive).
     sample : float
         Sub-sampling threshold for frequent words (0 disables it).
     sg : {0, 1}
@@ -144,6 +126,17 @@ class FastW2V:
         $TMPDIR). Choose a disk, not a RAM-backed tmpfs. The file has no name (it is unlinked
         when created), so it is freed when the model drops its corpus (``del model`` or
         ``model.corpus = None``) or the process ends, even by a crash.
+    max_final_vocab : int, optional
+        Raise min_count (gensim's rule) until at most this many words are kept.
+    trim_rule : callable, optional
+        gensim's ``trim_rule(word, count, min_count)``, returning ``fastw2v.RULE_DISCARD``,
+        ``RULE_KEEP`` or ``RULE_DEFAULT`` (count >= min_count decides), applied when the
+        scan prunes (max_vocab_size) and when the vocabulary is chosen. Not saved.
+    null_word : {0, 1}
+        Add gensim's null word ``'\\0'`` (count 1, in no text) to the vocabulary.
+    sorted_vocab : {0, 1}
+        1: words by descending count, ties in reverse order of first appearance (gensim's
+        order); 0: in order of first appearance.
 
     Attributes
     ----------
@@ -156,6 +149,14 @@ class FastW2V:
         negative example or hs decision of the epoch, tallied per thread in float64). An
         interrupted epoch has ``interrupted=True`` and the words trained before the stop.
         Callbacks may add keys (see :class:`fastw2v.callbacks.Evaluate`).
+    corpus_count, corpus_total_words : int
+        The texts of the last vocabulary scan as gensim counts them and its words, the
+        dropped ones included (see :meth:`build_vocab`).
+    effective_min_count : int
+        The min_count applied, max_final_vocab's rule included.
+    raw_vocab : dict
+        With ``build_vocab(keep_raw_vocab=True)``: the count of every word scanned and not
+        pruned.
     corpus : EncodedCorpus or None
         The encoded text, kept so that :meth:`train` can run again; set it to None to free
         its memory (or temporary file).
@@ -206,7 +207,7 @@ class FastW2V:
             raise TypeError("sentences must be an iterable of lists of str tokens, got a "
                             f"{type(sentences).__name__}; for a file use corpus_file=")
 
-    def _scan(self, sentences, corpus_file, max_vocab_size=None):
+    def _scan(self, sentences, corpus_file, max_vocab_size=None, trim_rule=None):
         """:func:`fastw2v.corpus.scan` with the model's settings. A one-shot iterator
         (``iter(it) is it``, such as a generator) whose scan ended by an exception or
         Ctrl-C is remembered and refused from then on: what is left of it is not the
@@ -219,7 +220,7 @@ class FastW2V:
         try:
             return scan(sentences, corpus_file, max_vocab_size, self.encoding_errors,
                         None if self.max_corpus_ram is None else self.max_corpus_ram // 4,
-                        self.tmp_dir)
+                        self.tmp_dir, trim_rule)
         except BaseException:
             if sentences is not None and iter(sentences) is sentences:
                 self._interrupted_iterator = sentences
@@ -227,164 +228,10 @@ class FastW2V:
 
     # ------------------------------------------------------------------ vocabulary
 
-    def build_vocab(self):
-        """Scans the corpus once: counts the words, builds the vocabulary and the tables,
-        encodes the text, and initializes the vectors.
-
-        Returns
-        -------
-        FastW2V
-            self.
-
-        Raises
-        ------
-        ValueError
-            The corpus is empty, or no word reaches min_count, or the corpus was already
-            consumed by an earlier call.
-            Or corpus_file is not valid UTF-8 (with encoding_errors='strict'; the message
-            names the file and line), or is a corrupted compressed file.
-        TypeError
-            A text is a str or a token is not a str.
-        OSError
-            corpus_file is missing or unreadable, or the temporary file of a corpus beyond
-            max_corpus_ram cannot be written in tmp_dir.
-        RuntimeError
-            The model is training or building its vocabulary already (another thread, or a
-            callback of :meth:`train`).
-        """
-        with self._exclusive("build_vocab"):
-            return self._build_vocab()
-
-    def _build_vocab(self):
-        if self.vocab is not None:
-            raise ValueError(_BUILT_ALREADY)
-        self._check_source(self._sentences, self._corpus_file, required=True)
-        t0 = time.perf_counter()
-        enc = self._scan(self._sentences, self._corpus_file, self.max_vocab_size)
-        words, counts = enc.provisional_counts()
-        if enc.n_words_total == 0:
-            raise ValueError("the corpus is empty: it contains no words")
-        alive = np.fromiter((w is not None for w in words), dtype=bool, count=len(words))
-        order = final_order(counts, alive, self.min_count)
-        if not alive.any():
-            raise ValueError(
-                f"max_vocab_size={self.max_vocab_size} pruned every word of the corpus while "
-                f"it was scanned (whenever more than max_vocab_size distinct words are held, "
-                f"the rarest are dropped): raise max_vocab_size or leave it None")
-        if len(order) == 0:
-            top = int(np.argmax(np.where(alive, counts, -1)))
-            raise ValueError(
-                f"no word occurs min_count={self.min_count} times: the corpus has "
-                f"{int(alive.sum())} distinct words and the most frequent, {words[top]!r}, "
-                f"occurs {int(counts[top])} times; lower min_count")
-        remap = np.full(len(words), -1, dtype=np.int32)
-        remap[order] = np.arange(len(order), dtype=np.int32)
-        kept_words, kept_counts = _packed([words[i] for i in order]), counts[order]
-        scanned = int(counts.sum())
-        ids, offsets = enc.compact(remap)
-        del enc, words, counts, alive
-        vocab = self._new_vocab(_unpacked(kept_words), kept_counts)
-        self.corpus = EncodedCorpus.from_stream(ids, offsets)
-        self.vocab = vocab
-        self._init_weights()
-        self._sentences = None  # the text lives on as self.corpus
-        logger.info("vocabulary: %d words (min_count=%d) of %d scanned, %d of them kept in "
-                    "%d texts; %.2f s", len(vocab), self.min_count, scanned,
-                    self.corpus.total_words, self.corpus.n_texts, time.perf_counter() - t0)
-        return self
-
-    def build_vocab_from_freq(self, word_freq):
-        """Takes the vocabulary from given word counts instead of counting the corpus (as
-        word2vec.c's ``-read-vocab``), then encodes the corpus with it and initializes the
-        vectors.
-
-        Parameters
-        ----------
-        word_freq : dict of str to int
-            The count of each word; words counted below min_count are dropped, the rest are
-            sorted by descending count (ties in the given order). The counts drive
-            sub-sampling and the noise distribution; corpus words not in the vocabulary are
-            skipped.
-
-        Returns
-        -------
-        FastW2V
-            self, with `vocab`, `corpus` and `wv` set.
-
-        Raises
-        ------
-        ValueError
-            No word reaches min_count, a count is not a non-negative int, none of the corpus
-            words is in the vocabulary, or the vocabulary is built already.
-        TypeError
-            A word is not a str.
-        RuntimeError
-            The model is training or building its vocabulary already.
-        """
-        with self._exclusive("build_vocab_from_freq"):
-            return self._build_vocab_from_freq(word_freq)
-
-    def _build_vocab_from_freq(self, word_freq):
-        if self.vocab is not None:
-            raise ValueError(_BUILT_ALREADY)
-        self._check_source(self._sentences, self._corpus_file, required=True)
-        words = list(word_freq)
-        bad = next((w for w in words if not isinstance(w, str)), None)
-        if bad is not None:
-            raise TypeError(f"word_freq keys must be str, got {type(bad).__name__} {bad!r}")
-        counts = np.array([check_int(f"word_freq[{w!r}]", word_freq[w], 0) for w in words],
-                          dtype=np.int64)
-        order = final_order(counts, np.ones(len(words), dtype=bool), self.min_count)
-        if len(order) == 0:
-            raise ValueError(f"no word of word_freq ({len(words)} words) has a count of at "
-                             f"least min_count={self.min_count}")
-        self.vocab = self._new_vocab([words[i] for i in order], counts[order])
-        self._init_weights()
-        try:
-            self.corpus = self._encode_with_vocab(self._sentences, self._corpus_file)
-        except BaseException:
-            self.vocab = self.wv = None
-            raise
-        self._sentences = None
-        logger.info("vocabulary: %d words of word_freq (min_count=%d); corpus: %d of them "
-                    "kept in %d texts", len(self.vocab), self.min_count,
-                    self.corpus.total_words, self.corpus.n_texts)
-        return self
-
-    def _new_vocab(self, words, counts):
-        """The Vocab of these words and counts, with the tables of the model's output
-        layers."""
-        return Vocab(words, counts, self.sample, self.ns_exponent,
-                     tables(self._params.switches))
-
-    def _init_weights(self):
-        rng = np.random.default_rng(self.seed)
-        n, dim = len(self.vocab), self.vector_size
-        w_in = rng.random((n, dim), dtype=np.float32)  # uniform in [-1, 1) / dim, as gensim
-        w_in *= 2.0
-        w_in -= 1.0
-        w_in /= dim
-        self.wv = KeyedVectors(w_in, self.vocab.words, self.vocab.counts)
-        self._outputs = {name: np.zeros(shape, dtype=np.float32)
-                         for name, shape in self._params.output_shapes(n).items()}
-
     @property
     def batched(self):
         """Whether skip-gram runs the batched kernel (see ``kernel``)."""
         return self._params.batched
-
-    def _encode_with_vocab(self, sentences, corpus_file):
-        """Encodes new text with the existing vocabulary (unknown words dropped)."""
-        self._check_source(sentences, corpus_file, required=True)
-        enc = self._scan(sentences, corpus_file)
-        words, _ = enc.provisional_counts()
-        index = self.wv.key_to_index
-        remap = np.fromiter((index.get(w, -1) for w in words), dtype=np.int32,
-                            count=len(words))
-        ids, offsets = enc.compact(remap)
-        if len(ids) == 0:
-            raise ValueError("none of the words of the new corpus is in the vocabulary")
-        return EncodedCorpus.from_stream(ids, offsets)
 
     # ------------------------------------------------------------------ training
 

@@ -49,6 +49,7 @@ BAD = {
     _params.Workers: lambda check: [(v, "an int >= 1") for v in (0, -1, 1.5, "2")],
     _params.Directory: lambda check: [],  # test_big_corpus: test_bad_budget_and_tmp_dir
     _params.Bool: lambda check: [],  # any value is taken as its truth value
+    _params.Function: lambda check: [(v, "a callable or None") for v in (3, "len")],
 }
 BAD_VALUES = [(f.name, value, allowed) for f in FIELDS
               for value, allowed in BAD[type(f.metadata["check"])](f.metadata["check"])]
@@ -58,6 +59,8 @@ KERNEL_KEYS = set(CONFIG_KEYS)
 
 
 def _message(name, value, allowed):
+    if allowed == "a callable or None":
+        return re.escape(f"{name} must be {allowed}, got {type(value).__name__} {value!r}")
     return re.escape(f"{name} must be {allowed}, got {value!r}")
 
 
@@ -78,7 +81,8 @@ def test_the_signature_is_the_constructor_of_before():
         "sentences", "corpus_file", "vector_size", "window", "min_count", "max_vocab_size",
         "sample", "sg", "hs", "negative", "ns_exponent", "softmax", "kernel", "cbow_mean",
         "alpha", "min_alpha", "epochs", "workers", "seed", "shrink_windows", "compute_loss",
-        "progress", "encoding_errors", "max_corpus_ram", "tmp_dir"]
+        "progress", "encoding_errors", "max_corpus_ram", "tmp_dir", "max_final_vocab",
+        "trim_rule", "null_word", "sorted_vocab"]
     assert "window=5" in str(inspect.signature(FastW2V))
     model = FastW2V(TEXTS, None, 16, 3, 1)  # positional arguments keep their places
     assert (model.vector_size, model.window, model.min_count) == (16, 3, 1)
@@ -156,12 +160,14 @@ def test_the_saved_settings_come_back(tmp_path):
                    hs=1, negative=2, ns_exponent=0.5, kernel="classic", cbow_mean=False,
                    alpha=0.05, min_alpha=0.001, epochs=2, workers=1, seed=9,
                    shrink_windows=False, compute_loss=True, encoding_errors="replace",
-                   max_corpus_ram=10**6)
+                   max_corpus_ram=10**6, max_final_vocab=50, null_word=1, sorted_vocab=0)
     assert changed.keys() == set(SAVED) - {"softmax"}
-    model = FastW2V(TEXTS, **changed, progress=True, tmp_dir=tmp_path).train()
+    model = FastW2V(TEXTS, **changed, progress=True, tmp_dir=tmp_path,
+                    trim_rule=lambda word, count, min_count: 0).train()
     model.save(tmp_path / "m")
     loaded = FastW2V.load(tmp_path / "m")
-    assert loaded._params == dataclasses.replace(model._params, progress=False, tmp_dir=None)
+    assert loaded._params == dataclasses.replace(model._params, progress=False, tmp_dir=None,
+                                                 trim_rule=None)
 
 
 def test_an_unknown_setting_in_a_file_is_refused_naming_it(tmp_path, monkeypatch):
