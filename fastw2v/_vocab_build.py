@@ -253,7 +253,8 @@ class VocabBuilding:
         """Initial weights for the vocabulary, as gensim's: the input vectors uniform in
         [-1, 1) / vector_size from the seed, the output layers zero. With ``update``, the
         rows of the words the model had keep their values (the new rows are those a new
-        model of this vocabulary would start with)."""
+        model of this vocabulary would start with), and their lock factors
+        (``wv.vectors_lockf``) are kept: per-key factors get 1.0 for the new keys."""
         rng = np.random.default_rng(self.seed)
         n, dim = len(self.vocab), self.vector_size
         w_in = rng.random((n, dim), dtype=np.float32)
@@ -262,13 +263,19 @@ class VocabBuilding:
         w_in /= dim
         outputs = {name: np.zeros(shape, dtype=np.float32)
                    for name, shape in self._params.output_shapes(n).items()}
+        old = self.wv if update else None
         if update:
-            w_in[:len(self.wv)] = self.wv.vectors
+            w_in[:len(old)] = old.vectors
             for name, array in self._outputs.items():
                 rows = min(len(array), len(outputs[name]))
                 outputs[name][:rows] = array[:rows]
         self.wv = KeyedVectors(w_in, self.vocab.words, self.vocab.counts)
         self._outputs = outputs
+        if update and len(old.vectors_lockf) > 1:  # per-key factors: the new keys' are 1
+            self.wv.vectors_lockf = np.concatenate(
+                [old.vectors_lockf, np.ones(n - len(old), dtype=np.float32)])
+        elif update:  # one factor for every key, the new ones too
+            self.wv.vectors_lockf = old.vectors_lockf
 
     def _encode_with_vocab(self, sentences, corpus_file):
         """Encodes new text with the existing vocabulary (unknown words dropped)."""

@@ -205,3 +205,27 @@ def test_before_a_vocabulary_the_attributes_are_gensims():
     assert (ours.corpus_count, ours.corpus_total_words, ours.raw_vocab) == (
         theirs.corpus_count, theirs.corpus_total_words, theirs.raw_vocab) == (0, 0, None)
     assert ours.effective_min_count is None
+
+
+@pytest.mark.parametrize("lockf", ["per-key", "one"])
+def test_an_update_keeps_the_lock_factors(lockf):
+    model = FastW2V(TEXTS, min_count=2, vector_size=8, workers=1).build_vocab()
+    n_old = len(model.wv)
+    frozen = model.wv.key_to_index["w0"]
+    if lockf == "per-key":
+        factors = np.full(n_old, 0.5, dtype=np.float32)
+        factors[frozen] = 0.0
+    else:
+        factors = np.zeros(1, dtype=np.float32)
+    model.wv.vectors_lockf = factors
+    model.build_vocab(NEW_TEXTS, update=True)
+    n = len(model.wv)
+    if lockf == "per-key":
+        np.testing.assert_array_equal(model.wv.vectors_lockf[:n_old], factors)
+        np.testing.assert_array_equal(model.wv.vectors_lockf[n_old:], np.ones(n - n_old))
+    else:
+        np.testing.assert_array_equal(model.wv.vectors_lockf, factors)
+    before = model.wv.vectors.copy()
+    model.train()  # the factors fit the grown vocabulary
+    np.testing.assert_array_equal(model.wv.vectors[frozen], before[frozen])
+    assert (model.wv.vectors[n_old:] != before[n_old:]).any() == (lockf == "per-key")
