@@ -2,6 +2,7 @@
 softmax) in multithreaded Cython calling BLAS."""
 import logging
 
+from ._gensim_api import Word2Vec
 from ._version import __version__
 from .callbacks import Callback, Checkpoint, Evaluate
 from .keyedvectors import KeyedVectors
@@ -11,4 +12,4 @@ from .word2vec import FastW2V
 logging.getLogger("fastw2v").addHandler(logging.NullHandler())
 
 __all__ = ["FastW2V", "KeyedVectors", "Callback", "Checkpoint", "Evaluate", "LineSentence",
-           "Text8Corpus", "__version__"]
+           "Text8Corpus", "Word2Vec", "__version__"]
