@@ -225,8 +225,12 @@ max_final_vocab, shrink_windows
         """
         options = {name: value for name, value in
                    dict(update=update, keep_raw_vocab=keep_raw_vocab).items() if value}
+        # FastW2V's build_vocab_from_freq also encodes a corpus; gensim's builds the
+        # vocabulary alone, for a train(corpus) to come: the words stand in for the corpus
+        self._sentences, self._corpus_file = [list(word_freq)], None
         with self._for_this_call(trim_rule=trim_rule):
             super().build_vocab_from_freq(word_freq, **options)
+        self.corpus, self._built_from = None, None
         self.corpus_count = corpus_count or 0
         self.effective_min_count = self.min_count  # TODO(merge): helper A's value
 

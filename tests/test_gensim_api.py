@@ -268,3 +268,24 @@ def test_word2vec_load_maps_the_file(tmp_path):
     loaded = Word2Vec.load(str(tmp_path / "w.model"), mmap="r")
     assert type(loaded) is Word2Vec and not loaded.wv.vectors.flags.writeable
     np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
+
+
+def test_build_vocab_from_freq_then_train_on_a_corpus_as_gensim():
+    texts = zipf_texts(n_texts=40, vocab=50)
+    freq = {f"w{i}": 50 - i for i in range(0, 50, 2)}  # the even words only
+    results = []
+    for cls in (Word2Vec, gensim_word2vec()):
+        model = cls(min_count=1, sample=0, workers=1, vector_size=8)
+        model.build_vocab_from_freq(freq, corpus_count=7)
+        results.append((model.wv.index_to_key, model.corpus_count,
+                        model.train(texts, total_examples=40, epochs=2)))
+    assert results[0] == results[1]
+
+
+def test_build_vocab_again_starts_over_as_gensim():
+    model = Word2Vec(min_count=1, workers=1, vector_size=8)
+    model.build_vocab([["a", "b"]])
+    model.build_vocab([["c", "d", "d"]])
+    assert model.wv.index_to_key == ["d", "c"]
+    assert (model.corpus_count, model.corpus_total_words) == (1, 3)
+    assert model.train([["c", "d", "d"]], total_examples=1, epochs=1)[1] == 3
