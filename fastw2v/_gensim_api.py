@@ -268,9 +268,14 @@ max_final_vocab, shrink_windows
 
         Raises
         ------
-        ValueError, FloatingPointError, RuntimeError, TypeError, KeyboardInterrupt
-            As :meth:`fastw2v.FastW2V.train` (no vocabulary, a diverged epoch ...).
+        RuntimeError
+            No vocabulary yet (as gensim), or the model is training already.
+        ValueError, FloatingPointError, TypeError, KeyboardInterrupt
+            As :meth:`fastw2v.FastW2V.train` (bad epochs, a diverged epoch ...).
         """
+        if self.vocab is None:
+            raise RuntimeError("you must first build vocabulary before training the model: "
+                               "call build_vocab(corpus) or build_vocab_from_freq(word_freq)")
         self._params = replace(self._params, alpha=start_alpha or self.alpha,
                                min_alpha=end_alpha or self.min_alpha, compute_loss=compute_loss,
                                epochs=self.epochs if epochs is None else epochs)
@@ -320,8 +325,12 @@ max_final_vocab, shrink_windows
         if self._built_from is None or self.corpus is None:
             return False
         iterable, path = self._built_from
-        return (iterable is corpus_iterable if corpus_iterable is not None
-                else path is not None and os.fspath(path) == os.fspath(corpus_file))
+        if corpus_iterable is not None:
+            return iterable is corpus_iterable
+        try:
+            return path is not None and _path_list(path) == _path_list(corpus_file)
+        except TypeError:  # not paths: FastW2V's checks say what is wrong
+            return False
 
     @property
     def running_training_loss(self):
@@ -556,3 +565,9 @@ max_final_vocab, shrink_windows
 
 
 _GENSIM_NAMES = {"w_ns": "syn1neg", "w_hs": "syn1"}
+
+
+def _path_list(corpus_file):
+    """A corpus_file argument (a path or a list of them) as a list of str, as given."""
+    paths = corpus_file if isinstance(corpus_file, (list, tuple)) else [corpus_file]
+    return [os.fspath(p) for p in paths]

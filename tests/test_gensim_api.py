@@ -289,3 +289,30 @@ def test_build_vocab_again_starts_over_as_gensim():
     assert model.wv.index_to_key == ["d", "c"]
     assert (model.corpus_count, model.corpus_total_words) == (1, 3)
     assert model.train([["c", "d", "d"]], total_examples=1, epochs=1)[1] == 3
+
+
+def test_train_before_build_vocab_raises_gensims_runtime_error():
+    with pytest.raises(RuntimeError, match=r"you must first build vocabulary before training "
+                                           r"the model: call build_vocab\(corpus\)"):
+        Word2Vec(min_count=1).train([["a"]], total_examples=1, epochs=1)
+
+
+def test_train_on_the_corpus_build_vocab_read_does_not_read_it_again(tmp_path):
+    texts = zipf_texts(n_texts=50)
+    path = write_corpus(tmp_path / "c.txt", texts)
+    model = Word2Vec(min_count=1, workers=1, vector_size=8, sample=0)
+    model.build_vocab(corpus_file=[path])
+    path.unlink()  # only the encoded text is left
+    words = sum(map(len, texts))
+    assert model.train(corpus_file=[path], total_words=words, epochs=2) == (2 * words,
+                                                                            2 * words)
+    generator = (t for t in texts)
+    model.build_vocab(generator)
+    assert model.train(generator, total_examples=50, epochs=1) == (words, words)
+
+
+def test_train_names_a_bad_corpus_file(tmp_path):
+    model = Word2Vec(corpus_file=write_corpus(tmp_path / "c.txt", cyclic_texts()), min_count=1,
+                     workers=1, vector_size=8)
+    with pytest.raises(TypeError, match=r"corpus_file\[0\] must be a path"):
+        model.train(corpus_file=[3], epochs=1)
