@@ -280,9 +280,8 @@ max_final_vocab, shrink_windows
                                min_alpha=end_alpha or self.min_alpha, compute_loss=compute_loss,
                                epochs=self.epochs if epochs is None else epochs)
         self.add_lifecycle_event("train", msg=(
-            f"training model with {self.workers} workers on "
-            f"{0 if self.wv is None else len(self.wv)} vocabulary and {self.vector_size} "
-            f"features, using sg={self.sg} hs={self.hs} sample={self.sample} "
+            f"training model with {self.workers} workers on {len(self.wv)} vocabulary and "
+            f"{self.vector_size} features, using sg={self.sg} hs={self.hs} sample={self.sample} "
             f"negative={self.negative} window={self.window} "
             f"shrink_windows={bool(self.shrink_windows)}"))
         self._train_first = len(self.history)

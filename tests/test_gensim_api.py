@@ -316,3 +316,12 @@ def test_train_names_a_bad_corpus_file(tmp_path):
                      workers=1, vector_size=8)
     with pytest.raises(TypeError, match=r"corpus_file\[0\] must be a path"):
         model.train(corpus_file=[3], epochs=1)
+
+
+def test_the_train_event_says_what_gensims_says():
+    texts = cyclic_texts()
+    messages = []
+    for cls in (Word2Vec, gensim_word2vec()):
+        model = cls(texts, min_count=1, workers=1, vector_size=8, sg=1, hs=1, window=3)
+        messages.append([e["msg"] for e in model.lifecycle_events if e["event"] == "train"][0])
+    assert messages[0] == messages[1]
