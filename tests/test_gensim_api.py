@@ -325,3 +325,41 @@ def test_the_train_event_says_what_gensims_says():
         model = cls(texts, min_count=1, workers=1, vector_size=8, sg=1, hs=1, window=3)
         messages.append([e["msg"] for e in model.lifecycle_events if e["event"] == "train"][0])
     assert messages[0] == messages[1]
+
+
+GENSIM_TUTORIAL = """
+from gensim.test.utils import common_texts
+from gensim.models import Phrases
+{imports}
+
+model = Word2Vec(sentences=common_texts, vector_size=100, window=5, min_count=1, workers=4)
+model.save("word2vec.model")
+model = Word2Vec.load("word2vec.model")
+trained = model.train([["hello", "world"]], total_examples=1, epochs=1)
+vector = model.wv['computer']
+sims = model.wv.most_similar('computer', topn=10)
+word_vectors = model.wv
+word_vectors.save("word2vec.wordvectors")
+wv = KeyedVectors.load("word2vec.wordvectors", mmap='r')
+vector = wv['computer']
+bigram_transformer = Phrases(common_texts)
+model = Word2Vec(bigram_transformer[common_texts], min_count=1)
+sentences = [["cat", "say", "meow"], ["dog", "say", "woof"]]
+model = Word2Vec(min_count=1, sample=0)
+model.build_vocab(sentences)
+counts = model.train(sentences, total_examples=model.corpus_count, epochs=model.epochs)
+"""
+
+
+def test_gensims_module_tutorial_runs_with_the_import_changed(tmp_path, monkeypatch):
+    pytest.importorskip("gensim")
+    monkeypatch.chdir(tmp_path)
+    results = []
+    for imports in ("from gensim.models import Word2Vec, KeyedVectors",
+                    "from fastw2v import Word2Vec, KeyedVectors"):
+        scope = {}
+        exec(GENSIM_TUTORIAL.format(imports=imports), scope)
+        results.append((scope["trained"], scope["vector"].shape, len(scope["sims"]),
+                        scope["counts"], sorted(scope["model"].wv.index_to_key)))
+    assert results[0] == results[1]
+    assert results[1][3] == (30, 30)
