@@ -78,6 +78,13 @@ max_final_vocab, shrink_windows
         As in gensim; ``lifecycle_events`` holds dicts with ``event`` (created, build_vocab,
         train), its keys (``msg``, ``params``, ``update``, ``trim_rule``), ``datetime``,
         ``fastw2v`` (the version), ``python`` and ``platform``.
+
+    Raises
+    ------
+    ValueError, TypeError, OSError, FloatingPointError
+        As :class:`fastw2v.FastW2V` and its :meth:`~fastw2v.FastW2V.build_vocab` and
+        :meth:`~fastw2v.FastW2V.train` (a setting out of range, no word reaching
+        min_count, a missing corpus file ...).
     """
 
     def __init__(self, sentences=None, corpus_file=None, vector_size=100, alpha=0.025,
@@ -537,7 +544,17 @@ max_final_vocab, shrink_windows
     def save(self, fname):
         """Saves the model to the file ``fname`` (fastw2v's native single file, atomically;
         see :meth:`fastw2v.FastW2V.save`), after recording gensim's "saving" event (the
-        lifecycle events and gensim's counters are not saved)."""
+        lifecycle events and gensim's counters are not saved).
+
+        Parameters
+        ----------
+        fname : str or os.PathLike
+
+        Raises
+        ------
+        ValueError, IsADirectoryError, OSError
+            As :meth:`fastw2v.FastW2V.save`.
+        """
         self.add_lifecycle_event("saving", fname_or_handle=str(fname))
         super().save(fname)
 
