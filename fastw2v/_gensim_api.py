@@ -577,7 +577,10 @@ max_final_vocab, shrink_windows
         OSError, ValueError, TypeError
             As :meth:`fastw2v.FastW2V.load`.
         """
-        return super().load(fname, mmap=mmap)
+        model = super().load(fname, mmap=mmap)
+        model.lifecycle_events = []  # not saved; not the "created" of an empty model
+        model.add_lifecycle_event("loaded", fname=str(fname))
+        return model
 
 
 _GENSIM_NAMES = {"w_ns": "syn1neg", "w_hs": "syn1"}

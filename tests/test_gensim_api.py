@@ -267,6 +267,8 @@ def test_word2vec_load_maps_the_file(tmp_path):
     model.save(str(tmp_path / "w.model"))
     loaded = Word2Vec.load(str(tmp_path / "w.model"), mmap="r")
     assert type(loaded) is Word2Vec and not loaded.wv.vectors.flags.writeable
+    assert [(e["event"], e["fname"]) for e in loaded.lifecycle_events] == \
+           [("loaded", str(tmp_path / "w.model"))]
     np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
 
 
