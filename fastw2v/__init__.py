@@ -2,6 +2,7 @@
 softmax) in multithreaded Cython calling BLAS."""
 import logging
 
+from ._gensim_api import Word2Vec
 from ._version import __version__
 from .callbacks import Callback, Checkpoint, Evaluate
 from .keyedvectors import KeyedVectors
@@ -12,5 +13,5 @@ from .word2vec import FastW2V
 logging.getLogger("fastw2v").addHandler(logging.NullHandler())
 
 __all__ = ["FastW2V", "KeyedVectors", "Callback", "Checkpoint", "Evaluate", "LineSentence",
-           "PathLineSentences", "Text8Corpus", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP",
-           "__version__"]
+           "PathLineSentences", "Text8Corpus", "Word2Vec", "RULE_DEFAULT", "RULE_DISCARD",
+           "RULE_KEEP", "__version__"]

@@ -417,7 +417,7 @@ class FastW2V(VocabBuilding):
                                      **self._outputs, **saved_factors(self.wv)))
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path, mmap=None):
         """Loads a model written by :meth:`save` (a model file, or the model directory of
         an earlier fastw2v); it can be queried and trained further.
 
@@ -425,6 +425,11 @@ class FastW2V(VocabBuilding):
         ----------
         path : str or os.PathLike
             The saved file (or directory).
+        mmap : {None, 'r', 'r+', 'c'}, optional
+            Memory-map the weight arrays from the file instead of reading them (see
+            :func:`fastw2v.formats.native.load_arrays`): ``'r'`` read-only (such a model
+            can be queried, not trained), ``'c'`` copy-on-write (trained in memory, the file
+            unchanged), ``'r+'`` training writes through to the file.
 
         Returns
         -------
@@ -434,11 +439,13 @@ class FastW2V(VocabBuilding):
         ------
         OSError
             ``path`` is missing or cannot be read.
+        TypeError
+            ``mmap`` is neither None nor a str (an ArgumentTypeError, also a ValueError).
         ValueError
-            ``path`` is not a saved FastW2V model, or is truncated or corrupted (the
-            message names the file and what is wrong).
+            ``mmap`` is not one of the modes, or ``path`` is not a saved FastW2V model, or
+            is truncated or corrupted (the message names the file and what is wrong).
         """
-        meta, arrays = load_arrays(path)
+        meta, arrays = load_arrays(path, mmap=mmap)
         words, vectors, counts = word_vectors_of(path, meta, arrays)
         for layer in OUTPUT_LAYERS:
             if layer.array in arrays:
