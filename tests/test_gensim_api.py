@@ -429,3 +429,18 @@ def test_locked_vectors_stay_put_through_word2vec():
     beta = model.wv.key_to_index["beta"]
     np.testing.assert_array_equal(model.wv.vectors[beta], before[beta])
     assert (np.delete(model.wv.vectors, beta, 0) != np.delete(before, beta, 0)).all(axis=1).all()
+
+
+@pytest.mark.parametrize("mode", ["sg-ns", "cbow-hs"])
+def test_word2vec_trains_the_model_fastw2v_trains(mode):
+    """Word2Vec is FastW2V with gensim's surface: the same settings give the same weights
+    bit for bit, so bench/compare.py's fastw2v numbers (speed, analogies, WordSim-353) are
+    Word2Vec's."""
+    from fastw2v._layers import MODES
+    texts = zipf_texts(n_texts=80, vocab=100, seed=7)
+    settings = dict(MODES[mode], min_count=2, vector_size=12, workers=1, epochs=2, seed=5)
+    ours = Word2Vec(texts, **settings)
+    reference = FastW2V(texts, **settings).train()
+    np.testing.assert_array_equal(ours.wv.vectors, reference.wv.vectors)
+    for name, array in reference._outputs.items():
+        np.testing.assert_array_equal(ours._outputs[name], array)
