@@ -312,6 +312,12 @@ class FastW2V(VocabBuilding):
                                  "was set to None): pass sentences or corpus_file to train()")
             corpus = self.corpus
         self._check_parts()
+        read_only = next((name for name, array in self._weights().items()
+                          if not array.flags.writeable), None)
+        if read_only is not None:
+            raise ValueError(f"{read_only} is read-only (a model loaded with mmap='r'), and "
+                             f"training writes it: load with mmap='c' (copy-on-write) or "
+                             f"without mmap to train")
         bad = self._nonfinite()
         if bad is not None:
             finite = np.isfinite(self._weights()[bad]).all(axis=1)

@@ -26,6 +26,9 @@ def test_load_mmap_r_maps_the_file_read_only(saved_model):
         np.testing.assert_array_equal(array, original)
         assert array.size == 0 or (not array.flags.writeable and not array.flags.owndata), name
     assert loaded.wv.most_similar("alpha", topn=1) == model.wv.most_similar("alpha", topn=1)
+    with pytest.raises(ValueError, match=r"wv.vectors is read-only \(a model loaded with "
+                       r"mmap='r'\), and training writes it: load with mmap='c'"):
+        loaded.train(four_word_texts())
 
 
 def test_load_mmap_c_trains_in_memory_and_leaves_the_file(saved_model):
