@@ -156,10 +156,7 @@ class TrainingParams:
         check_combination(self.switches)
         if self.kernel == "batched":
             check_batched(self.switches, self.sg)
-        if self.min_alpha > self.alpha:
-            raise ValueError(f"min_alpha must be <= alpha: the learning rate decays from alpha "
-                             f"to min_alpha (got alpha={self.alpha}, "
-                             f"min_alpha={self.min_alpha})")
+        check_decay("alpha", self.alpha, "min_alpha", self.min_alpha)
 
     @property
     def switches(self):
@@ -200,6 +197,19 @@ class TrainingParams:
             raise ValueError(f"params holds unknown settings {', '.join(unknown)}; allowed: "
                              f"{', '.join(sorted(known))}")
         return cls(**params)
+
+
+def check_decay(start_name, start, end_name, end):
+    """``(start, end)`` checked as a learning rate decaying linearly from ``start`` to
+    ``end``: finite, start > 0, 0 <= end <= start; the errors name both arguments (alpha and
+    min_alpha, or a train() call's start_alpha and end_alpha)."""
+    start = check_float(start_name, start, 0.0, strict=True)
+    end = check_float(end_name, end, 0.0, strict=False)
+    if end > start:
+        raise ValueError(f"{end_name} must be <= {start_name}: the learning rate decays from "
+                         f"{start_name} to {end_name} (got {start_name}={start}, "
+                         f"{end_name}={end})")
+    return start, end
 
 
 def signature(*leading):

@@ -7,11 +7,11 @@ import threading
 
 import numpy as np
 
-from ._checks import check_float, check_int
+from ._checks import check_int
 from ._epochs import run_epochs
 from ._layers import OUTPUT_LAYERS
 from ._lockf import per_key_factors, saved_factors
-from ._params import TrainingParams, check_names, signature, with_settings
+from ._params import TrainingParams, check_decay, check_names, signature, with_settings
 from ._train import EpochRunner
 from ._vocab_build import VocabBuilding
 from .callbacks import check_callbacks
@@ -24,12 +24,7 @@ logger = logging.getLogger("fastw2v")
 
 def _learning_rates(start_alpha, end_alpha):
     """The kernel's alpha and min_alpha for one train() call, checked."""
-    start = check_float("start_alpha", start_alpha, 0.0, strict=True)
-    end = check_float("end_alpha", end_alpha, 0.0, strict=False)
-    if end > start:
-        raise ValueError(f"end_alpha must be <= start_alpha: the learning rate decays from "
-                         f"start_alpha to end_alpha (got start_alpha={start}, "
-                         f"end_alpha={end})")
+    start, end = check_decay("start_alpha", start_alpha, "end_alpha", end_alpha)
     return dict(alpha=start, min_alpha=end)
 
 
