@@ -182,3 +182,28 @@ def test_windows_line_ends_read_alike(tmp_path):
     assert ours.index_to_key == theirs.index_to_key == ["naïve", "b"]
     np.testing.assert_array_equal(ours.vectors, np.float32([[1, 2.5, -3e-2], [4, 5, 6]]))
     np.testing.assert_array_equal(theirs.vectors, ours.vectors)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_a_file_shorter_than_its_header_raises_eoferror_as_in_gensim(tmp_path, vectors, binary):
+    fname = tmp_path / "vectors"
+    KeyedVectors(vectors.copy(), list(KEYS)).save_word2vec_format(str(fname), binary=binary)
+    data = fname.read_bytes()
+    fname.write_bytes(data[:data.index("Straße".encode())])  # the records before "Straße"
+    with pytest.raises(EOFError):
+        gensim_models().KeyedVectors.load_word2vec_format(str(fname), binary=binary)
+    with pytest.raises(EOFError, match=r"vectors: file ends .*(declares 15 vectors|of the "
+                                       r"15 declared)") as raised:
+        KeyedVectors.load_word2vec_format(str(fname), binary=binary)
+    assert isinstance(raised.value, ValueError)  # as before
+
+
+def test_no_header_with_binary_raises_notimplementederror_as_in_gensim(tmp_path, vectors):
+    fname = str(tmp_path / "vectors.bin")
+    KeyedVectors(vectors.copy(), list(KEYS)).save_word2vec_format(fname, binary=True)
+    with pytest.raises(NotImplementedError):
+        gensim_models().KeyedVectors.load_word2vec_format(fname, binary=True, no_header=True)
+    with pytest.raises(NotImplementedError, match=r"^no_header=True is only supported for the "
+                                                  r"text format, got binary=True$") as raised:
+        KeyedVectors.load_word2vec_format(fname, binary=True, no_header=True)
+    assert isinstance(raised.value, ValueError)  # as before

@@ -46,6 +46,16 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _WRITE_BLOCK_ROWS = 4096
 
 
+class TruncatedFileError(ValueError, EOFError):
+    """A word2vec file ends before the vectors its header declares: a ValueError (as every
+    malformed file), and an EOFError, as gensim raises for it."""
+
+
+class UnsupportedOptionsError(ValueError, NotImplementedError):
+    """Options the word2vec formats do not support together: a ValueError (as every invalid
+    argument), and a NotImplementedError, as gensim raises for them."""
+
+
 def write_word2vec(fname, words, vectors, binary=False, write_header=True):
     """Write vectors in the word2vec C tool's text or binary format.
 
@@ -261,13 +271,16 @@ def read_word2vec(fname, binary=False, limit=None, encoding="utf8", unicode_erro
     ValueError
         If an argument is invalid, or the file is empty, truncated, corrupt, disagrees
         with its header, or is in the other (text/binary) format. The message names the
-        line number (text) or byte offset (binary).
+        line number (text) or byte offset (binary). Fewer records than the header declares
+        raise :class:`TruncatedFileError` (also an EOFError, gensim's exception), `binary`
+        with `no_header` :class:`UnsupportedOptionsError` (also a NotImplementedError).
     """
     limit = check_int("limit", limit, 1, optional=True)
     if not np.issubdtype(np.dtype(datatype), np.floating):
         raise ValueError(f"datatype must be a floating-point dtype, got {datatype!r}")
     if binary and no_header:
-        raise ValueError("no_header=True is only supported for the text format")
+        raise UnsupportedOptionsError("no_header=True is only supported for the text format, "
+                                      "got binary=True")
     where = str(fname)
     with open_compressed(fname, "rb") as fin, corrupt_stream_named(fname, where):
         if binary:
@@ -347,7 +360,7 @@ def _read_text_body(fin, where, limit, encoding, unicode_errors, datatype, no_he
         wanted = count if limit is None else min(count, limit)
         lines = list(itertools.islice(fin, wanted))
         if len(lines) < wanted:
-            raise ValueError(
+            raise TruncatedFileError(
                 f"{where}: file ends after line {len(lines) + 1}, but the header declares "
                 f"{count} vectors (truncated file?)"
             )
@@ -423,7 +436,7 @@ def _read_binary_body(fin, where, limit, encoding, unicode_errors, datatype):
                 )
             more = fin.read(_READ_CHUNK)
             if not more:
-                raise ValueError(
+                raise TruncatedFileError(
                     f"{where}: file ends at byte offset {base + len(buf)} inside record {i + 1} "
                     f"(starting at byte {base + pos}) of the {count} declared in the header "
                     "(truncated file, wrong header, or a text file: then pass binary=False)"
