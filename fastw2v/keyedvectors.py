@@ -15,7 +15,6 @@ import numpy as np
 
 from . import _lockf, evaluation
 from ._checks import check_path
-from ._neighbours import unit_rows
 from ._similarity import KEY_TYPES, SimilarityQueries
 from .formats.native import load_arrays, lock_factors_of, save_arrays, word_vectors_of
 from .formats.word2vec import read_vocab, read_word2vec, write_vocab, write_word2vec
@@ -325,65 +324,19 @@ class KeyedVectors(SimilarityQueries):
         self.add_vectors(keys, weights, replace=True)
 
     # ------------------------------------------------------------------------------------
-    # unit vectors (the similarity queries' cache)
-    # ------------------------------------------------------------------------------------
-
-    def _clear_norms(self):
-        """Drop the cached unit-length vectors; call after changing `vectors` in place.
-
-        Also counts the change, so that unit vectors computed meanwhile from the old values
-        (a query in another thread, during training) are not cached."""
-        self._version += 1
-        self._normed = None
-
-    def fill_norms(self, force=False):
-        """Compute the cached unit-length vectors if they are missing (or always, with `force`).
-
-        The cache is dropped automatically when `vectors` is assigned or keys are added;
-        after changing rows of `vectors` in place, call ``fill_norms(force=True)``.
-
-        Parameters
-        ----------
-        force : bool, optional
-            Recompute even if the cache exists.
-        """
-        self._unit_vectors(force)
-
-    def _unit_vectors(self, force=False):
-        """The unit-length vectors: the cached ones if computed at the current version, else
-        computed now and cached with the version they were computed at (so that a result
-        the vectors changed under, in another thread, is never served). Needs no lock."""
-        cached = self._normed
-        if cached is not None and cached[0] == self._version and not force:
-            return cached[1]
-        version = self._version
-        normed = unit_rows(self._vectors)
-        self._normed = (version, normed)
-        return normed
-
-    def get_normed_vectors(self):
-        """All vectors scaled to unit L2 length (cached, see :meth:`fill_norms`).
-
-        Returns
-        -------
-        numpy.ndarray
-            float32 array of shape ``(n, d)``; all-zero rows stay zero.
-        """
-        return self._unit_vectors()
-
-    # ------------------------------------------------------------------------------------
     # evaluation (fastw2v.evaluation)
     # ------------------------------------------------------------------------------------
 
-    def evaluate_word_analogies(self, analogies, restrict_vocab=30000, case_insensitive=True,
-                                dummy4unknown=False):
+    def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
+                                dummy4unknown=False, similarity_function="most_similar"):
         """Accuracy on an analogy test set such as Google's ``questions-words.txt``.
 
         :func:`fastw2v.evaluation.evaluate_word_analogies` of these vectors: the same
         parameters (after `kv`), returns and exceptions.
         """
         return evaluation.evaluate_word_analogies(self, analogies, restrict_vocab,
-                                                  case_insensitive, dummy4unknown)
+                                                  case_insensitive, dummy4unknown,
+                                                  similarity_function)
 
     def evaluate_word_pairs(self, pairs, delimiter="\t", encoding="utf8", restrict_vocab=300000,
                             case_insensitive=True, dummy4unknown=False):
@@ -394,6 +347,9 @@ class KeyedVectors(SimilarityQueries):
         """
         return evaluation.evaluate_word_pairs(self, pairs, delimiter, encoding, restrict_vocab,
                                               case_insensitive, dummy4unknown)
+
+    log_accuracy = staticmethod(evaluation.log_accuracy)
+    log_evaluate_word_pairs = staticmethod(evaluation.log_evaluate_word_pairs)
 
     # ------------------------------------------------------------------------------------
     # persistence
