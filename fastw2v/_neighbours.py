@@ -148,9 +148,11 @@ class UnitVectors:
             if isinstance(key, np.ndarray):
                 mean += weight * self._check_query_vector(key)
             else:
-                row = self.get_index(key, -1 if ignore_missing else None)
+                row = self.get_index(key, -1)
                 if row < 0:
-                    continue
+                    if ignore_missing:
+                        continue
+                    raise KeyError(f"Key '{key}' not present in vocabulary")
                 mean += weight * source[row]
             total += abs(weight)
         if total > 0:

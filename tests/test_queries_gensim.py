@@ -126,10 +126,32 @@ def test_int_keys_are_rows_in_queries_as_in_gensim(pair):
                      theirs.most_similar([3, "paris"], [np.int64(5)]))
     assert ours.most_similar_to_given(0, [1, 2, "cat"]) \
         == theirs.most_similar_to_given(0, [1, 2, "cat"])
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError) as gensims:
         theirs.most_similar(N)
-    with pytest.raises(KeyError, match=f"word {N} not in vocabulary"):
+    with pytest.raises(KeyError) as mine:
         ours.most_similar(N)
+    assert str(mine.value) == str(gensims.value) == f'"Key \'{N}\' not present in vocabulary"'
+
+
+def test_int_keys_resolve_as_keys_before_rows_as_in_gensim():
+    vectors = np.random.default_rng(12).standard_normal((40, DIM)).astype(np.float32)
+    keys = [100 + i for i in range(30)] + [f"s{i}" for i in range(5)] + [3, 0, 2, 1, 4]
+    ours = KeyedVectors(vectors, keys)
+    theirs = gensim_models().KeyedVectors(DIM)
+    theirs.add_vectors(list(keys), vectors.copy())
+    for query in (dict(positive=105), dict(positive=[3, 110], negative=[np.int64(0)], topn=6),
+                  dict(positive=[7], topn=4)):  # 7: not a key, so row 7 (key 107)
+        _same_neighbours(ours.most_similar(**query), theirs.most_similar(**query))
+    assert ours.most_similar(7, topn=1) == ours.most_similar(107, topn=1)
+    assert ours.most_similar_to_given(3, [0, 1, 2]) == theirs.most_similar_to_given(3, [0, 1, 2])
+    assert ours.closer_than(3, 120) == theirs.closer_than(3, 120)
+    np.testing.assert_allclose(ours.get_mean_vector([3, 101]), theirs.get_mean_vector([3, 101]),
+                               atol=1e-6)
+    assert ours.similarity(3, 101) == pytest.approx(float(theirs.similarity(3, 101)), abs=1e-6)
+    # gensim's most_similar_cosmul takes an int key for a vector; ours looks it up
+    expected = ours.most_similar_cosmul([ours.get_vector(3, norm=True), "s1"], topn=5 + 1)
+    assert ours.most_similar_cosmul([3, "s1"], topn=5) \
+        == [(key, score) for key, score in expected if key != 3][:5]
 
 
 @GENSIM_COSMUL_CALLS_INIT_SIMS
@@ -173,7 +195,8 @@ def test_get_mean_vector_matches_gensim(pair, keys, kwargs):
     ([], {}, ValueError, "keys must hold at least one key or vector, got none"),
     (["king"], dict(weights=[1.0, 2.0]), ValueError,
      r"weights must hold one value per item of keys \(1\), got shape \(2,\)"),
-    (["king", "xyzzy"], dict(ignore_missing=False), KeyError, "word 'xyzzy' not in vocabulary"),
+    (["king", "xyzzy"], dict(ignore_missing=False), KeyError,
+     "^\"Key 'xyzzy' not present in vocabulary\"$"),
 ])
 def test_get_mean_vector_errors_as_gensim(pair, keys, kwargs, error, match):
     ours, theirs = pair
