@@ -120,11 +120,14 @@ def evaluate_word_analogies(kv, analogies, restrict_vocab=300000, case_insensiti
 
 def _vocab(kv, restrict_vocab, case_insensitive):
     """Map (upper-cased) key -> row over the first `restrict_vocab` rows (all if None; the
-    first row of keys equal upper-cased wins), and the number of those rows."""
+    first row of keys equal upper-cased wins), and the number of those rows. Keys that are
+    not str (ints, ...) are left out: no word of a file is one."""
     limit = kv._candidate_count(restrict_vocab)
     vocab = {}
-    for index, key in enumerate(kv.index_to_key[:limit]):
-        vocab.setdefault(key.upper() if case_insensitive else key, index)
+    for index in range(limit):
+        key = _key(kv, index, case_insensitive)
+        if isinstance(key, str):
+            vocab.setdefault(key, index)
     return vocab, limit
 
 
@@ -168,8 +171,10 @@ def _answer_analogies(kv, top, abc, vocab, case_insensitive):
 
 
 def _key(kv, row, case_insensitive):
+    """The key of `row` as compared with a file's words (upper-cased if `case_insensitive`
+    and a str)."""
     key = kv.index_to_key[row]
-    return key.upper() if case_insensitive else key
+    return key.upper() if case_insensitive and isinstance(key, str) else key
 
 
 def evaluate_word_pairs(kv, pairs, delimiter="\t", encoding="utf8", restrict_vocab=300000,

@@ -393,6 +393,26 @@ def test_evaluate_word_analogies_defaults_are_gensims(analogies):
         "section": "Total accuracy", "correct": [], "incorrect": []}
 
 
+@pytest.mark.parametrize("case_insensitive", [True, False])
+def test_evaluations_skip_keys_that_are_not_str(analogies, tmp_path, case_insensitive):
+    ours, theirs = _analogy_pair()
+    keys = [i if key.startswith("w") else key for i, key in enumerate(KEYS)]  # ints for w*
+    mixed = KeyedVectors(ours.vectors, keys)
+    # gensim's case-insensitive evaluation calls .upper() on every key: the reference is
+    # gensim on keys that no word of the files matches, in place of the ints
+    reference = gensim_models().KeyedVectors(DIM)
+    reference.add_vectors([f"#{key}" if isinstance(key, int) else key for key in keys],
+                          ours.vectors.copy())
+    options = dict(case_insensitive=case_insensitive)
+    assert mixed.evaluate_word_analogies(analogies, **options) \
+        == reference.evaluate_word_analogies(str(analogies), **options)
+    (pairs := tmp_path / "pairs.tsv").write_text("king\tqueen\t8\ncat\tdog\t6\nman\tw3\t1\n"
+                                                  "paris\tfrance\t7\n")
+    np.testing.assert_allclose(mixed.evaluate_word_pairs(pairs, **options)[:2],
+                               reference.evaluate_word_pairs(str(pairs), **options)[:2],
+                               atol=1e-5)
+
+
 def _gensim_evaluating_with(theirs, method):
     """gensim 4.4 ignores similarity_function (always most_similar): make its most_similar
     the method, so that its evaluation is the reference."""
