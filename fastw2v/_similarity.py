@@ -434,7 +434,15 @@ class SimilarityQueries(UnitVectors):
         """
         return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
 
-    similar_by_word = similar_by_key
+    def similar_by_word(self, word, topn=10, restrict_vocab=None):
+        """gensim's alias of :meth:`similar_by_key`, with its parameter name `word`.
+
+        Parameters
+        ----------
+        word : str or int
+            The key (the rest: as for :meth:`similar_by_key`).
+        """
+        return self.similar_by_key(word, topn, restrict_vocab)
 
     def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
         """Keys most similar to a vector: ``most_similar(positive=[vector], topn, restrict_vocab)``.
