@@ -1,7 +1,10 @@
-"""Nearest neighbours by cosine: rows scaled to unit length, and the best `k` of scores
-(one row of scores, or the product of query and candidate matrices, tiled and split between
-threads so that no full product is formed) over the kernels of :mod:`fastw2v._topk`."""
+"""Nearest neighbours by cosine: rows scaled to unit length (and KeyedVectors' cache of
+them, with the L2 norms), and the best `k` of scores (one row of scores, or the product of
+query and candidate matrices, tiled and split between threads so that no full product is
+formed) over the kernels of :mod:`fastw2v._topk`."""
 import concurrent.futures
+import logging
+import warnings
 
 import numpy as np
 
@@ -13,13 +16,244 @@ _QUERIES_PER_PRODUCT = 256
 _CANDIDATES_PER_PRODUCT = 1024
 
 
+logger = logging.getLogger("fastw2v")
+
+
 def unit_rows(matrix):
     """float32 copy of a 2-D array with every row scaled to unit L2 length (zero rows stay 0)."""
+    return _unit_rows_and_norms(matrix)[0]
+
+
+def _unit_rows_and_norms(matrix):
+    """:func:`unit_rows` of `matrix` and the float32 L2 norms of its rows."""
     unit = np.array(matrix, dtype=np.float32)
     norms = np.sqrt(np.einsum("ij,ij->i", unit, unit))
-    norms[norms == 0] = 1.0
-    unit /= norms[:, np.newaxis]
-    return unit
+    unit /= np.where(norms == 0, np.float32(1), norms)[:, np.newaxis]
+    return unit, norms
+
+
+def _warn_deprecated(name, instead):
+    """The DeprecationWarning of gensim's deprecated method `name` (called by it)."""
+    warnings.warn(f"Call to deprecated `{name}` ({instead}).", DeprecationWarning, stacklevel=3)
+
+
+class UnitVectors:
+    """The cached unit-length vectors and L2 norms of :class:`~fastw2v.KeyedVectors`, the
+    means of its vectors, and gensim's deprecated methods (a mixin: it uses the host's
+    ``get_index``, ``get_vector``, ``closer_than``, ``vector_size``, ``_vectors`` and the
+    ``_normed`` (None) and ``_version`` (0) attributes its constructor sets)."""
+
+    @property
+    def norms(self):
+        """numpy.ndarray or None: the L2 norm of each vector, as gensim's ``norms``: None until
+        :meth:`fill_norms` (or a query) computes them, and again after the vectors change.
+        Only None may be assigned (it drops the cache)."""
+        cached = self._normed
+        return cached[2] if cached is not None and cached[0] == self._version else None
+
+    @norms.setter
+    def norms(self, value):
+        if value is not None:
+            raise TypeError("norms can only be set to None (to drop the cached norms), got "
+                            f"{type(value).__name__}; fill_norms() computes them")
+        self._clear_norms()
+
+    def _clear_norms(self):
+        """Drop the cached unit-length vectors; call after changing `vectors` in place.
+
+        Also counts the change, so that unit vectors computed meanwhile from the old values
+        (a query in another thread, during training) are not cached."""
+        self._version += 1
+        self._normed = None
+
+    def fill_norms(self, force=False):
+        """Compute the cached norms and unit-length vectors if they are missing (or always,
+        with `force`).
+
+        The cache is dropped automatically when `vectors` is assigned or keys are added;
+        after changing rows of `vectors` in place, call ``fill_norms(force=True)``.
+
+        Parameters
+        ----------
+        force : bool, optional
+            Recompute even if the cache exists.
+        """
+        self._unit_vectors(force)
+
+    def _unit_vectors(self, force=False):
+        """The unit-length vectors: the cached ones if computed at the current version, else
+        computed now and cached with the version they were computed at (so that a result
+        the vectors changed under, in another thread, is never served). Needs no lock."""
+        cached = self._normed
+        if cached is not None and cached[0] == self._version and not force:
+            return cached[1]
+        version = self._version
+        normed, norms = _unit_rows_and_norms(self._vectors)
+        normed.setflags(write=False)  # shared by every query: not to be changed in place
+        self._normed = (version, normed, norms)
+        return normed
+
+    def get_normed_vectors(self):
+        """All vectors scaled to unit L2 length (cached, see :meth:`fill_norms`).
+
+        Returns
+        -------
+        numpy.ndarray
+            Read-only float32 array of shape ``(n, d)``; all-zero rows stay zero. (gensim
+            returns a new writable array at each call.)
+        """
+        return self._unit_vectors()
+
+    def get_mean_vector(self, keys, weights=None, pre_normalize=True, post_normalize=False,
+                        ignore_missing=True):
+        """Weighted mean of the vectors of keys and of given vectors (gensim's method).
+
+        Parameters
+        ----------
+        keys : list of (str or int or numpy.ndarray) or 2-D numpy.ndarray
+            Keys (see :meth:`get_index`) and/or 1-D vectors of length `vector_size`.
+        weights : list of float or numpy.ndarray, optional
+            One weight per item of `keys` (default 1 each); the sum is divided by the total
+            absolute weight of the items used.
+        pre_normalize : bool, optional
+            Use the unit-length vectors of keys (given vectors are used as they are).
+        post_normalize : bool, optional
+            Scale the mean to unit length.
+        ignore_missing : bool, optional
+            Skip keys that have no vector (False: raise a KeyError).
+
+        Returns
+        -------
+        numpy.ndarray
+            1-D array of length `vector_size` (zeros if no item was used).
+
+        Raises
+        ------
+        ValueError
+            If `keys` is empty, `weights` has not one value per item, or a vector has the
+            wrong shape.
+        KeyError
+            If a key is missing and `ignore_missing` is False.
+        """
+        if len(keys) == 0:
+            raise ValueError("keys must hold at least one key or vector, got none")
+        weights = np.ones(len(keys)) if weights is None else np.asarray(weights, dtype=float)
+        if weights.shape != (len(keys),):
+            raise ValueError(f"weights must hold one value per item of keys ({len(keys)}), "
+                             f"got shape {weights.shape}")
+        source = self.get_normed_vectors() if pre_normalize else self._vectors
+        mean = np.zeros(self.vector_size, dtype=self._vectors.dtype)
+        total = 0.0
+        for key, weight in zip(keys, weights.tolist()):
+            if isinstance(key, np.ndarray):
+                mean += weight * self._check_query_vector(key)
+            else:
+                row = self.get_index(key, -1)
+                if row < 0:
+                    if ignore_missing:
+                        continue
+                    raise KeyError(f"Key '{key}' not present in vocabulary")
+                mean += weight * source[row]
+            total += abs(weight)
+        if total > 0:
+            mean /= total
+        return unit_rows(mean[np.newaxis, :])[0] if post_normalize else mean
+
+    @staticmethod
+    def cosine_similarities(vector_1, vectors_all):
+        """Cosine similarities of a vector to each row of a matrix (gensim's static method).
+
+        Parameters
+        ----------
+        vector_1 : numpy.ndarray
+            1-D vector of length ``d``.
+        vectors_all : numpy.ndarray
+            2-D array of shape ``(n, d)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The ``n`` similarities (NaN, with numpy's warning, where a vector is all zeros,
+            as in gensim).
+        """
+        lengths = np.linalg.norm(vectors_all, axis=1) * np.linalg.norm(vector_1)
+        return np.dot(vectors_all, vector_1) / lengths
+
+    def unit_normalize_all(self):
+        """Scale every vector to unit L2 length in place (gensim's method); :attr:`norms`
+        become ones. All-zero vectors stay zero (gensim makes them NaN). Training further
+        is possible but rarely sensible.
+
+        Raises
+        ------
+        ValueError
+            If `vectors` is read-only (memory-mapped with ``mmap='r'``).
+        """
+        if not self._vectors.flags.writeable:
+            raise ValueError("unit_normalize_all() changes vectors in place, but they are "
+                             "read-only (loaded with mmap='r'?); load with mmap='c' or None")
+        unit = self._unit_vectors()
+        self._vectors[...] = unit
+        self._clear_norms()
+        self._normed = (self._version, unit, np.ones(len(unit)))
+
+    def init_sims(self, replace=False):
+        """Deprecated as in gensim (a DeprecationWarning): :meth:`fill_norms`, then, if
+        `replace`, :meth:`unit_normalize_all` (with a logged warning).
+
+        Parameters
+        ----------
+        replace : bool, optional
+            Also scale the vectors to unit length in place.
+
+        Raises
+        ------
+        ValueError
+            As :meth:`unit_normalize_all`, if `replace`.
+        """
+        _warn_deprecated("init_sims", "Use fill_norms() instead")
+        self.fill_norms()
+        if replace:
+            logger.warning("destructive init_sims(replace=True) deprecated & no longer "
+                           "required for space-efficiency")
+            self.unit_normalize_all()
+
+    def words_closer_than(self, word1, word2):
+        """Deprecated as in gensim (a DeprecationWarning): :meth:`closer_than`.
+
+        Parameters
+        ----------
+        word1, word2 : str or int
+            As `key1` and `key2` of :meth:`closer_than`, whose result is returned.
+        """
+        _warn_deprecated("words_closer_than", "Use closer_than instead")
+        return self.closer_than(word1, word2)
+
+    def word_vec(self, *args, **kwargs):
+        """Deprecated as in gensim (a DeprecationWarning): :meth:`get_vector`.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            Those of :meth:`get_vector`, whose result is returned.
+        """
+        _warn_deprecated("word_vec", "Use get_vector instead")
+        return self.get_vector(*args, **kwargs)
+
+    def similarity_unseen_docs(self, *args, **kwargs):
+        """Not for word vectors, as in gensim.
+
+        Raises
+        ------
+        NotImplementedError
+            Always (gensim's message: call it on a Doc2Vec model).
+        """
+        raise NotImplementedError("Call similarity_unseen_docs on a Doc2Vec model instead.")
+
+    def _check_query_vector(self, vector):
+        if vector.shape != (self.vector_size,):
+            raise ValueError(f"vectors must have shape ({self.vector_size},), got {vector.shape}")
+        return vector
 
 
 def top_k(scores, k):

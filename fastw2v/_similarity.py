@@ -1,14 +1,15 @@
 """The similarity queries of :class:`~fastw2v.KeyedVectors`, under gensim 4's names and with
-its results: cosine similarity and distance of keys, most similar keys (3CosAdd and
-3CosMul), many queries at once, centrality. KeyedVectors inherits them; they read the
-vectors through its lookups and cached unit vectors, and rank with :mod:`fastw2v._neighbours`.
+its results: cosine similarity and distance of keys, mean vectors, most similar keys
+(3CosAdd and 3CosMul), many queries at once, centrality. KeyedVectors inherits them; they
+read the vectors through its lookups and cached unit vectors (the
+:class:`~fastw2v._neighbours.UnitVectors` mixin), and rank with :mod:`fastw2v._neighbours`.
 """
 import logging
 
 import numpy as np
 
 from ._checks import check_int
-from ._neighbours import top_k, top_k_of_products, unit_rows
+from ._neighbours import UnitVectors, top_k, top_k_of_products, unit_rows
 
 logger = logging.getLogger("fastw2v")
 
@@ -16,10 +17,10 @@ logger = logging.getLogger("fastw2v")
 KEY_TYPES = (str, int, np.integer)
 
 
-class SimilarityQueries:
+class SimilarityQueries(UnitVectors):
     """The similarity methods of :class:`~fastw2v.KeyedVectors` (a mixin: it uses the
-    host's ``get_index``, ``get_vector``, ``get_normed_vectors``, ``index_to_key``,
-    ``vector_size`` and raw ``_vectors``)."""
+    host's ``get_index``, ``get_vector``, ``index_to_key``, ``vector_size`` and raw
+    ``_vectors``)."""
 
     def similarity(self, w1, w2):
         """Cosine similarity of two keys.
@@ -47,8 +48,8 @@ class SimilarityQueries:
 
         Parameters
         ----------
-        w1, w2 : str
-            The keys to compare (a KeyError names one that is not in the vocabulary).
+        w1, w2 : str or int
+            The keys (a KeyError names one that is not in the vocabulary).
 
         Returns
         -------
@@ -118,10 +119,8 @@ class SimilarityQueries:
 
         Parameters
         ----------
-        key1 : str
-            The reference key.
-        key2 : str
-            The key to rank.
+        key1, key2 : str or int
+            The reference key and the key to rank.
 
         Returns
         -------
@@ -134,6 +133,65 @@ class SimilarityQueries:
             If either key is not in the vocabulary.
         """
         return len(self.closer_than(key1, key2)) + 1
+
+    def most_similar_to_given(self, key1, keys_list):
+        """The key of `keys_list` most similar (cosine) to `key1` (the first, of equals).
+
+        Parameters
+        ----------
+        key1 : str or int
+            The reference key.
+        keys_list : list of (str or int)
+            The candidates.
+
+        Returns
+        -------
+        str or int
+            An item of `keys_list`.
+
+        Raises
+        ------
+        KeyError
+            If a key is not in the vocabulary.
+        ValueError
+            If `keys_list` is empty.
+        """
+        if not len(keys_list):
+            raise ValueError("keys_list must hold at least one key, got none")
+        normed = self.get_normed_vectors()
+        scores = normed[[self.get_index(key) for key in keys_list]] @ normed[self.get_index(key1)]
+        return keys_list[int(np.argmax(scores))]
+
+    def relative_cosine_similarity(self, wa, wb, topn=10):
+        """Relative cosine similarity of `wb` to `wa` (Leeuwenberg et al., 2016), as gensim:
+        ``similarity(wa, wb)`` over the sum of the similarities of ``similar_by_word(wa,
+        topn)``.
+
+        Parameters
+        ----------
+        wa, wb : str or int
+            The keys.
+        topn : int, optional
+            Number of neighbours of `wa` summed.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        KeyError
+            If a key is not in the vocabulary.
+        TypeError
+            If `topn` is not an int (an ArgumentTypeError, also a ValueError).
+        ValueError
+            If `wa` has no neighbours (`topn` below 1, or a single key).
+        """
+        sims = self.similar_by_word(wa, check_int("topn", topn, None))
+        if not sims:
+            raise ValueError("Cannot calculate relative cosine similarity without any similar "
+                             f"words (topn={topn}, {len(self)} keys).")
+        return self.similarity(wa, wb) / sum(score for _, score in sims)
 
     def n_similarity(self, ws1, ws2):
         """Cosine similarity of the mean vectors of two lists of keys.
@@ -163,12 +221,10 @@ class SimilarityQueries:
             if not len(keys):
                 raise ValueError(
                     f"n_similarity() needs at least one key in {name}, got an empty list")
-            rows = [self.get_index(key, -1) for key in keys]
-            rows = [row for row in rows if row >= 0]
-            if not rows:
+            if not any(self.has_index_for(key) for key in keys):
                 raise KeyError(
                     f"none of the keys in {name} is in the vocabulary: {list(keys)[:10]!r}")
-            means.append(self._vectors[rows].mean(axis=0, dtype=np.float32))
+            means.append(self.get_mean_vector(keys, pre_normalize=False))
         unit = unit_rows(np.array(means))
         return float(unit[0] @ unit[1])
 
@@ -229,68 +285,72 @@ class SimilarityQueries:
         """
         return self.rank_by_centrality(words)[-1][1]
 
-    def most_similar(self, positive=None, negative=None, topn=10, *, restrict_vocab=None):
+    def most_similar(self, positive=None, negative=None, topn=10, clip_start=0, clip_end=None,
+                     restrict_vocab=None, indexer=None):
         """Keys most similar (cosine) to the weighted mean of the given keys and vectors.
 
-        Same semantics as gensim's ``KeyedVectors.most_similar``: each key contributes its
-        unit vector with weight +1 (positive) or -1 (negative), a given vector contributes
-        as is; the mean is divided by the total absolute weight and normalised, and keys
-        are ranked by cosine similarity to it (one matrix-vector product, sgemv, over the
-        cached unit vectors, then a one-pass top-k selection). Input keys are left out of
-        the result. Of equal scores, the key with the lower index comes first.
+        Same semantics as gensim's ``KeyedVectors.most_similar``: the query is
+        ``get_mean_vector(keys, weights, pre_normalize=True, post_normalize=True,
+        ignore_missing=False)``, each key weighing +1 (positive) or -1 (negative) unless a
+        pair gives its weight; keys are ranked by cosine similarity to it (one
+        matrix-vector product, sgemv, over the cached unit vectors, then a one-pass top-k
+        selection). Input keys are left out of the result. Of equal scores, the key with
+        the lower index comes first.
 
         Parameters
         ----------
-        positive, negative : str or numpy.ndarray or list, optional
-            A key, a 1-D vector, or a list of keys, vectors or ``(key_or_vector, weight)``
-            pairs (a pair's weight replaces the default +1 / -1).
+        positive, negative : str or int or numpy.ndarray or list, optional
+            A key, a 1-D vector (a 2-D array: one per row), or a list of keys, vectors or
+            ``(key_or_vector, weight)`` pairs.
         topn : int or None, optional
             Number of results (none if below 1). None returns the similarities to all
             candidate keys.
+        clip_start, clip_end : int, optional
+            Only consider the keys of ``index_to_key[clip_start:clip_end]`` (Python slice
+            bounds; `clip_end` None or 0 means the end).
         restrict_vocab : int, optional
-            Only consider the first `restrict_vocab` keys (the most frequent ones when the
-            vocabulary is sorted by frequency).
+            Only consider the first `restrict_vocab` keys (overrides the clip bounds).
+        indexer : object, optional
+            An approximate index such as gensim's ``AnnoyIndexer``: when `topn` is an int,
+            the result is ``indexer.most_similar(query_vector, topn)``, as in gensim.
 
         Returns
         -------
         list of (str, float) or numpy.ndarray
             ``(key, similarity)`` pairs, most similar first; or, when `topn` is None, a 1-D
-            float32 array of similarities indexed like `index_to_key`.
+            float32 array of the similarities of the candidate keys, in index order.
 
         Raises
         ------
         KeyError
             If a key is not in the vocabulary.
         TypeError
-            If `topn` or `restrict_vocab` is not an int or None (an ArgumentTypeError, also
-            a ValueError), or an item is not a key, vector or pair.
+            If `topn`, `clip_start`, `clip_end` or `restrict_vocab` is not an int (or None
+            where allowed; an ArgumentTypeError, also a ValueError), or an item is not a
+            key, vector or pair.
         ValueError
             If no key or vector is given, a vector has the wrong length, or
             `restrict_vocab` is below 1.
         """
         topn = _check_topn(topn, allow_none=True)
-        limit = self._candidate_count(restrict_vocab)
+        start, stop = self._candidate_range(clip_start, clip_end, restrict_vocab)
         if topn == 0:
             return []
         items = _weighted_items(positive, 1.0) + _weighted_items(negative, -1.0)
         if not items:
             raise ValueError("most_similar() needs at least one positive or negative key or vector")
-        normed = self.get_normed_vectors()
-        mean = np.zeros(self.vector_size, dtype=np.float32)
-        input_rows = set()
-        for item, weight in items:
-            if isinstance(item, np.ndarray):
-                mean += weight * self._check_query_vector(item)
-            else:
-                row = self.get_index(item)
-                input_rows.add(row)
-                mean += weight * normed[row]
-        mean /= sum(abs(weight) for _, weight in items) or 1.0
-        query = unit_rows(mean[np.newaxis, :])[0]
-        scores = normed[:limit] @ query
-        return scores if topn is None else self._best_keys(scores, topn, input_rows)
+        keys = [item for item, _ in items]
+        query = self.get_mean_vector(keys, [weight for _, weight in items], pre_normalize=True,
+                                     post_normalize=True, ignore_missing=False)
+        if indexer is not None and topn is not None:
+            return indexer.most_similar(query, topn)
+        scores = self.get_normed_vectors()[start:stop] @ query
+        if topn is None:
+            return scores
+        input_rows = {self.get_index(key) for key in keys if not isinstance(key, np.ndarray)}
+        return self._best_keys(scores, topn, input_rows, start)
 
-    def most_similar_cosmul(self, positive=None, negative=None, topn=10, *, restrict_vocab=None):
+    def most_similar_cosmul(self, positive=None, negative=None, topn=10, restrict_vocab=None):
         """Keys most similar by the multiplicative objective 3CosMul (Levy and Goldberg, 2014).
 
         Same semantics as gensim's ``most_similar_cosmul``: with cosine similarities
@@ -374,7 +434,15 @@ class SimilarityQueries:
         """
         return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
 
-    similar_by_word = similar_by_key
+    def similar_by_word(self, word, topn=10, restrict_vocab=None):
+        """gensim's alias of :meth:`similar_by_key`, with its parameter name `word`.
+
+        Parameters
+        ----------
+        word : str or int
+            The key (the rest: as for :meth:`similar_by_key`).
+        """
+        return self.similar_by_key(word, topn, restrict_vocab)
 
     def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
         """Keys most similar to a vector: ``most_similar(positive=[vector], topn, restrict_vocab)``.
@@ -469,22 +537,27 @@ class SimilarityQueries:
                 raise TypeError(f"query {i} must be a key or a 1-D vector, got {query!r}"[:200])
         return unit, rows
 
-    def _check_query_vector(self, vector):
-        if vector.shape != (self.vector_size,):
-            raise ValueError(f"vectors must have shape ({self.vector_size},), got {vector.shape}")
-        return vector
-
     def _candidate_count(self, restrict_vocab):
         """Number of keys a similarity query considers: all, or the first `restrict_vocab`."""
         if restrict_vocab is None:
             return len(self)
         return min(check_int("restrict_vocab", restrict_vocab, 1), len(self))
 
-    def _best_keys(self, scores, topn, excluded):
-        """The `topn` best (key, score) pairs of a 1-D array of scores, rows in `excluded`
-        left out."""
+    def _candidate_range(self, clip_start, clip_end, restrict_vocab):
+        """(start, stop) of the rows most_similar() considers (gensim's clip bounds, or the
+        first `restrict_vocab`)."""
+        if restrict_vocab is not None:
+            return 0, self._candidate_count(restrict_vocab)
+        clip_start = check_int("clip_start", clip_start, None)
+        clip_end = check_int("clip_end", clip_end, None, optional=True)
+        start, stop, _ = slice(clip_start, clip_end or None).indices(len(self))
+        return start, max(start, stop)
+
+    def _best_keys(self, scores, topn, excluded, first_row=0):
+        """The `topn` best (key, score) pairs of a 1-D array of the scores of the rows from
+        `first_row` on, rows in `excluded` left out."""
         index, best = top_k(scores[np.newaxis, :], topn + len(excluded))
-        return self._pairs(index[0].tolist(), best[0].tolist(), excluded, topn)
+        return self._pairs((index[0] + first_row).tolist(), best[0].tolist(), excluded, topn)
 
     def _pairs(self, rows, scores, excluded, topn):
         """(key, score) pairs for the selected rows (best first), leaving out `excluded`."""
@@ -524,3 +597,4 @@ def _weighted_items(value, default_weight):
                     f"expected a key, a 1-D vector or a (key or vector, weight) pair, got {item!r}"
                 ) from None
     return items
+

@@ -11,22 +11,26 @@ import os
 
 import numpy as np
 
+from ._checks import check_choice
 from ._compression import corrupt_stream_named, decode_text, open_compressed
-from ._neighbours import top_k_of_products, unit_rows
+from ._neighbours import top_k, top_k_of_products, unit_rows
 
 logger = logging.getLogger("fastw2v")
 
 # evaluate_word_analogies: candidates gensim inspects per question (topn=5)
 _ANALOGY_TOPN = 5
+# evaluate_word_analogies with most_similar_cosmul: questions scored per block of products
+_COSMUL_QUESTIONS_PER_BLOCK = 256
+SIMILARITY_FUNCTIONS = ("most_similar", "most_similar_cosmul")
 
 
-def evaluate_word_analogies(kv, analogies, restrict_vocab=30000, case_insensitive=True,
-                            dummy4unknown=False):
+def evaluate_word_analogies(kv, analogies, restrict_vocab=300000, case_insensitive=True,
+                            dummy4unknown=False, similarity_function="most_similar"):
     """Accuracy on an analogy test set such as Google's ``questions-words.txt``.
 
     Same results as gensim's ``evaluate_word_analogies`` (3CosAdd: the answer to
     "a is to b as c is to ?" is the key closest to ``b - a + c``, the question words
-    excluded), computed in blocks of questions with one matrix product each.
+    excluded), computed in blocks of questions with matrix products.
 
     Parameters
     ----------
@@ -37,14 +41,18 @@ def evaluate_word_analogies(kv, analogies, restrict_vocab=30000, case_insensitiv
         by lines of four words ``a b c d``; blank lines are ignored.
     restrict_vocab : int or None, optional
         Only the first `restrict_vocab` keys are used: as candidate answers, and a
-        question with any word outside them is out-of-vocabulary. The default, 30000,
-        is the customary setting for questions-words.txt (word2vec's
-        compute-accuracy); gensim's default is 300000. None uses all keys.
+        question with any word outside them is out-of-vocabulary. The default is
+        gensim's; 30000 is the customary setting for questions-words.txt (word2vec's
+        compute-accuracy). None uses all keys.
     case_insensitive : bool, optional
         Compare words upper-cased; of keys differing only by case, the first (most
         frequent) one is used.
     dummy4unknown : bool, optional
         Count out-of-vocabulary questions as incorrect instead of skipping them.
+    similarity_function : {'most_similar', 'most_similar_cosmul'}, optional
+        The answer is the best key by 3CosAdd (``most_similar``) or by 3CosMul
+        (``most_similar_cosmul``, within the first `restrict_vocab` keys). gensim 4.4
+        takes this argument but always uses ``most_similar``.
 
     Returns
     -------
@@ -60,13 +68,15 @@ def evaluate_word_analogies(kv, analogies, restrict_vocab=30000, case_insensitiv
         If the file cannot be read (for example FileNotFoundError).
     ValueError
         If the file holds no questions, a line is not four words or comes before the
-        first section header (the message gives the line number), or `restrict_vocab`
-        is not None or an int >= 1 (if it is not an int, the error is an ArgumentTypeError,
-        a TypeError too).
+        first section header (the message gives the line number), `restrict_vocab`
+        is not None or an int >= 1, or `similarity_function` is not one of the two (if
+        the type is wrong, the error is an ArgumentTypeError, a TypeError too).
     """
+    cosmul = check_choice("similarity_function", similarity_function,
+                          SIMILARITY_FUNCTIONS) == "most_similar_cosmul"
     vocab, limit = _vocab(kv, restrict_vocab, case_insensitive)
     parsed = _read_analogy_sections(analogies, case_insensitive)
-    logger.info("evaluating word analogies for the top %s words of the model on %s",
+    logger.info("Evaluating word analogies for top %s words in the model on %s",
                 restrict_vocab, analogies)
     normed = kv.get_normed_vectors()
     candidates = normed[:limit]
@@ -77,7 +87,8 @@ def evaluate_word_analogies(kv, analogies, restrict_vocab=30000, case_insensitiv
         outcome = [False] * len(questions)
         if known:
             abc = np.array([rows[i][:3] for i in known], dtype=np.int64)
-            predictions = _answer_analogies(kv, normed, candidates, abc, vocab, case_insensitive)
+            top = (_cosmul_top if cosmul else _cosadd_top)(normed, candidates, abc)
+            predictions = _answer_analogies(kv, top, abc, vocab, case_insensitive)
             for i, predicted in zip(known, predictions):
                 outcome[i] = predicted == questions[i][3]
         n_questions += len(questions)
@@ -88,7 +99,7 @@ def evaluate_word_analogies(kv, analogies, restrict_vocab=30000, case_insensitiv
             "correct": [questions[i] for i in evaluated if outcome[i]],
             "incorrect": [questions[i] for i in evaluated if not outcome[i]],
         }
-        _log_section_accuracy(section)
+        log_accuracy(section)
         sections.append(section)
     if n_questions == 0:
         raise ValueError(f"no analogy questions found in {os.fspath(analogies)!r}")
@@ -97,37 +108,57 @@ def evaluate_word_analogies(kv, analogies, restrict_vocab=30000, case_insensitiv
         "correct": list(itertools.chain.from_iterable(s["correct"] for s in sections)),
         "incorrect": list(itertools.chain.from_iterable(s["incorrect"] for s in sections)),
     }
-    logger.info("quadruplets with out-of-vocabulary words: %.1f%%", 100.0 * n_oov / n_questions)
+    logger.info("Quadruplets with out-of-vocabulary words: %.1f%%", 100.0 * n_oov / n_questions)
     if not dummy4unknown:
         logger.info("NB: analogies containing OOV words were skipped from evaluation! "
-                    "To change this behavior, use dummy4unknown=True")
-    accuracy = _log_section_accuracy(total)
+                    "To change this behavior, use \"dummy4unknown=True\"")
+    accuracy = _section_accuracy(total)
+    log_accuracy(total)
     sections.append(total)
     return accuracy, sections
 
 
 def _vocab(kv, restrict_vocab, case_insensitive):
     """Map (upper-cased) key -> row over the first `restrict_vocab` rows (all if None; the
-    first row of keys equal upper-cased wins), and the number of those rows."""
+    first row of keys equal upper-cased wins), and the number of those rows. Keys that are
+    not str (ints, ...) are left out: no word of a file is one."""
     limit = kv._candidate_count(restrict_vocab)
     vocab = {}
-    for index, key in enumerate(kv.index_to_key[:limit]):
-        vocab.setdefault(key.upper() if case_insensitive else key, index)
+    for index in range(limit):
+        key = _key(kv, index, case_insensitive)
+        if isinstance(key, str):
+            vocab.setdefault(key, index)
     return vocab, limit
 
 
-def _answer_analogies(kv, normed, candidates, abc, vocab, case_insensitive):
-    """Predicted answer (as compared with the expected word) for each row (a, b, c) of `abc`.
+def _cosadd_top(normed, candidates, abc):
+    """The best candidate rows by 3CosAdd (most_similar) for each row (a, b, c) of `abc`."""
+    a, b, c = abc.T
+    # same arithmetic as gensim: (1 * b + 1 * c - 1 * a) / 3, then unit length
+    queries = unit_rows((normed[b] + normed[c] - normed[a]) / np.float32(3))
+    return top_k_of_products(queries, candidates, _ANALOGY_TOPN + 3)[0]
+
+
+def _cosmul_top(normed, candidates, abc):
+    """The best candidate rows by 3CosMul (most_similar_cosmul: b * c / (a + 1e-6) with
+    cosines shifted to [0, 1]) for each row (a, b, c) of `abc`, in blocks of questions."""
+    tops = []
+    for start in range(0, len(abc), _COSMUL_QUESTIONS_PER_BLOCK):
+        a, b, c = ((1 + normed[rows] @ candidates.T) / 2
+                   for rows in abc[start:start + _COSMUL_QUESTIONS_PER_BLOCK].T)
+        tops.append(top_k(b * c / (a + np.float32(1e-6)), _ANALOGY_TOPN + 3)[0])
+    return np.concatenate(tops)
+
+
+def _answer_analogies(kv, top, abc, vocab, case_insensitive):
+    """Predicted answer (as compared with the expected word) for each row (a, b, c) of
+    `abc`, from its best candidate rows `top`.
 
     Reproduces gensim: the best `_ANALOGY_TOPN` candidates other than rows a, b, c are
     scanned for the first whose (upper-cased) key is not one of the question's words;
     if there is none, the last one scanned is the prediction.
     """
-    a, b, c = abc.T
-    # same arithmetic as gensim: (1 * b + 1 * c - 1 * a) / 3, then unit length
-    queries = unit_rows((normed[b] + normed[c] - normed[a]) / np.float32(3))
     predictions = []
-    top, _ = top_k_of_products(queries, candidates, _ANALOGY_TOPN + 3)
     for question, best in zip(abc.tolist(), top.tolist()):
         ignore = {_key(kv, row, case_insensitive) for row in question}
         predicted = None
@@ -140,8 +171,10 @@ def _answer_analogies(kv, normed, candidates, abc, vocab, case_insensitive):
 
 
 def _key(kv, row, case_insensitive):
+    """The key of `row` as compared with a file's words (upper-cased if `case_insensitive`
+    and a str)."""
     key = kv.index_to_key[row]
-    return key.upper() if case_insensitive else key
+    return key.upper() if case_insensitive and isinstance(key, str) else key
 
 
 def evaluate_word_pairs(kv, pairs, delimiter="\t", encoding="utf8", restrict_vocab=300000,
@@ -229,10 +262,25 @@ def evaluate_word_pairs(kv, pairs, delimiter="\t", encoding="utf8", restrict_voc
     pearson = stats.pearsonr(gold, model)
     spearman = stats.spearmanr(gold, model)
     oov_ratio = 100.0 * n_oov / (len(gold) if dummy4unknown else len(gold) + n_oov)
+    log_evaluate_word_pairs(pearson, spearman, oov_ratio, pairs)
+    return pearson, spearman, oov_ratio
+
+
+def log_evaluate_word_pairs(pearson, spearman, oov, pairs):
+    """Log the result of :func:`evaluate_word_pairs` at INFO, as gensim's static method.
+
+    Parameters
+    ----------
+    pearson, spearman : tuple of (float, float)
+        The correlations (first items are logged) and p-values.
+    oov : float
+        Percentage of pairs with out-of-vocabulary words.
+    pairs : str or os.PathLike
+        The file evaluated.
+    """
     logger.info("Pearson correlation coefficient against %s: %.4f", pairs, pearson[0])
     logger.info("Spearman rank-order correlation coefficient against %s: %.4f", pairs, spearman[0])
-    logger.info("Pairs with unknown words ratio: %.1f%%", oov_ratio)
-    return pearson, spearman, oov_ratio
+    logger.info("Pairs with unknown words ratio: %.1f%%", oov)
 
 
 def _numbered_lines(path, encoding="utf8"):
@@ -268,12 +316,22 @@ def _read_analogy_sections(path, case_insensitive):
     return sections
 
 
-def _log_section_accuracy(section):
-    """Log a section's accuracy and return it (0.0 when nothing was evaluated)."""
+def _section_accuracy(section):
+    """A section's accuracy (0.0 when nothing was evaluated)."""
     correct, incorrect = len(section["correct"]), len(section["incorrect"])
-    if correct + incorrect == 0:
-        return 0.0
-    accuracy = correct / (correct + incorrect)
-    logger.info("%s: %.1f%% (%i/%i)", section["section"], 100.0 * accuracy, correct,
-                correct + incorrect)
-    return accuracy
+    return correct / (correct + incorrect) if correct + incorrect else 0.0
+
+
+def log_accuracy(section):
+    """Log a section of :func:`evaluate_word_analogies` at INFO (nothing if it is empty), as
+    gensim's static method.
+
+    Parameters
+    ----------
+    section : dict
+        ``{'section': name, 'correct': [...], 'incorrect': [...]}``.
+    """
+    correct, incorrect = len(section["correct"]), len(section["incorrect"])
+    if correct + incorrect:
+        logger.info("%s: %.1f%% (%i/%i)", section["section"], 100.0 * _section_accuracy(section),
+                    correct, correct + incorrect)

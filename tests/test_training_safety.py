@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import fastw2v._epochs as _epochs
-import fastw2v.keyedvectors as kv_module
+import fastw2v._neighbours as neighbours_module
 import fastw2v.word2vec as w2v
 from fastw2v import Callback, FastW2V, KeyedVectors
 from fastw2v._train import EpochRunner, _scratch_sizes, sigmoid
@@ -329,15 +329,15 @@ def test_an_output_layer_of_the_wrong_shape_is_refused():
 
 def test_norms_computed_while_the_vectors_change_are_not_cached(monkeypatch):
     kv = KeyedVectors(np.arange(12, dtype=np.float32).reshape(4, 3) + 1, list("abcd"))
-    real = kv_module.unit_rows
+    real = neighbours_module._unit_rows_and_norms
 
     def changing_meanwhile(vectors):
-        normed = real(vectors)
+        normed_and_norms = real(vectors)
         kv.vectors[0] = [0.0, 0.0, 5.0]  # training updates a row...
         kv._clear_norms()                # ...and says so, while the norms are computed
-        return normed
+        return normed_and_norms
 
-    monkeypatch.setattr(kv_module, "unit_rows", changing_meanwhile)
+    monkeypatch.setattr(neighbours_module, "_unit_rows_and_norms", changing_meanwhile)
     stale = kv.get_normed_vectors()
     assert stale[0, 2] != 1.0
     monkeypatch.undo()
