@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _lockf, evaluation
 from ._checks import check_int, check_path
+from ._gensim3_names import Gensim3Names
 from ._kv_edit import KeyedVectorsEditing
 from ._neighbours import unit_rows
 from ._similarity import KEY_TYPES, SimilarityQueries
@@ -24,8 +25,7 @@ from .formats.word2vec import read_vocab, read_word2vec, write_vocab, write_word
 
 logger = logging.getLogger("fastw2v")
 
-
-class KeyedVectors(KeyedVectorsEditing, SimilarityQueries):
+class KeyedVectors(KeyedVectorsEditing, Gensim3Names, SimilarityQueries):
     """A set of vectors, one per key (word), in a 2-D array with a row per key.
 
     Two constructors, told apart by the first argument: gensim's
@@ -34,7 +34,8 @@ class KeyedVectors(KeyedVectorsEditing, SimilarityQueries):
     ``KeyedVectors(vectors, index_to_key, counts=None)`` (anything else first). The
     similarity queries (``most_similar``, ``similarity``, ...) are those of
     :class:`fastw2v._similarity.SimilarityQueries`; the per-key attributes and additions
-    those of :class:`fastw2v._kv_edit.KeyedVectorsEditing`.
+    those of :class:`fastw2v._kv_edit.KeyedVectorsEditing`; gensim 3's names, removed
+    in gensim 4, behave as in gensim 4.4 (:class:`fastw2v._gensim3_names.Gensim3Names`).
 
     Parameters
     ----------

@@ -1,6 +1,7 @@
 """KeyedVectors as a container, call for call against gensim 4.4's KeyedVectors: both
 constructors, keys of any type, per-key attributes (expandos), additions, sorting,
 resizing, the removed gensim 3 attributes and the word2vec-format writer."""
+import contextlib
 import re
 
 import numpy as np
@@ -173,3 +174,185 @@ def test_allocate_vecattrs_resizes_every_attribute_to_the_keys():
         kv.index_to_key[:] = ["a"]
         kv.allocate_vecattrs()
     assert ours.expandos["count"].tolist() == theirs.expandos["count"].tolist() == [0]
+
+
+# ----------------------------------------------------------------------------------------
+# additions, sorting, resizing, subsets
+# ----------------------------------------------------------------------------------------
+
+def test_add_vector_fills_the_preallocated_slots_then_appends(caplog):
+    ours, theirs = _both(DIM, 2)
+    rows = _rows(4)
+    for kv in (ours, theirs):
+        kv.set_vecattr(0, "count", 9)  # a free slot's attribute, by row index
+    for key, row in zip(["a", 5, "c"], rows):
+        with pytest.warns(UserWarning) if key == "c" else contextlib.nullcontext():
+            their_index = theirs.add_vector(key, row)
+        assert ours.add_vector(key, row) == their_index
+        _same_state(ours, theirs)
+    assert "grows by one each time" in caplog.text  # the third one, appended
+    np.testing.assert_array_equal(ours["c"], rows[2])
+
+
+@pytest.mark.parametrize("key, vector, match", [
+    ("a", np.ones(DIM), r"key 'a' already has a vector \(index 0\); use kv\[key\] = vector"),
+    ("b", np.ones(DIM + 1), rf"vector must have shape \({DIM},\), got \({DIM + 1},\)"),
+])
+def test_add_vector_refuses(key, vector, match):
+    kv = KeyedVectors(DIM, 2)
+    kv.add_vector("a", np.zeros(DIM))
+    with pytest.raises(ValueError, match=match):
+        kv.add_vector(key, vector)
+    assert kv.index_to_key == ["a", None] and kv.next_index == 1
+
+
+def test_add_vectors_extras_of_any_attribute():
+    kv = KeyedVectors(_rows(2), ["a", "b"], [4, 2])
+    kv.set_vecattr("a", "label", "x")
+    rows = _rows(3, seed=1)
+    kv.add_vectors(["b", "c", 9], rows, extras={"count": np.array([7, 5, 3]),
+                                                "label": ["bb", "cc", "nine"],
+                                                "weight": np.array([0.5, 1.5, 2.5])})
+    assert kv.index_to_key == ["a", "b", "c", 9]
+    assert kv.counts.tolist() == [4, 2, 5, 3]  # "b" kept (no replace)
+    assert kv.expandos["label"].tolist() == ["x", 0, "cc", "nine"]
+    assert kv.expandos["label"].dtype == object
+    assert kv.expandos["weight"].tolist() == [0.0, 0.0, 1.5, 2.5]
+    kv.add_vectors(["b"], rows[:1], extras={"count": [8], "weight": [0.5]}, replace=True)
+    assert kv.counts.tolist() == [4, 8, 5, 3] and kv.get_vecattr("b", "weight") == 0.5
+    np.testing.assert_array_equal(kv["b"], rows[0])
+    np.testing.assert_array_equal(kv[9], rows[2])
+
+
+def test_add_vectors_and_setitem_as_gensim():
+    ours, theirs = _both(DIM)
+    rows = _rows(6)
+    for kv in (ours, theirs):
+        kv.add_vectors(["a", "b", 3], rows[:3])
+        kv.add_vectors("d", rows[3])
+        kv.add_vectors(["a", "e"], rows[4:6])  # "a" kept
+        kv["b"] = rows[5]
+        kv[["e", "f"]] = rows[:2]
+        kv[("t", 1)] = rows[2]  # a tuple is one key
+    _same_state(ours, theirs)
+
+
+def test_sort_by_descending_frequency_as_gensim():
+    keys = ["a", "b", "c", "d", "e"]
+    counts = [3, 9, 3, 1, 9]
+    ours, theirs = _both(DIM)
+    for kv in (ours, theirs):
+        kv.add_vectors(keys, _rows(5))
+        for key, count in zip(keys, counts):
+            kv.set_vecattr(key, "count", count)
+        kv.set_vecattr("c", "label", "cee")
+    ours.vectors_lockf = np.arange(5, dtype=np.float32)
+    for kv in (ours, theirs):
+        kv.sort_by_descending_frequency()
+    assert ours.index_to_key == ["e", "b", "c", "a", "d"]  # ties: the later key first
+    _same_state(ours, theirs)
+    assert ours.vectors_lockf.tolist() == [4, 1, 2, 0, 3]
+    ours.vectors_lockf = np.ones(1, np.float32)
+    for kv in (ours, theirs):
+        kv.sort_by_descending_frequency()  # sorted already: the same order
+    _same_state(ours, theirs)
+    empty, their_empty = _both(DIM)
+    empty.sort_by_descending_frequency()
+    their_empty.sort_by_descending_frequency()
+    with pytest.raises(KeyError, match="count"):
+        KeyedVectors(DIM, 1).sort_by_descending_frequency()
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_resize_vectors_as_gensim(seed):
+    ours, theirs = _both(DIM)
+    for kv in (ours, theirs):
+        kv.add_vectors(["a", "b"], _rows(2))
+        kv.set_vecattr("a", "count", 2)
+        kv.index_to_key.extend(["c", "d", "e"])
+        kv.resize_vectors(seed=seed)
+    _same_state(ours, theirs)
+    assert ours.vectors.dtype == np.float32
+    before = ours.vectors
+    ours.resize_vectors()
+    assert ours.vectors is before  # the right size already: kept
+
+
+def _subset_sources():
+    ours, theirs = _both(DIM)
+    for kv in (ours, theirs):
+        kv.add_vectors(["a", "b", "c", 7], _rows(4))
+        kv.set_vecattr("b", "count", 5)
+        kv.set_vecattr("c", "weight", 0.5)  # (gensim fails to copy a str attribute's zeros)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("copy_vecattrs", [False, True])
+@pytest.mark.parametrize("allow_inference", [True, False])
+def test_vectors_for_all_as_gensim(copy_vecattrs, allow_inference):
+    wanted = ["c", "zz", "a", "c", 7, "b", "a"]
+    ours, theirs = [kv.vectors_for_all(wanted, allow_inference, copy_vecattrs)
+                    for kv in _subset_sources()]
+    _same_state(ours, theirs)
+    assert isinstance(ours, KeyedVectors) and ours.index_to_key == ["c", "a", 7, "b"]
+
+
+def test_vectors_for_all_takes_row_indexes_with_allow_inference():
+    """gensim takes them too but then drops a small one as a row index of the new
+    KeyedVectors ("duplicate word"), leaving a free slot; fastw2v keeps it."""
+    kv = _subset_sources()[0]
+    subset = kv.vectors_for_all(["c", 1], allow_inference=True)
+    assert subset.index_to_key == ["c", 1]
+    np.testing.assert_array_equal(subset[[0, 1]], kv[["c", "b"]])
+    assert kv.vectors_for_all(["c", 1], allow_inference=False).index_to_key == ["c"]
+
+
+def test_vectors_for_all_copies_the_rows():
+    kv = KeyedVectors(_rows(3), ["a", "b", "c"], [3, 2, 1])
+    subset = kv.vectors_for_all(["c", "a"])
+    subset.vectors[0] = 0.0
+    assert kv["c"].any()
+
+
+# ----------------------------------------------------------------------------------------
+# gensim 3's names and the rest of gensim's container API
+# ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["vocab", "index2word", "index2entity", "vectors_norm"])
+def test_removed_gensim3_attributes_raise_gensims_message(name):
+    ours, theirs = _both(DIM)
+    with pytest.raises(AttributeError) as their_error:
+        getattr(theirs, name)
+    with pytest.raises(AttributeError, match=re.escape(str(their_error.value))):
+        getattr(ours, name)
+    assert not hasattr(ours, name)
+
+
+def test_removed_gensim3_attribute_setters_as_gensim():
+    ours, theirs = _both(DIM)
+    for kv in (ours, theirs):
+        kv.index2word = ["x"]
+        assert kv.index_to_key == ["x"]
+        kv.index2entity = ["y"]
+        assert kv.index_to_key == ["y"]
+        kv.vectors_norm = "ignored"
+        with pytest.raises(AttributeError, match="The vocab attribute was removed"):
+            kv.vocab = {}
+
+
+def test_word_vec_is_get_vector_with_a_deprecation_logged(caplog):
+    ours, theirs = _both(DIM)
+    for kv in (ours, theirs):
+        kv.add_vectors(["a", "b"], _rows(2))
+    with pytest.warns(DeprecationWarning):
+        expected = theirs.word_vec("b", norm=True)
+    np.testing.assert_allclose(ours.word_vec("b", norm=True), expected, atol=1e-6)
+    assert "word_vec is deprecated (as in gensim): use get_vector instead" in caplog.text
+
+
+def test_similarity_unseen_docs_raises_as_gensim():
+    ours, theirs = _both(DIM)
+    with pytest.raises(NotImplementedError) as their_error:
+        theirs.similarity_unseen_docs(None, ["a"], ["b"])
+    with pytest.raises(NotImplementedError, match=re.escape(str(their_error.value))):
+        ours.similarity_unseen_docs(None, ["a"], ["b"])
