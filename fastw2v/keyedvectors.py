@@ -399,39 +399,68 @@ class KeyedVectors(KeyedVectorsEditing, Gensim3Names, SimilarityQueries):
         kv.vectors_lockf = lock_factors_of(path, arrays, len(keys))
         return kv
 
-    def save_word2vec_format(self, fname, fvocab=None, binary=False, write_header=True):
-        """Save in the word2vec C tool's text or binary format (readable by gensim).
-
-        Rows are written in index order (gensim sorts by count, which for vectors trained
-        by fastw2v is the same order).
+    def save_word2vec_format(self, fname, fvocab=None, binary=False, total_vec=None,
+                             write_header=True, prefix="", append=False, sort_attr="count"):
+        """Save in the word2vec C tool's text or binary format (readable by gensim), as
+        gensim does: keys in descending order of the attribute `sort_attr` (ties in index
+        order), or in index order without that attribute (logged).
 
         Parameters
         ----------
         fname : str or os.PathLike
-            Output file; ``.gz``, ``.bz2`` and ``.xz`` paths are compressed.
+            Output file; ``.gz``, ``.bz2`` and ``.xz`` paths are compressed. Text values
+            are written as gensim writes them (numpy's shortest exact decimal).
         fvocab : str or os.PathLike, optional
-            Also write the counts to this file, one ``"word count"`` line per key, as
-            word2vec.c's ``-save-vocab`` does.
+            Also write the `sort_attr` values (the counts) to this file, one ``"word
+            count"`` line per key in the same order, as word2vec.c's ``-save-vocab`` does.
         binary : bool, optional
             Binary format (float32 values) instead of text.
+        total_vec : int, optional
+            The vector count of the header (default: the number of keys), for a file
+            more vectors will be appended to.
         write_header : bool, optional
             Write the ``"COUNT DIM"`` first line (without it, text is GloVe's format).
+        prefix : str, optional
+            Written before every key (in `fvocab` too).
+        append : bool, optional
+            Add to the end of existing files instead of replacing them; still atomic: each
+            file is replaced by a copy of itself plus the new records once they are
+            complete (:func:`fastw2v.formats.word2vec._atomic_append`).
+        sort_attr : str, optional
+            The per-key attribute to order by, descending.
 
         Raises
         ------
         TypeError
             If `fvocab` is not a path (for example a bool: the second positional argument
-            is `fvocab`, as in gensim).
+            is `fvocab`, as in gensim), or `total_vec` not an int (an ArgumentTypeError,
+            also a ValueError).
         ValueError
-            If a key is empty or contains whitespace (unrepresentable in the format).
+            If a key (with `prefix`) is empty or contains whitespace (unrepresentable in
+            the format), `total_vec` < 0, or `fvocab` is given and `sort_attr` is not an
+            integer attribute (gensim's message when it is missing).
         OSError
             If writing fails.
         """
         check_path("fvocab", fvocab, optional=True)
-        write_word2vec(fname, self.index_to_key, self._vectors, binary=binary,
-                       write_header=write_header)
+        values = self.expandos.get(sort_attr)
+        if values is None:
+            if fvocab is not None:
+                raise ValueError(f"Cannot store vocabulary with '{sort_attr}' because that "
+                                 "attribute does not exist")
+            logger.warning("attribute %s not present in %s; will store in internal index_to_key "
+                           "order", sort_attr, self)
+            order = np.arange(len(self.index_to_key))
+        else:
+            if fvocab is not None and not np.issubdtype(values.dtype, np.integer):
+                raise ValueError(f"fvocab holds integer counts; the attribute {sort_attr!r} has "
+                                 f"dtype {values.dtype}")
+            order = _descending_order(values)
+        keys = [f"{prefix}{self.index_to_key[i]}" for i in order]
+        write_word2vec(fname, keys, self._vectors, binary=binary, write_header=write_header,
+                       total_vec=total_vec, append=append, order=order)
         if fvocab is not None:
-            write_vocab(fvocab, self.index_to_key, self.counts.tolist())
+            write_vocab(fvocab, keys, values[order].tolist(), append=append)
 
     @classmethod
     def load_word2vec_format(cls, fname, fvocab=None, binary=False, encoding="utf8",
@@ -524,6 +553,13 @@ class KeyedVectors(KeyedVectorsEditing, Gensim3Names, SimilarityQueries):
         """
         _lockf.intersect_word2vec_format(self, fname, lockf, binary, encoding,
                                          unicode_errors)
+
+
+def _descending_order(values):
+    """The indexes of 1-D `values` by descending value, equal values in index order (a
+    stable sort of any orderable dtype, unsigned ones too)."""
+    last = len(values) - 1
+    return last - np.argsort(values[::-1], kind="stable")[::-1]
 
 
 def _check_vectors(vectors):

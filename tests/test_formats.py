@@ -481,7 +481,8 @@ def test_word2vec_byte_layout(tmp_path):
     vectors = np.array([[1.5, -2.0], [0.25, 1e-7]], dtype=np.float32)
     kv = KeyedVectors(vectors, ["ab", "ç"])
     kv.save_word2vec_format(tmp_path / "v.txt")
-    assert (tmp_path / "v.txt").read_bytes() == "2 2\nab 1.5 -2\nç 0.25 1.00000001e-07\n".encode()
+    # gensim's text (numpy's shortest exact decimals); "1.5 -2" and "1.00000001e-07" before
+    assert (tmp_path / "v.txt").read_bytes() == "2 2\nab 1.5 -2.0\nç 0.25 1e-07\n".encode()
     kv.save_word2vec_format(tmp_path / "v.bin", binary=True)
     assert (tmp_path / "v.bin").read_bytes() == (
         b"2 2\n"
@@ -912,7 +913,7 @@ def test_lone_surrogates_are_refused_on_both_sides(tmp_path, word):
 def test_every_writable_word_reads_back(tmp_path, binary):
     words = ["\u3000x", "\x85", "\xa0", "\x1c\x1f", "é", "\U0001f600", "\ufeff", "a\x00b", "\\n"]
     kv = KeyedVectors(np.arange(2 * len(words), dtype=np.float32).reshape(-1, 2), words,
-                      np.arange(len(words)))
+                      np.arange(len(words), 0, -1))  # descending: written in index order
     kv.save_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab", binary=binary)
     loaded = KeyedVectors.load_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab",
                                                binary=binary)

@@ -356,3 +356,151 @@ def test_similarity_unseen_docs_raises_as_gensim():
         theirs.similarity_unseen_docs(None, ["a"], ["b"])
     with pytest.raises(NotImplementedError, match=re.escape(str(their_error.value))):
         ours.similarity_unseen_docs(None, ["a"], ["b"])
+
+
+# ----------------------------------------------------------------------------------------
+# save_word2vec_format, against gensim's files
+# ----------------------------------------------------------------------------------------
+
+def _vectors_with_counts(dtype=np.float32):
+    keys = ["a", "b", 7, "dé", "e"]
+    ours, theirs = _both(DIM, dtype=dtype)
+    rows = (_rows(5) * np.array([1, 1e-6, 1e5, 3, 1e-30], np.float32)[:, None]).astype(dtype)
+    for kv in (ours, theirs):
+        kv.add_vectors(keys, rows)
+        for key, count in zip(keys, [3, 9, 3, 1, 9]):
+            kv.set_vecattr(key, "count", count)
+        kv.set_vecattr("dé", "rank", np.int16(200))  # (gensim negates: unsigned would wrap)
+    return ours, theirs
+
+
+def _save_both(tmp_path, ours, theirs, fvocab=False, **kwargs):
+    """Save with the same arguments (and a vocabulary file if `fvocab`); return the
+    (fname, fvocab) paths of ours and of gensim's."""
+    paths = []
+    for name, kv in (("ours", ours), ("gensim", theirs)):
+        vocab = tmp_path / f"{name}.vocab" if fvocab else None
+        kv.save_word2vec_format(tmp_path / f"{name}.w2v", vocab, **kwargs)
+        paths.append((tmp_path / f"{name}.w2v", vocab))
+    return paths
+
+
+@pytest.mark.parametrize("kwargs", [
+    {},
+    {"fvocab": True},
+    {"fvocab": True, "prefix": "p_", "total_vec": 11},
+    {"write_header": False},
+    {"sort_attr": "rank"},
+    {"sort_attr": "absent"},
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_text_files_are_gensims_byte_for_byte(tmp_path, kwargs, dtype):
+    ours, theirs = _vectors_with_counts(dtype)
+    (mine, my_vocab), (gensims, their_vocab) = _save_both(tmp_path, ours, theirs, **kwargs)
+    assert mine.read_bytes() == gensims.read_bytes()
+    if my_vocab is not None:
+        assert my_vocab.read_bytes() == their_vocab.read_bytes()
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"fvocab": True, "prefix": "x:"}, {"sort_attr": "rank"}])
+def test_binary_files_are_gensims_but_for_the_newline_after_each_vector(tmp_path, kwargs):
+    ours, theirs = _vectors_with_counts()
+    (mine, my_vocab), (gensims, their_vocab) = _save_both(tmp_path, ours, theirs, binary=True,
+                                                          **kwargs)
+    data, expected = mine.read_bytes(), gensims.read_bytes()
+    header = expected.index(b"\n") + 1
+    keys = [f"{kwargs.get('prefix', '')}{key} ".encode() for key in
+            (["b", "e", "a", 7, "dé"] if "sort_attr" not in kwargs else
+             ["dé", "a", "b", 7, "e"])]
+    assert data[:header] == expected[:header]
+    pos, their_pos = header, header
+    for key in keys:  # ours: key, values, newline; gensim's: key, values
+        size = len(key) + 4 * DIM
+        assert data[pos:pos + size] == expected[their_pos:their_pos + size]
+        assert data[pos + size:pos + size + 1] == b"\n"
+        pos, their_pos = pos + size + 1, their_pos + size
+    assert pos == len(data) and their_pos == len(expected)
+    if my_vocab is not None:
+        assert my_vocab.read_bytes() == their_vocab.read_bytes()
+    loaded = _gensim().load_word2vec_format(mine, binary=True)
+    assert loaded.index_to_key == [key.decode()[:-1] for key in keys]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_gensim_reads_our_files_back(tmp_path, binary):
+    ours, _ = _vectors_with_counts()
+    ours.save_word2vec_format(tmp_path / "v", tmp_path / "vocab", binary=binary)
+    loaded = _gensim().load_word2vec_format(tmp_path / "v", tmp_path / "vocab", binary=binary)
+    assert loaded.index_to_key == ["b", "e", "a", "7", "dé"]
+    for key in ["a", "b", 7, "dé", "e"]:
+        np.testing.assert_array_equal(loaded[str(key)], ours[key])
+        assert loaded.get_vecattr(str(key), "count") == ours.get_vecattr(key, "count")
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz", ".bz2"])
+@pytest.mark.parametrize("binary", [False, True])
+def test_append_as_gensim(tmp_path, suffix, binary):
+    """A header with total_vec, then two appended batches: gensim's reader reads them all."""
+    ours, theirs = _vectors_with_counts()
+    extra_ours, extra_theirs = _both(DIM)
+    for kv in (extra_ours, extra_theirs):
+        kv.add_vectors(["x", "y"], _rows(2, seed=3))
+    for name, (first, second) in {"ours": (ours, extra_ours),
+                                  "gensim": (theirs, extra_theirs)}.items():
+        path, vocab = tmp_path / f"{name}{suffix}", tmp_path / f"{name}.vocab"
+        first.save_word2vec_format(path, vocab, binary=binary, total_vec=7)
+        second.save_word2vec_format(path, binary=binary, write_header=False, append=True,
+                                    prefix="z_")
+        first.save_word2vec_format(tmp_path / f"{name}.again", vocab, binary=binary,
+                                   append=True)  # the counts appended to the vocabulary file
+    loaded = [_gensim().load_word2vec_format(tmp_path / f"{name}{suffix}", binary=binary)
+              for name in ("ours", "gensim")]
+    assert loaded[0].index_to_key == loaded[1].index_to_key == \
+        ["b", "e", "a", "7", "dé", "z_x", "z_y"]
+    np.testing.assert_array_equal(loaded[0].vectors, loaded[1].vectors)
+    vocabulary = (tmp_path / "ours.vocab").read_bytes()
+    assert vocabulary == (tmp_path / "gensim.vocab").read_bytes()
+    assert vocabulary == "b 9\ne 9\na 3\n7 3\ndé 1\n".encode() * 2
+    if not binary and not suffix:
+        assert (tmp_path / "ours").read_bytes() == (tmp_path / "gensim").read_bytes()
+
+
+def test_append_creates_a_missing_file_and_keeps_the_old_one_on_failure(tmp_path):
+    kv = KeyedVectors(_rows(2), ["a", "b"], [2, 1])
+    path = tmp_path / "v.txt"
+    kv.save_word2vec_format(path, append=True)
+    before = path.read_bytes()
+    assert before.startswith(b"2 6\na ")
+    bad = KeyedVectors(_rows(2), ["fine", "not fine"], [2, 1])
+    with pytest.raises(ValueError, match="word 'not fine' cannot be stored in word2vec format"):
+        bad.save_word2vec_format(path, append=True)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["v.txt"]
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"fvocab": "vocab", "sort_attr": "absent"}, ValueError,
+     "Cannot store vocabulary with 'absent' because that attribute does not exist"),
+    ({"fvocab": "vocab", "sort_attr": "weight"}, ValueError,
+     "fvocab holds integer counts; the attribute 'weight' has dtype float64"),
+    ({"total_vec": -1}, ValueError, "total_vec must be an int >= 0 or None, got -1"),
+    ({"total_vec": 2.0}, TypeError, "total_vec must be an int >= 0 or None, got 2.0"),
+    ({"prefix": "a b"}, ValueError, "word 'a ba' cannot be stored in word2vec format"),
+])
+def test_save_word2vec_format_refuses(tmp_path, kwargs, error, match):
+    kv = KeyedVectors(_rows(2), ["a", "b"], [2, 1])
+    kv.set_vecattr("a", "weight", 0.5)
+    if "fvocab" in kwargs:
+        kwargs["fvocab"] = tmp_path / kwargs["fvocab"]
+    with pytest.raises(error, match=match):
+        kv.save_word2vec_format(tmp_path / "v", **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_the_sort_attribute_keys_are_written_in_index_order(tmp_path, caplog):
+    ours, theirs = _both(DIM)
+    for kv in (ours, theirs):
+        kv.add_vectors(["b", "a"], _rows(2))
+    (mine, _), (gensims, _) = _save_both(tmp_path, ours, theirs)
+    assert mine.read_bytes() == gensims.read_bytes()
+    assert "attribute count not present in KeyedVectors<vector_size=6, 2 keys>; will store in " \
+        "internal index_to_key order" in caplog.text
