@@ -20,7 +20,15 @@ from ._gensim3_names import Gensim3Names
 from ._kv_edit import KeyedVectorsEditing
 from ._neighbours import unit_rows
 from ._similarity import KEY_TYPES, SimilarityQueries
-from .formats.native import load_arrays, lock_factors_of, save_arrays, word_vectors_of
+from .formats.native import (
+    attribute_arrays,
+    attributes_of,
+    load_arrays,
+    lock_factors_of,
+    savable_keys,
+    save_arrays,
+    word_vectors_of,
+)
 from .formats.word2vec import read_vocab, read_word2vec, write_vocab, write_word2vec
 
 logger = logging.getLogger("fastw2v")
@@ -356,11 +364,17 @@ class KeyedVectors(KeyedVectorsEditing, Gensim3Names, SimilarityQueries):
         ------
         IsADirectoryError
             If `path` is a directory (such as a save of fastw2v format version 1).
+        ValueError
+            If a key is not a non-empty str or an int, or a str (object) attribute holds a
+            value other than str, int, float, bool or None.
         OSError
             If writing fails (the message names the file; the previous one is intact).
         """
-        save_arrays(path, {"kind": "KeyedVectors", "index_to_key": self.index_to_key},
-                    {"vectors": self._vectors, "counts": self.counts, **_lockf.saved_factors(self)})
+        keys = savable_keys(self.index_to_key)
+        attributes, arrays = attribute_arrays(self.expandos)
+        arrays.setdefault("counts", np.zeros(len(keys), np.int64))  # every save has counts
+        save_arrays(path, {"kind": "KeyedVectors", "index_to_key": keys, "attributes": attributes},
+                    {"vectors": self._vectors, **arrays, **_lockf.saved_factors(self)})
 
     @classmethod
     def load(cls, path, mmap=None):
@@ -391,11 +405,12 @@ class KeyedVectors(KeyedVectorsEditing, Gensim3Names, SimilarityQueries):
             lacks the vectors (the message names the file and what is wrong).
         """
         meta, arrays = load_arrays(path, mmap=mmap)
-        keys, vectors, counts = word_vectors_of(path, meta, arrays)
+        keys, vectors, counts = word_vectors_of(path, meta, arrays, int_keys=True)
         try:
             kv = cls(vectors, keys, counts)
         except (TypeError, ValueError) as err:
             raise ValueError(f"{os.fspath(path)!r} holds invalid word vectors: {err}") from None
+        kv.expandos = attributes_of(path, meta, arrays, len(keys))
         kv.vectors_lockf = lock_factors_of(path, arrays, len(keys))
         return kv
 

@@ -403,8 +403,9 @@ def test_native_file_local_header_beyond_the_end(saved_file):
 
 DAMAGED_CONTENTS = {
     "empty key": (dict(index_to_key=["a", ""]), {},
-                  r"index_to_key must hold non-empty strings; entry 1 is ''"),
-    "key not a string": (dict(index_to_key=["a", 7]), {}, "entry 1 is 7"),
+                  r"index_to_key must hold non-empty strings or ints; entry 1 is ''"),
+    "key not a string": (dict(index_to_key=["a", 1.5]), {},  # an int key loads since issue 14
+                         "index_to_key must hold non-empty strings or ints; entry 1 is 1.5"),
     "complex vectors": ({}, dict(vectors=np.ones((2, 3), np.complex64)),
                         r"array 'vectors' must be a 2-D floating-point array, got dtype complex64"),
     "integer vectors": ({}, dict(vectors=np.ones((2, 3), np.int32)), "got dtype int32"),

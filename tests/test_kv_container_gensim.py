@@ -504,3 +504,86 @@ def test_without_the_sort_attribute_keys_are_written_in_index_order(tmp_path, ca
     assert mine.read_bytes() == gensims.read_bytes()
     assert "attribute count not present in KeyedVectors<vector_size=6, 2 keys>; will store in " \
         "internal index_to_key order" in caplog.text
+
+
+# ----------------------------------------------------------------------------------------
+# the native format keeps keys of both types and every attribute
+# ----------------------------------------------------------------------------------------
+
+def _same_attributes(loaded, kv):
+    assert list(loaded.expandos) == list(kv.expandos)
+    for attr, values in kv.expandos.items():
+        assert loaded.expandos[attr].dtype == values.dtype, attr
+        assert loaded.expandos[attr].tolist() == values.tolist(), attr
+
+
+@pytest.mark.parametrize("mmap", [None, "r"])
+def test_native_round_trip_keeps_keys_and_every_attribute(tmp_path, mmap):
+    kv = KeyedVectors(_rows(4), ["a", 7, np.int64(9), "dé"], [5, 3, 2, 1])
+    kv.set_vecattr("a", "weight", 0.5)
+    kv.set_vecattr(7, "rank", np.uint8(200))
+    kv.set_vecattr("dé", "label", "d")
+    kv.set_vecattr("a", "flag", True)
+    kv.expandos["label"][1] = None
+    kv.vectors_lockf = np.array([0, 1, 0.5, 1], np.float32)
+    kv.save(tmp_path / "v.kv")
+    loaded = KeyedVectors.load(tmp_path / "v.kv", mmap=mmap)
+    assert loaded.index_to_key == ["a", 7, 9, "dé"] and type(loaded.index_to_key[2]) is int
+    assert loaded.get_index(9) == 2 and loaded.get_vecattr(7, "rank") == 200
+    _same_attributes(loaded, kv)
+    assert loaded.counts is loaded.expandos["count"]
+    np.testing.assert_array_equal(loaded.vectors, kv.vectors)
+    assert loaded.vectors_lockf.tolist() == [0, 1, 0.5, 1]
+
+
+def test_native_round_trip_of_vectors_without_counts(tmp_path):
+    kv = KeyedVectors(DIM)
+    kv.add_vectors(["a", "b"], _rows(2))
+    kv.set_vecattr("b", "weight", 2.5)
+    kv.set_vecattr("a", "count", 1.5)  # a float count (gensim allows it): saved as it is
+    kv.save(tmp_path / "v.kv")
+    _same_attributes(KeyedVectors.load(tmp_path / "v.kv"), kv)
+    bare = KeyedVectors(DIM)
+    bare.add_vectors(["a"], _rows(1))
+    bare.save(tmp_path / "bare.kv")
+    assert KeyedVectors.load(tmp_path / "bare.kv").expandos == {}  # as saved: no count
+
+
+def _list_label(kv):
+    kv.set_vecattr("b", "label", "x")
+    kv.expandos["label"][0] = ["list"]
+
+
+@pytest.mark.parametrize("edit, match", [
+    (lambda kv: kv.index_to_key.__setitem__(1, None),
+     r"key None \(index 1\) cannot be saved: fastw2v saves keys that are non-empty strings "
+     "or ints"),
+    (lambda kv: kv.index_to_key.__setitem__(0, ("t", 1)), r"key \('t', 1\) \(index 0\)"),
+    (_list_label, r"attribute 'label' holds \['list'\] \(list\), which cannot be saved; saved "
+                  "attributes hold numbers, str or None"),
+])
+def test_native_save_refuses_what_it_cannot_store(tmp_path, edit, match):
+    kv = KeyedVectors(_rows(2), ["a", "b"], [2, 1])
+    edit(kv)
+    with pytest.raises(ValueError, match=match):
+        kv.save(tmp_path / "v.kv")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("attributes, arrays, match", [
+    ("count", {}, "bad entry count in the attributes list"),
+    ([{"name": "w", "array": "attribute_1"}], {},
+     "bad entry {'name': 'w', 'array': 'attribute_1'}"),
+    ([{"name": "w", "array": "attribute_1"}], {"attribute_1": np.ones(3)},
+     "attribute 'w' has 3 values for 2 keys"),
+    ([{"name": "w", "values": ["x"]}], {}, "attribute 'w' has 1 values for 2 keys"),
+    ([{"name": "w", "array": "attribute_1"}], {"attribute_1": np.ones((2, 1))},
+     "array 'attribute_1' must be a 1-D array of numbers, got dtype float64 and shape (2, 1)"),
+])
+def test_native_load_refuses_damaged_attributes(tmp_path, attributes, arrays, match):
+    from fastw2v.formats.native import save_arrays
+    save_arrays(tmp_path / "v.kv", {"kind": "KeyedVectors", "index_to_key": ["a", "b"],
+                                    "attributes": attributes},
+                {"vectors": _rows(2), "counts": np.ones(2, np.int64), **arrays})
+    with pytest.raises(ValueError, match=f"'.*v.kv': {re.escape(match)}"):
+        KeyedVectors.load(tmp_path / "v.kv")
