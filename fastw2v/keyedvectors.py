@@ -264,8 +264,8 @@ class KeyedVectors(KeyedVectorsEditing, Gensim3Names, SimilarityQueries):
         Returns
         -------
         numpy.ndarray
-            1-D array of length `vector_size`: a view of the row of `vectors`, or of
-            :meth:`get_normed_vectors` when `norm` is True.
+            1-D array of length `vector_size`: a read-only view (as in gensim) of the row
+            of `vectors`, or of :meth:`get_normed_vectors` when `norm` is True.
 
         Raises
         ------
@@ -273,7 +273,9 @@ class KeyedVectors(KeyedVectorsEditing, Gensim3Names, SimilarityQueries):
             If `key` is not in the vocabulary.
         """
         index = self.get_index(key)
-        return self.get_normed_vectors()[index] if norm else self._vectors[index]
+        row = self.get_normed_vectors()[index] if norm else self._vectors[index]
+        row.setflags(write=False)  # as gensim: the row cannot be changed through it
+        return row
 
     # ------------------------------------------------------------------------------------
     # unit vectors (the similarity queries' cache)

@@ -587,3 +587,19 @@ def test_native_load_refuses_damaged_attributes(tmp_path, attributes, arrays, ma
                 {"vectors": _rows(2), "counts": np.ones(2, np.int64), **arrays})
     with pytest.raises(ValueError, match=f"'.*v.kv': {re.escape(match)}"):
         KeyedVectors.load(tmp_path / "v.kv")
+
+
+@pytest.mark.parametrize("norm", [False, True])
+def test_a_key_vector_is_a_read_only_view_as_in_gensim(norm):
+    ours, theirs = _both(DIM)
+    for kv in (ours, theirs):
+        kv.add_vectors(["a", "b"], _rows(2))
+        row = kv.get_vector("b", norm=norm)
+        assert not row.flags.writeable
+        with pytest.raises(ValueError, match="assignment destination is read-only"):
+            row[0] = 1.0
+        with pytest.raises(ValueError, match="read-only"):
+            kv["a"][:] = 0.0
+    assert ours.vectors.flags.writeable and np.shares_memory(ours["a"], ours.vectors)
+    np.testing.assert_allclose(ours.get_vector("b", norm=True), theirs.get_vector("b", norm=True),
+                               atol=1e-6)
