@@ -30,7 +30,18 @@ class Gensim3Names:
     host's ``get_vector`` and ``index_to_key``)."""
 
     def word_vec(self, *args, **kwargs):
-        """gensim 3's name of :meth:`get_vector` (deprecated in gensim: a warning is logged)."""
+        """gensim 3's name of :meth:`get_vector` (deprecated in gensim: a warning is logged).
+
+        Parameters
+        ----------
+        *args, **kwargs
+            Those of :meth:`get_vector`.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``get_vector(*args, **kwargs)``.
+        """
         logger.warning("word_vec is deprecated (as in gensim): use get_vector instead")
         return self.get_vector(*args, **kwargs)
 
@@ -64,6 +75,11 @@ class Gensim3Names:
         pass
 
     def similarity_unseen_docs(self, *args, **kwargs):
-        """Not a KeyedVectors method (gensim's Doc2Vec's): raises NotImplementedError, as in
-        gensim."""
+        """Not a KeyedVectors method (gensim's Doc2Vec's), as in gensim.
+
+        Raises
+        ------
+        NotImplementedError
+            Always (gensim's message).
+        """
         raise NotImplementedError("Call similarity_unseen_docs on a Doc2Vec model instead.")

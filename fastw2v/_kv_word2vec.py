@@ -96,8 +96,10 @@ class Word2VecFormat:
             Input file; ``.gz``, ``.bz2`` and ``.xz`` paths are decompressed.
         fvocab : str or os.PathLike, optional
             A ``"word count"`` file (word2vec.c's ``-save-vocab`` output) to take the counts
-            from; words it lacks get count 0 (with a logged warning). Without it all counts
-            are 0: the vector format does not store them.
+            from; words it lacks get count 0 (with a logged warning). Without it the counts
+            are gensim's made-up ones, ``n, n - 1, ..., 1`` in file order (the format does
+            not store counts; these keep the order through ``sort_by_descending_frequency``
+            and ``save_word2vec_format``).
         binary : bool, optional
             The file is in binary format.
         encoding : str, optional
@@ -133,7 +135,7 @@ class Word2VecFormat:
         words, vectors = read_word2vec(fname, binary=binary, limit=limit, encoding=encoding,
                                        unicode_errors=unicode_errors, datatype=datatype,
                                        no_header=no_header)
-        counts = None
+        counts = np.arange(len(words), 0, -1)  # gensim's made-up descending counts
         if known_counts is not None:
             missing = [word for word in words if word not in known_counts]
             if missing:

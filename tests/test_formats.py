@@ -469,7 +469,10 @@ def test_word2vec_round_trip(tmp_path, kv, binary, suffix):
     kv.save_word2vec_format(path, binary=binary)
     loaded = KeyedVectors.load_word2vec_format(path, binary=binary)
     _assert_same_kv(loaded, kv, counts=False)
-    assert not loaded.counts.any()
+    theirs = gensim_models().KeyedVectors.load_word2vec_format(path, binary=binary)
+    # gensim's made-up counts n, n - 1, ..., 1 (all 0 before issue 14)
+    assert loaded.counts.tolist() == [theirs.get_vecattr(w, "count") for w in WORDS] == \
+        list(range(len(WORDS), 0, -1))
     limited = KeyedVectors.load_word2vec_format(path, binary=binary, limit=4)
     assert limited.index_to_key == WORDS[:4]
     np.testing.assert_array_equal(limited.vectors, kv.vectors[:4])

@@ -603,3 +603,16 @@ def test_a_key_vector_is_a_read_only_view_as_in_gensim(norm):
     assert ours.vectors.flags.writeable and np.shares_memory(ours["a"], ours.vectors)
     np.testing.assert_allclose(ours.get_vector("b", norm=True), theirs.get_vector("b", norm=True),
                                atol=1e-6)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_loaded_word2vec_files_have_gensims_counts_and_keep_their_order(tmp_path, binary):
+    kv = KeyedVectors(_rows(4), ["d", "c", "b", "a"])  # counts 0: written in index order
+    kv.save_word2vec_format(tmp_path / "v", binary=binary)
+    ours = KeyedVectors.load_word2vec_format(tmp_path / "v", binary=binary)
+    theirs = _gensim().load_word2vec_format(tmp_path / "v", binary=binary)
+    _same_state(ours, theirs)
+    for loaded in (ours, theirs):
+        loaded.sort_by_descending_frequency()
+    _same_state(ours, theirs)
+    assert ours.index_to_key == ["d", "c", "b", "a"]
