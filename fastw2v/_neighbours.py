@@ -4,7 +4,6 @@ query and candidate matrices, tiled and split between threads so that no full pr
 formed) over the kernels of :mod:`fastw2v._topk`."""
 import concurrent.futures
 import logging
-import warnings
 
 import numpy as np
 
@@ -32,14 +31,9 @@ def _unit_rows_and_norms(matrix):
     return unit, norms
 
 
-def _warn_deprecated(name, instead):
-    """The DeprecationWarning of gensim's deprecated method `name` (called by it)."""
-    warnings.warn(f"Call to deprecated `{name}` ({instead}).", DeprecationWarning, stacklevel=3)
-
-
 class UnitVectors:
     """The cached unit-length vectors and L2 norms of :class:`~fastw2v.KeyedVectors`, the
-    means of its vectors, and gensim's deprecated methods (a mixin: it uses the host's
+    means of its vectors (a mixin: it uses the host's
     ``get_index``, ``get_vector``, ``closer_than``, ``vector_size``, ``_vectors`` and the
     ``_normed`` (None) and ``_version`` (0) attributes its constructor sets)."""
 
@@ -196,59 +190,6 @@ class UnitVectors:
         self._vectors[...] = unit
         self._clear_norms()
         self._normed = (self._version, unit, np.ones(len(unit)))
-
-    def init_sims(self, replace=False):
-        """Deprecated as in gensim (a DeprecationWarning): :meth:`fill_norms`, then, if
-        `replace`, :meth:`unit_normalize_all` (with a logged warning).
-
-        Parameters
-        ----------
-        replace : bool, optional
-            Also scale the vectors to unit length in place.
-
-        Raises
-        ------
-        ValueError
-            As :meth:`unit_normalize_all`, if `replace`.
-        """
-        _warn_deprecated("init_sims", "Use fill_norms() instead")
-        self.fill_norms()
-        if replace:
-            logger.warning("destructive init_sims(replace=True) deprecated & no longer "
-                           "required for space-efficiency")
-            self.unit_normalize_all()
-
-    def words_closer_than(self, word1, word2):
-        """Deprecated as in gensim (a DeprecationWarning): :meth:`closer_than`.
-
-        Parameters
-        ----------
-        word1, word2 : str or int
-            As `key1` and `key2` of :meth:`closer_than`, whose result is returned.
-        """
-        _warn_deprecated("words_closer_than", "Use closer_than instead")
-        return self.closer_than(word1, word2)
-
-    def word_vec(self, *args, **kwargs):
-        """Deprecated as in gensim (a DeprecationWarning): :meth:`get_vector`.
-
-        Parameters
-        ----------
-        *args, **kwargs
-            Those of :meth:`get_vector`, whose result is returned.
-        """
-        _warn_deprecated("word_vec", "Use get_vector instead")
-        return self.get_vector(*args, **kwargs)
-
-    def similarity_unseen_docs(self, *args, **kwargs):
-        """Not for word vectors, as in gensim.
-
-        Raises
-        ------
-        NotImplementedError
-            Always (gensim's message: call it on a Doc2Vec model).
-        """
-        raise NotImplementedError("Call similarity_unseen_docs on a Doc2Vec model instead.")
 
     def _check_query_vector(self, vector):
         if vector.shape != (self.vector_size,):
