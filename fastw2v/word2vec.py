@@ -9,6 +9,7 @@ import numpy as np
 
 from ._checks import check_int
 from ._epochs import run_epochs
+from ._gensim_convert import is_gensim_file, load_model
 from ._layers import OUTPUT_LAYERS
 from ._lockf import per_key_factors, saved_factors
 from ._params import TrainingParams, check_decay, check_names, signature, with_settings
@@ -420,7 +421,10 @@ class FastW2V(VocabBuilding):
     @classmethod
     def load(cls, path, mmap=None):
         """Loads a model written by :meth:`save` (a model file, or the model directory of
-        an earlier fastw2v); it can be queried and trained further.
+        an earlier fastw2v), or a Word2Vec model saved by gensim 0.13 to 4.x (with the
+        ``.npy`` files beside it), read without executing anything from the file (see
+        :mod:`fastw2v.formats.gensim`): its vectors, counts, output layers, Huffman tree
+        and settings. It can be queried and trained further.
 
         Parameters
         ----------
@@ -444,8 +448,13 @@ class FastW2V(VocabBuilding):
             ``mmap`` is neither None nor a str (an ArgumentTypeError, also a ValueError).
         ValueError
             ``mmap`` is not one of the modes, or ``path`` is not a saved FastW2V model, or
-            is truncated or corrupted (the message names the file and what is wrong).
+            is truncated or corrupted (the message names the file and what is wrong); for
+            a gensim file also if its pickle names a global outside the few fastw2v
+            resolves (:class:`fastw2v.formats.gensim.UnsafePickleError`, naming it), or
+            its parts disagree.
         """
+        if is_gensim_file(path):
+            return load_model(cls, path, mmap)
         meta, arrays = load_arrays(path, mmap=mmap)
         words, vectors, counts = word_vectors_of(path, meta, arrays)
         for layer in OUTPUT_LAYERS:
