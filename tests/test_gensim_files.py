@@ -4,10 +4,14 @@ import glob
 import os
 import pickle
 import sys
+import tempfile
 import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_fuzz_formats import FUZZ, _assert_well_formed, _load_or_clear_error, damaged
 
 import fastw2v
 from fastw2v._layers import MODES
@@ -300,6 +304,20 @@ def test_damaged_gensim_files_give_value_errors_naming_them(tmp_path, sentences)
         fastw2v.KeyedVectors.load(path)
 
 
+@pytest.mark.parametrize("protocol", [2, 3, 4, 5])
+def test_every_pickle_protocol_and_numpy_scalars_and_byte_orders_load(tmp_path, protocol):
+    gensim_kv = GensimKeyedVectors(4)
+    gensim_kv.add_vectors(["a", "b"], np.arange(8, dtype=np.float32).reshape(2, 4))
+    gensim_kv.vectors = gensim_kv.vectors.astype(">f4")
+    gensim_kv.comment = np.float32(1.5)
+    path = str(tmp_path / "vectors.kv")
+    gensim_kv.save(path, pickle_protocol=protocol)
+    kv = fastw2v.KeyedVectors.load(path)
+    assert kv.vectors.dtype == GensimKeyedVectors.load(path).vectors.dtype
+    np.testing.assert_array_equal(kv.vectors, gensim_kv.vectors)
+    assert vars(read_saved(path))["comment"] == np.float32(1.5)
+
+
 def test_allow_adds_inert_stand_ins(tmp_path):
     """A later reader (gensim's Phrases) allows its classes through the same unpickler."""
     from collections import OrderedDict
@@ -358,3 +376,38 @@ def test_to_gensim_without_gensim_names_it(monkeypatch, sentences):
     with pytest.raises(ImportError, match=r"needs the gensim package, which is not "
                                           r"installed: pip install gensim"):
         kv.to_gensim()
+
+
+# ---------------------------------------------------------------- fuzzed gensim files
+
+def _gensim_file_bytes(save):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "f")
+        save(path)
+        return open(path, "rb").read()
+
+
+def _small_gensim_model():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return GensimWord2Vec([["a", "b", "c", "a"], ["b", "a", "d"]], vector_size=3,
+                              min_count=1, hs=1, negative=2, workers=1, epochs=1)
+
+
+GENSIM_MODEL = _gensim_file_bytes(_small_gensim_model().save)
+GENSIM_KV = _gensim_file_bytes(_small_gensim_model().wv.save)
+
+
+@pytest.mark.parametrize("original, load", [(GENSIM_KV, fastw2v.KeyedVectors.load),
+                                            (GENSIM_MODEL, fastw2v.Word2Vec.load)])
+@FUZZ
+@given(data=st.data())
+def test_gensim_readers_on_damaged_files(tmp_path, original, load, data):
+    path = tmp_path / "gensim.file"
+    path.write_bytes(data.draw(damaged(original)))
+    loaded = _load_or_clear_error(load, path)
+    if isinstance(loaded, fastw2v.KeyedVectors):
+        _assert_well_formed(loaded)
+    elif loaded is not None:
+        _assert_well_formed(loaded.wv)
+        loaded.train([["a", "b", "c", "d"]], total_examples=1, epochs=1)

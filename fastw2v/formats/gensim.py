@@ -131,9 +131,11 @@ def _scalar(dtype, data=None):
 
 
 def _frombuffer(buffer, dtype, shape, order):
-    """numpy's pickle protocol 5 array: numeric dtypes only."""
-    if not isinstance(dtype, np.dtype) or dtype.kind not in _NUMERIC_KINDS or dtype.fields:
-        raise UnsafePickleError(f"holds a protocol-5 array of dtype {dtype!r}")
+    """numpy's array of pickle protocol 5: numeric dtypes only."""
+    dtype = _dtype_of(dtype, "a protocol-5 array")
+    if dtype.kind == "O" or not isinstance(buffer, (bytes, bytearray)):
+        raise UnsafePickleError(f"holds a protocol-5 array of dtype {dtype} in a "
+                                f"{type(buffer).__name__}")
     return np.frombuffer(buffer, dtype).reshape(shape, order=order)
 
 
