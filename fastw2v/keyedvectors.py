@@ -9,12 +9,14 @@ and save/load, under gensim 4's ``KeyedVectors`` names.
 """
 
 import logging
+import numbers
 import os
 
 import numpy as np
 
 from . import _lockf, evaluation
-from ._checks import check_path
+from ._checks import check_int, check_path
+from ._kv_edit import KeyedVectorsEditing
 from ._neighbours import unit_rows
 from ._similarity import KEY_TYPES, SimilarityQueries
 from .formats.native import load_arrays, lock_factors_of, save_arrays, word_vectors_of
@@ -23,33 +25,56 @@ from .formats.word2vec import read_vocab, read_word2vec, write_vocab, write_word
 logger = logging.getLogger("fastw2v")
 
 
-class KeyedVectors(SimilarityQueries):
+class KeyedVectors(KeyedVectorsEditing, SimilarityQueries):
     """A set of vectors, one per key (word), in a 2-D array with a row per key.
 
-    The similarity queries (``most_similar``, ``similarity``, ...) are those of
-    :class:`fastw2v._similarity.SimilarityQueries`.
+    Two constructors, told apart by the first argument: gensim's
+    ``KeyedVectors(vector_size, count=0, dtype=np.float32, mapfile_path=None)`` (an int
+    first: `count` empty slots that :meth:`add_vector` fills) and fastw2v's
+    ``KeyedVectors(vectors, index_to_key, counts=None)`` (anything else first). The
+    similarity queries (``most_similar``, ``similarity``, ...) are those of
+    :class:`fastw2v._similarity.SimilarityQueries`; the per-key attributes and additions
+    those of :class:`fastw2v._kv_edit.KeyedVectorsEditing`.
 
     Parameters
     ----------
+    vector_size : int
+        gensim's form: the dimensionality (>= 1).
+    count : int, optional
+        gensim's form: the rows preallocated (zeros, key None) for :meth:`add_vector`.
+    dtype : numpy floating dtype, optional
+        gensim's form: the dtype of the vectors.
+    mapfile_path : str, optional
+        gensim's form: stored as the attribute `mapfile_path`, otherwise unused (as in
+        gensim).
     vectors : numpy.ndarray
-        2-D floating-point array of shape ``(n, d)``, normally float32 and C-contiguous.
-        It is stored as given, not copied: code that updates it in place must call
-        :meth:`_clear_norms` afterwards.
-    index_to_key : list of str
-        The key of each row, ``len(index_to_key) == n``, all distinct.
+        fastw2v's form: 2-D floating-point array of shape ``(n, d)``, normally float32 and
+        C-contiguous. It is stored as given, not copied: code that updates it in place
+        must call :meth:`_clear_norms` afterwards.
+    index_to_key : list of hashable
+        fastw2v's form: the key (str, int, ...) of each row, ``len(index_to_key) == n``,
+        all distinct.
     counts : array-like of int, optional
-        Corpus frequency of each key, length ``n``. None means unknown (all zeros).
+        fastw2v's form: corpus frequency of each key, length ``n``. None means unknown
+        (all zeros).
 
     Attributes
     ----------
     vectors : numpy.ndarray
         The ``(n, d)`` vectors.
-    index_to_key : list of str
-        Row ``i`` holds the vector of ``index_to_key[i]``.
-    key_to_index : dict of str to int
+    index_to_key : list
+        Row ``i`` holds the vector of ``index_to_key[i]`` (None for a free slot).
+    key_to_index : dict
         Inverse of `index_to_key`.
+    expandos : dict of str to numpy.ndarray
+        The per-key attributes (gensim's): name -> one value per key; see
+        :meth:`get_vecattr`.
     counts : numpy.ndarray
-        int64 array of length ``n``.
+        ``expandos['count']``, int64, length ``n``.
+    next_index : int
+        The slot :meth:`add_vector` fills next.
+    mapfile_path : str or None
+        As given to gensim's form.
     vectors_lockf : numpy.ndarray
         float32 factors on training's updates of the vectors, gensim's convention: one value
         for every key (the default ``np.ones(1)``: no cost in the kernels), or one per key
@@ -59,44 +84,56 @@ class KeyedVectors(SimilarityQueries):
     Raises
     ------
     TypeError
-        If `vectors` is not a 2-D floating-point numpy array or a key is not a str.
+        If `vectors` is not a 2-D floating-point numpy array, a key is unhashable, `dtype`
+        is not floating-point, or `vector_size` or `count` is not an int.
     ValueError
-        If the lengths disagree, a key is repeated, or the vector size is 0.
+        If the lengths disagree, a key is repeated, the vector size is 0, or `count` < 0.
     """
 
-    def __init__(self, vectors, index_to_key, counts=None):
+    def __init__(self, *args, **kwargs):
+        first = args[0] if args else kwargs.get("vector_size")
+        if isinstance(first, numbers.Integral) and not isinstance(first, bool):
+            self._init_slots(*args, **kwargs)
+        else:
+            self._init_rows(*args, **kwargs)
+        self._normed = None  # or (version, unit vectors computed at that version)
+        self._version = 0  # counts the changes of the vectors (see _clear_norms)
+        self.vectors_lockf = np.ones(1, dtype=np.float32)
+
+    def _init_slots(self, vector_size, count=0, dtype=np.float32, mapfile_path=None):
+        """gensim's constructor: `count` free slots of zeros, no attributes."""
+        vector_size = check_int("vector_size", vector_size, 1)
+        count = check_int("count", count, 0)
+        if not np.issubdtype(np.dtype(dtype), np.floating):
+            raise TypeError(f"dtype must be a floating-point dtype, got {dtype!r}")
+        self._vectors = np.zeros((count, vector_size), dtype=dtype)
+        self.index_to_key = [None] * count
+        self.key_to_index = {}
+        self.next_index = 0
+        self.expandos = {}
+        self.mapfile_path = mapfile_path
+
+    def _init_rows(self, vectors, index_to_key, counts=None):
+        """fastw2v's constructor: the given rows and keys, and their counts."""
         _check_vectors(vectors)
         index_to_key = list(index_to_key)
         if len(index_to_key) != vectors.shape[0]:
             raise ValueError(
                 f"index_to_key has {len(index_to_key)} keys but vectors has {vectors.shape[0]} rows"
             )
-        bad = next((key for key in index_to_key if not isinstance(key, str)), None)
-        if bad is not None:
-            raise TypeError(f"keys must be str, got {type(bad).__name__} {bad!r}")
         key_to_index = {key: index for index, key in enumerate(index_to_key)}
         if len(key_to_index) != len(index_to_key):
             duplicate = next(key for index, key in enumerate(index_to_key)
                              if key_to_index[key] != index)
             raise ValueError(
                 f"index_to_key must not repeat keys; {duplicate!r} appears more than once")
-        if counts is None:
-            counts = np.zeros(len(index_to_key), dtype=np.int64)
-        else:
-            counts = np.asarray(counts)
-            if counts.shape != (len(index_to_key),) or not np.issubdtype(counts.dtype, np.integer):
-                raise ValueError(
-                    f"counts must be integers, one per key ({len(index_to_key)}), "
-                    f"got dtype {counts.dtype} shape {counts.shape}"
-                )
-            counts = counts.astype(np.int64, copy=False)
         self._vectors = vectors
-        self._normed = None  # or (version, unit vectors computed at that version)
-        self._version = 0  # counts the changes of the vectors (see _clear_norms)
         self.index_to_key = index_to_key
         self.key_to_index = key_to_index
-        self.counts = counts
-        self.vectors_lockf = np.ones(1, dtype=np.float32)
+        self.next_index = len(index_to_key)
+        self.expandos = {}
+        self.mapfile_path = None
+        self.counts = np.zeros(len(index_to_key), np.int64) if counts is None else counts
 
     # ------------------------------------------------------------------------------------
     # basic access
@@ -130,6 +167,9 @@ class KeyedVectors(SimilarityQueries):
     def __contains__(self, key):
         return self.has_index_for(key)
 
+    def __str__(self):
+        return f"{type(self).__name__}<vector_size={self.vector_size}, {len(self)} keys>"
+
     def __repr__(self):
         return f"<{type(self).__name__}: {len(self)} keys, vector_size={self.vector_size}>"
 
@@ -139,7 +179,8 @@ class KeyedVectors(SimilarityQueries):
         Parameters
         ----------
         key_or_keys : str or int or iterable of (str or int)
-            Key(s) to look up; ints are row indices, as in gensim.
+            Key(s) to look up (str, int or other hashable keys; an iterable other than a
+            str is several keys); an int that is not a key is a row index, as in gensim.
 
         Returns
         -------
@@ -160,7 +201,7 @@ class KeyedVectors(SimilarityQueries):
 
         Parameters
         ----------
-        key : str or int
+        key : hashable
             The key; an int in ``range(len(self))`` that is not itself a key is taken
             as a row index (gensim semantics).
         default : int, optional
@@ -174,17 +215,17 @@ class KeyedVectors(SimilarityQueries):
         Raises
         ------
         KeyError
-            If `key` is unknown and `default` is None.
+            If `key` is unknown and `default` is None (gensim's message,
+            ``"Key 'KEY' not present"``).
         """
         index = self.key_to_index.get(key)
         if index is not None:
             return index
-        if isinstance(key, (int, np.integer)) and not isinstance(key, bool) \
-                and 0 <= key < len(self):
+        if isinstance(key, (int, np.integer)) and 0 <= key < len(self):
             return int(key)
         if default is not None:
             return default
-        raise KeyError(f"word {key!r} not in vocabulary")
+        raise KeyError(f"Key '{key}' not present")
 
     def has_index_for(self, key):
         """Whether `key` has a vector.
@@ -224,105 +265,6 @@ class KeyedVectors(SimilarityQueries):
         """
         index = self.get_index(key)
         return self.get_normed_vectors()[index] if norm else self._vectors[index]
-
-    def get_vecattr(self, key, attr):
-        """Value of a per-key attribute; only ``'count'`` exists.
-
-        Parameters
-        ----------
-        key : str or int
-            The key.
-        attr : str
-            Attribute name: ``'count'``.
-
-        Returns
-        -------
-        int
-            The key's count.
-
-        Raises
-        ------
-        KeyError
-            If `key` is not in the vocabulary.
-        ValueError
-            If `attr` is not ``'count'``.
-        """
-        if attr != "count":
-            raise ValueError(f"unknown vector attribute {attr!r}; the only attribute is 'count'")
-        return int(self.counts[self.get_index(key)])
-
-    def add_vectors(self, keys, weights, extras=None, replace=False):
-        """Add keys and their vectors; existing keys keep their vector unless `replace`.
-
-        New keys are appended in the order given (count 0 unless `extras` gives counts).
-        The vectors array is replaced by a larger copy and the cached unit vectors are
-        dropped.
-
-        Parameters
-        ----------
-        keys : str or list of str
-            One key or several, all distinct.
-        weights : numpy.ndarray or list of numpy.ndarray
-            Their vectors: shape ``(len(keys), vector_size)``, or ``(vector_size,)`` for
-            one key.
-        extras : dict, optional
-            Per-key attributes; only ``{"count": counts}`` (one int per key) is supported.
-        replace : bool, optional
-            Overwrite the vector (and count, if given) of keys already present.
-
-        Raises
-        ------
-        TypeError
-            If a key is not a str.
-        ValueError
-            If `weights` has the wrong shape, a key is repeated, or `extras` holds anything
-            but one count per key.
-        """
-        if isinstance(keys, KEY_TYPES):
-            keys, weights = [keys], np.reshape(weights, (1, -1))
-        keys, weights = list(keys), np.asarray(weights)
-        if weights.shape != (len(keys), self.vector_size):
-            raise ValueError(f"weights must have shape ({len(keys)}, {self.vector_size}) for "
-                             f"{len(keys)} keys, got {weights.shape}")
-        bad = next((key for key in keys if not isinstance(key, str)), None)
-        if bad is not None:
-            raise TypeError(f"keys must be str, got {type(bad).__name__} {bad!r}")
-        if len(set(keys)) != len(keys):
-            repeated = next(k for k in keys if keys.count(k) > 1)
-            raise ValueError(f"keys must be distinct; {repeated!r} repeats")
-        counts = _extra_counts(extras, len(keys))
-        new = [i for i, key in enumerate(keys) if key not in self.key_to_index]
-        vectors = np.concatenate([self._vectors, weights[new].astype(self._vectors.dtype)])
-        new_counts = np.zeros(len(new), np.int64) if counts is None else counts[new]
-        all_counts = np.concatenate([self.counts, new_counts])
-        if replace:
-            old = [i for i, key in enumerate(keys) if key in self.key_to_index]
-            rows = [self.key_to_index[keys[i]] for i in old]
-            vectors[rows] = weights[old]
-            if counts is not None:
-                all_counts[rows] = counts[old]
-        for i in new:
-            self.key_to_index[keys[i]] = len(self.index_to_key)
-            self.index_to_key.append(keys[i])
-        self._vectors, self.counts = vectors, all_counts
-        self._clear_norms()
-
-    def __setitem__(self, keys, weights):
-        """Set the vectors of keys, adding new ones: ``add_vectors(keys, weights, replace=True)``.
-
-        Parameters
-        ----------
-        keys : str or list of str
-            One key or several.
-        weights : numpy.ndarray
-            The vector(s), as for :meth:`add_vectors`.
-
-        Raises
-        ------
-        TypeError, ValueError
-            As :meth:`add_vectors`.
-        """
-        self.add_vectors(keys, weights, replace=True)
 
     # ------------------------------------------------------------------------------------
     # unit vectors (the similarity queries' cache)
@@ -639,15 +581,3 @@ def _check_vectors(vectors):
     if vectors.shape[1] < 1:
         raise ValueError(f"vectors must have at least one column, got shape {vectors.shape}")
 
-
-def _extra_counts(extras, n):
-    """The counts of add_vectors' `extras` as an int64 array of length n, or None."""
-    if not extras:
-        return None
-    if set(extras) != {"count"}:
-        raise ValueError(f"extras may only hold 'count', got keys {sorted(extras)}")
-    counts = np.asarray(extras["count"])
-    if counts.shape != (n,) or not np.issubdtype(counts.dtype, np.integer):
-        raise ValueError(f"extras['count'] must be {n} integers, got dtype {counts.dtype} "
-                         f"shape {counts.shape}")
-    return counts.astype(np.int64)

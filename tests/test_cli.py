@@ -158,7 +158,7 @@ def test_values_beyond_fastw2v_limits_are_a_usage_error(corpus, tmp_path, flag, 
 @pytest.mark.parametrize("make_argv, message", [
     (lambda d, v: ["train", "-train", str(d / "missing.txt"), "-output", str(d / "x")],
      "does not exist"),
-    (lambda d, v: ["similar", str(v), "w1", "xyzzy"], "word 'xyzzy' not in vocabulary"),
+    (lambda d, v: ["similar", str(v), "w1", "xyzzy"], "Key 'xyzzy' not present"),
     (lambda d, v: ["similar", str(d / "none.bin"), "w1"], "No such file"),
     (lambda d, v: ["eval", str(v), "--pairs", str(d / "none.tsv")], "No such file"),
     (lambda d, v: ["similar", str(v.parent / "corpus.txt"), "w1"],
@@ -210,7 +210,7 @@ def test_python_m_fastw2v_and_a_native_save(tmp_path, vectors, layout):
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 2 and done.stderr == ""
     done = subprocess.run([sys.executable, "-m", "fastw2v", "similar", str(tmp_path / "kv"),
                            "nope"], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert done.returncode == 1 and done.stderr == "fastw2v: error: word 'nope' not in vocabulary\n"
+    assert done.returncode == 1 and done.stderr == "fastw2v: error: Key 'nope' not present\n"
     assert "Traceback" not in done.stderr
 
 
