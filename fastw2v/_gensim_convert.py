@@ -120,7 +120,7 @@ def _vectors_parts(wv, model=None, where="the gensim object"):
                 raise ValueError(f"{where}: the vocabulary entry of {key!r} has index "
                                  f"{index!r}, not its place in index2word")
             for name, value in vars(entry).items():
-                if not name.startswith("_") and name != "index":
+                if not name.startswith("_"):  # index too, as gensim 4 keeps it
                     attrs.setdefault(name, [None] * len(keys))[index] = value
     for name, values in attrs.items():
         if len(values) != len(keys):
@@ -154,11 +154,28 @@ def _vectors_and_attrs(wv, model, where):
         kv = KeyedVectors(vectors, keys, _counts(attrs))
     except (TypeError, ValueError) as err:
         raise ValueError(f"{where} holds invalid word vectors: {err}") from None
+    for name, values in attrs.items():  # gensim's numeric per-key attributes
+        array = _per_key_array(name, values, len(keys))
+        if name != "count" and array is not None:
+            kv.expandos[name] = array
     lockf = _State(where, wv, model, *_parts(model)).get(("vectors_lockf", "syn0_lockf"), None)
     if isinstance(lockf, np.ndarray) and lockf.ndim == 1 and len(lockf) in (1, len(keys)) \
             and not np.all(lockf == 1):
         kv.vectors_lockf = np.ascontiguousarray(lockf, dtype=np.float32)
     return kv, attrs
+
+
+def _per_key_array(name, values, n):
+    """gensim's per-key attribute as a 1-D numeric array of ``n`` values (``sample_int``
+    uint32, as gensim makes it), or None for another kind (the Huffman codes and points,
+    arrays of arrays: a model keeps them in its vocabulary)."""
+    try:
+        array = np.asarray(values)
+    except ValueError:  # ragged
+        return None
+    if array.shape != (n,) or array.dtype.kind not in "biuf":
+        return None
+    return array.astype(np.uint32) if name == "sample_int" else array
 
 
 def _parts(model):
@@ -188,9 +205,9 @@ def model_from_gensim(cls, model, path=None):
     except (TypeError, ValueError) as err:
         raise ValueError(f"{where}: its settings are not valid for fastw2v: {err}") from None
     fast.vocab = fast._new_vocab(kv.index_to_key, kv.counts)
-    fast.wv = KeyedVectors(np.ascontiguousarray(kv.vectors, dtype=np.float32),
-                           kv.index_to_key, kv.counts)
-    fast.wv.vectors_lockf = kv.vectors_lockf
+    if kv.vectors.dtype != np.float32 or not kv.vectors.flags.c_contiguous:
+        kv.vectors = np.ascontiguousarray(kv.vectors, dtype=np.float32)  # what training needs
+    fast.wv = kv
     outputs = {}
     for name, shape in fast._params.output_shapes(n).items():
         if shape[0] == 0:
@@ -252,7 +269,7 @@ def vectors_to_gensim(kv):
     out.index_to_key = list(kv.index_to_key)
     out.key_to_index = dict(kv.key_to_index)
     out.next_index = len(kv)
-    out.expandos = {"count": kv.counts}
+    out.expandos = {"count": kv.counts, **kv.expandos}
     out.vectors_lockf = kv.vectors_lockf
     return out
 

@@ -42,6 +42,16 @@ def _gensim_counts(wv):
     return [wv.get_vecattr(key, "count") for key in wv.index_to_key]
 
 
+def _assert_same_attributes(kv, gensim_wv):
+    """The numeric per-key attributes are gensim's (its Huffman codes and points, arrays of
+    arrays, are a model's: see test_hs_model_keeps_gensims_huffman_tree)."""
+    numeric = {name for name, values in gensim_wv.expandos.items() if values.dtype != object}
+    assert set(kv.expandos) == numeric
+    for name in numeric:
+        assert kv.expandos[name].dtype == gensim_wv.expandos[name].dtype, name
+        np.testing.assert_array_equal(kv.expandos[name], gensim_wv.expandos[name])
+
+
 # ---------------------------------------------------------------- gensim 4 files
 
 
@@ -57,6 +67,7 @@ def test_gensim_model_file_loads_with_layers_settings_and_neighbours(tmp_path, s
     assert model.wv.index_to_key == gensim_model.wv.index_to_key
     np.testing.assert_array_equal(model.wv.vectors, gensim_model.wv.vectors)
     assert model.wv.counts.tolist() == _gensim_counts(gensim_model.wv)
+    _assert_same_attributes(model.wv, gensim_model.wv)
     if gensim_model.negative:
         np.testing.assert_array_equal(model.syn1neg, gensim_model.syn1neg)
     if gensim_model.hs:
@@ -164,24 +175,26 @@ def _gensim_reference(path):
             warnings.simplefilter("ignore")
             loaded = GensimKeyedVectors.load(path)
         wv = getattr(loaded, "wv", loaded)
-        return wv.index_to_key, wv.vectors, _gensim_counts(wv)
+        return wv.index_to_key, wv.vectors, _gensim_counts(wv), wv
     except AttributeError:
         with open(path, "rb") as fin:
             raw = pickle.load(fin, encoding="latin1")  # gensim's own test data: trusted
         vectors = raw.__dict__.get("syn0")
         if vectors is None:
             vectors = np.load(path + ".syn0.npy")
-        return raw.index2word, vectors, [raw.vocab[w].count for w in raw.index2word]
+        return raw.index2word, vectors, [raw.vocab[w].count for w in raw.index2word], None
 
 
 @pytest.mark.parametrize("name", OLD_FILES + PRE_KV_FILES)
 def test_old_gensim_files_load_as_gensim_reads_them(name):
     path = _test_file(name)
-    keys, vectors, counts = _gensim_reference(path)
+    keys, vectors, counts, gensim_wv = _gensim_reference(path)
     kv = fastw2v.KeyedVectors.load(path)
     assert kv.index_to_key == keys
     np.testing.assert_array_equal(kv.vectors, vectors)
     assert kv.counts.tolist() == counts
+    if gensim_wv is not None:
+        _assert_same_attributes(kv, gensim_wv)
     if "keyedvectors" not in name:
         model = fastw2v.Word2Vec.load(path)
         np.testing.assert_array_equal(model.wv.vectors, vectors)
@@ -338,6 +351,7 @@ def test_keyedvectors_from_and_to_gensim_share_the_vectors(sentences):
     assert np.shares_memory(kv.vectors, gensim_kv.vectors)
     assert kv.index_to_key == gensim_kv.index_to_key
     assert kv.counts.tolist() == _gensim_counts(gensim_kv)
+    _assert_same_attributes(kv, gensim_kv)
     back = kv.to_gensim()
     assert isinstance(back, GensimKeyedVectors)
     assert np.shares_memory(back.vectors, kv.vectors)
@@ -367,6 +381,14 @@ def test_word2vec_from_gensim_shares_and_to_gensim_trains_in_gensim(sentences, m
         warnings.simplefilter("ignore")
         back.train(sentences, total_examples=len(sentences), epochs=1)
     assert not np.array_equal(back.wv.vectors, before)
+
+
+def test_integer_keys_go_both_ways():
+    gensim_kv = GensimKeyedVectors(3)
+    gensim_kv.add_vectors([7, 3, 11], np.eye(3, dtype=np.float32))
+    kv = fastw2v.KeyedVectors.from_gensim(gensim_kv)
+    assert kv.index_to_key == [7, 3, 11] and kv.get_index(3) == 1
+    assert kv.to_gensim().most_similar(7) == gensim_kv.most_similar(7)
 
 
 def test_to_gensim_without_gensim_names_it(monkeypatch, sentences):
