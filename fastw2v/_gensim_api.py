@@ -13,7 +13,6 @@ from datetime import datetime
 
 import numpy as np
 
-from ._gensim_convert import model_from_gensim, model_to_gensim
 from ._version import __version__
 from .word2vec import FastW2V
 
@@ -573,45 +572,6 @@ max_final_vocab, shrink_windows
         model.lifecycle_events = []  # not saved; not the "created" of an empty model
         model.add_lifecycle_event("loaded", fname=str(fname))
         return model
-
-    @classmethod
-    def from_gensim(cls, model):
-        """The fastw2v Word2Vec of a gensim ``Word2Vec``: its settings, vectors, counts,
-        output layers and Huffman tree, sharing ``wv.vectors``, ``syn1neg`` and ``syn1``
-        (without its unused last row) when they are C-contiguous float32.
-
-        Parameters
-        ----------
-        model : gensim.models.Word2Vec
-
-        Returns
-        -------
-        Word2Vec
-
-        Raises
-        ------
-        ValueError
-            If it is no gensim Word2Vec, or its parts disagree.
-        """
-        return model_from_gensim(cls, model)
-
-    def to_gensim(self):
-        """A gensim ``Word2Vec`` of this model, which gensim can train further: the
-        settings, the vectors and ``syn1neg`` shared, ``syn1`` copied (gensim's has an
-        extra row), the Huffman tree and the sub-sampling thresholds.
-
-        Returns
-        -------
-        gensim.models.Word2Vec
-
-        Raises
-        ------
-        ImportError
-            If gensim is not installed.
-        ValueError
-            If the model has no vocabulary yet.
-        """
-        return model_to_gensim(self)
 
 
 _GENSIM_NAMES = {"w_ns": "syn1neg", "w_hs": "syn1"}

@@ -233,10 +233,9 @@ def model_from_gensim(cls, model, path=None):
 
 
 def _use_gensim_tree(vocab, attrs, where):
-    """Puts gensim's Huffman codes and points (per key) in ``vocab``'s flat tables: the
-    rows of syn1 are gensim's inner nodes, and fastw2v's tree of the same counts may break
-    ties otherwise. ValueError naming ``where`` unless every path is a valid one."""
-    n = len(vocab)
+    """Puts gensim's Huffman codes and points (per key) in ``vocab`` (see :func:`use_tree`):
+    the rows of syn1 are gensim's inner nodes, and fastw2v's tree of the same counts may
+    break ties otherwise."""
     codes, points = attrs.get("code"), attrs.get("point")
     if codes is None or points is None:
         logger.warning("%s has hierarchical softmax but no Huffman codes: fastw2v's tree of "
@@ -247,18 +246,34 @@ def _use_gensim_tree(vocab, attrs, where):
         points = [np.asarray(p, dtype=np.int64).reshape(-1) for p in points]
     except (TypeError, ValueError):
         raise ValueError(f"{where}: the Huffman codes or points are not integer arrays") from None
-    lengths = np.array([len(c) for c in codes], dtype=np.int64)
-    flat_codes = np.concatenate(codes) if n else np.zeros(0, np.int64)
-    flat_points = np.concatenate(points) if n else np.zeros(0, np.int64)
-    if any(len(c) != len(p) for c, p in zip(codes, points)) \
-            or not np.isin(flat_codes, (0, 1)).all() \
-            or (len(flat_points) and not (0 <= flat_points.min() and flat_points.max() < n - 1)) \
-            or (n > 1 and lengths.min() < 1):
+    if any(len(c) != len(p) for c, p in zip(codes, points)):
+        raise ValueError(f"{where}: a word's Huffman code and points differ in length")
+    offsets = np.concatenate(([0], np.cumsum([len(c) for c in codes], dtype=np.int64)))
+    empty = np.zeros(0, np.int64)
+    use_tree(vocab, np.concatenate(codes) if codes else empty,
+             np.concatenate(points) if points else empty, offsets, where)
+
+
+def use_tree(vocab, codes, points, path_offsets, where):
+    """Sets the Huffman paths of ``vocab`` (flat arrays as :class:`fastw2v.vocab.Vocab`
+    holds them: the branch bits and inner nodes of word w, root first, at
+    ``path_offsets[w]:path_offsets[w + 1]``) read from a file: the syn1 of that file is
+    indexed by that tree's inner nodes. ValueError naming ``where`` unless they are paths
+    of a tree of ``len(vocab)`` words."""
+    n = len(vocab)
+    codes, points, offsets = (np.asarray(a) for a in (codes, points, path_offsets))
+    lengths = np.diff(offsets) if offsets.ndim == 1 and len(offsets) else np.zeros(0)
+    if not (offsets.shape == (n + 1,) and offsets.dtype.kind in "iu" and offsets[0] == 0
+            and offsets[-1] == len(codes) == len(points) and codes.ndim == points.ndim == 1
+            and codes.dtype.kind in "iu" and points.dtype.kind in "iu"
+            and lengths.min(initial=1) >= (1 if n > 1 else 0)
+            and np.isin(codes, (0, 1)).all()
+            and (0 <= points.min(initial=0) and points.max(initial=-1) < n - 1)):
         raise ValueError(f"{where}: its Huffman codes and points are not paths of a tree of "
                          f"{n} words (points in 0..{n - 2}, codes 0 or 1)")
-    vocab.codes = flat_codes.astype(np.uint8)
-    vocab.points = flat_points.astype(np.int32)
-    vocab.path_offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    vocab.codes = codes.astype(np.uint8)
+    vocab.points = points.astype(np.int32)
+    vocab.path_offsets = offsets.astype(np.int64)
 
 
 def vectors_to_gensim(kv):

@@ -123,6 +123,25 @@ def test_hs_model_keeps_gensims_huffman_tree(tmp_path, sentences, sg):
                                rtol=1e-5)
 
 
+def test_gensims_tree_survives_a_native_save_and_a_bad_one_is_refused(tmp_path, sentences):
+    gensim_model = _gensim_model(sentences, "sg-hs")
+    model = fastw2v.Word2Vec.from_gensim(gensim_model)
+    path = str(tmp_path / "native.model")
+    model.save(path)
+    again = fastw2v.Word2Vec.load(path)
+    for name in ("codes", "points", "path_offsets"):
+        np.testing.assert_array_equal(getattr(again.vocab, name), getattr(model.vocab, name))
+    np.testing.assert_allclose(again.score(sentences[:10]),
+                               gensim_model.score(sentences[:10], total_sentences=10),
+                               rtol=1e-5)
+    model.vocab.points[3] = len(model.wv) - 1  # the unused last row of gensim's syn1
+    model.save(path)
+    with pytest.raises(ValueError, match=r"native.model': its Huffman codes and points are "
+                                         r"not paths of a tree of 40 words \(points in "
+                                         r"0..38, codes 0 or 1\)"):
+        fastw2v.Word2Vec.load(path)
+
+
 def test_gensim_keyedvectors_file_loads_mmap_and_native_files_still_do(tmp_path, sentences):
     gensim_kv = _gensim_model(sentences, "sg-ns").wv
     path = str(tmp_path / "vectors.kv")
@@ -368,6 +387,8 @@ def test_word2vec_from_gensim_shares_and_to_gensim_trains_in_gensim(sentences, m
         assert np.shares_memory(model.syn1neg, gensim_model.syn1neg)
     if gensim_model.hs:
         assert np.shares_memory(model.syn1, gensim_model.syn1)
+    plain = fastw2v.FastW2V.from_gensim(gensim_model)
+    assert type(plain) is fastw2v.FastW2V and plain.wv.index_to_key == model.wv.index_to_key
     back = model.to_gensim()
     assert isinstance(back, GensimWord2Vec)
     assert np.shares_memory(back.wv.vectors, model.wv.vectors)
