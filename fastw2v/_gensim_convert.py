@@ -9,6 +9,7 @@ import os
 import numpy as np
 
 from .formats.gensim import class_name, is_pickle, read_saved
+from .formats.native import is_native
 from .keyedvectors import KeyedVectors
 
 logger = logging.getLogger("fastw2v")
@@ -44,9 +45,9 @@ def need_gensim():
 
 
 def is_gensim_file(path):
-    """Whether ``path`` is a file that starts as a pickle (as gensim's saves do; fastw2v's
-    are zip archives)."""
-    return os.path.isfile(path) and is_pickle(path)
+    """Whether ``path`` is a file that starts as a pickle (as gensim's saves do, also
+    compressed; fastw2v's are zip archives)."""
+    return os.path.isfile(path) and not is_native(path) and is_pickle(path)
 
 
 def load_vectors(path, mmap=None):

@@ -160,6 +160,26 @@ def test_gensim_keyedvectors_file_loads_mmap_and_native_files_still_do(tmp_path,
         fastw2v.Word2Vec.load(path)
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".bz2"])
+def test_compressed_gensim_files_load_without_mmap(tmp_path, sentences, suffix):
+    gensim_model = _gensim_model(sentences, "cbow-hs")
+    path = str(tmp_path / f"w2v.model{suffix}")
+    gensim_model.save(path, sep_limit=10)  # a compressed pickle, side arrays in .npz files
+    assert os.path.exists(f"{path}.syn1.npz")
+    model = fastw2v.Word2Vec.load(path)
+    np.testing.assert_array_equal(model.wv.vectors, gensim_model.wv.vectors)
+    np.testing.assert_array_equal(model.syn1, gensim_model.syn1[:-1])
+    with pytest.raises(ValueError, match=rf"mmap='r' cannot map the arrays of the compressed "
+                                         rf"file '.*w2v.model\{suffix}': load it with "
+                                         rf"mmap=None"):
+        fastw2v.Word2Vec.load(path, mmap="r")
+    data = open(path, "rb").read()
+    with open(path, "wb") as fout:
+        fout.write(data[:len(data) // 2])
+    with pytest.raises(ValueError, match=rf"w2v.model\{suffix}'"):
+        fastw2v.Word2Vec.load(path)
+
+
 def test_keyedvectors_load_of_a_gensim_model_gives_its_vectors(tmp_path, sentences):
     gensim_model = _gensim_model(sentences, "cbow-ns")
     path = str(tmp_path / "w2v.model")

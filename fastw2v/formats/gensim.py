@@ -16,10 +16,13 @@ import errno
 import io
 import os
 import pickle
+import zipfile
+import zlib
 
 import numpy as np
 
 from .._checks import check_choice
+from .._compression import corrupt_stream_named, open_compressed
 
 _MMAP_MODES = (None, "r", "r+", "c")
 _NUMERIC_KINDS = "biufcSU"  # dtype kinds an array may have (no objects, no structures)
@@ -233,8 +236,7 @@ def read_pickle(path):
         If the pickle is truncated or corrupt (the message names the file).
     """
     where = repr(os.fspath(path))
-    with open(path, "rb") as fin:
-        data = fin.read()
+    data = _read(path)
     try:
         return RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
     except UnsafePickleError as err:
@@ -272,23 +274,28 @@ def read_saved(path, mmap=None):
         arrays are refused: they would need pickle), or the file lists sparse matrices.
     """
     mmap = check_choice("mmap", mmap, _MMAP_MODES)
+    fname = os.fspath(path)
+    compressed = fname.endswith((".gz", ".bz2"))  # gensim's rule: its side arrays are .npz
+    if compressed and mmap is not None:
+        raise ValueError(f"mmap={mmap!r} cannot map the arrays of the compressed file "
+                         f"{fname!r}: load it with mmap=None")
     root = read_pickle(path)
-    _put_side_arrays(root, os.fspath(path), mmap)
+    _put_side_arrays(root, fname, mmap, "npz" if compressed else "npy")
     return root
 
 
-def _put_side_arrays(obj, fname, mmap):
+def _put_side_arrays(obj, fname, mmap, suffix):
     """gensim's ``_load_specials`` as reading only: the side arrays of ``obj`` and of its
     attributes saved recursively."""
     state = vars(obj) if isinstance(obj, Pickled) else {}
     for attr in _names(state.get("__recursive_saveloads", []), fname):
         if attr in state:
-            _put_side_arrays(state[attr], f"{fname}.{attr}", mmap)
+            _put_side_arrays(state[attr], f"{fname}.{attr}", mmap, suffix)
     if state.get("__scipys"):
         raise ValueError(f"{fname!r} stores sparse matrices {state['__scipys']} beside it, "
                          f"which fastw2v does not read")
     for attr in _names(state.get("__numpys", []), fname):
-        state[attr] = read_side_array(f"{fname}.{attr}.npy", mmap)
+        state[attr] = read_side_array(f"{fname}.{attr}.{suffix}", mmap)
     for attr in _names(state.get("__ignoreds", []), fname):
         state[attr] = None
 
@@ -302,7 +309,8 @@ def _names(names, fname):
 
 
 def read_side_array(path, mmap=None):
-    """One ``.npy`` file gensim saved beside its pickle, read with ``allow_pickle=False``.
+    """One ``.npy`` file gensim saved beside its pickle (or the ``.npz`` of a compressed
+    save: its array ``val``), read with ``allow_pickle=False``.
 
     Raises
     ------
@@ -315,13 +323,24 @@ def read_side_array(path, mmap=None):
         raise FileNotFoundError(errno.ENOENT, "an array file the gensim file lists beside "
                                 "it is missing", path)
     try:
-        array = np.load(path, mmap_mode=mmap, allow_pickle=False)
-    except (ValueError, EOFError, OSError, SyntaxError, TypeError) as err:
+        if path.endswith(".npz"):
+            with np.load(path, allow_pickle=False) as archive:
+                array = archive["val"]
+        else:
+            array = np.load(path, mmap_mode=mmap, allow_pickle=False)
+    except (ValueError, EOFError, OSError, SyntaxError, TypeError, KeyError,
+            zipfile.BadZipFile, zlib.error) as err:
         raise ValueError(f"{path!r} is not a valid .npy array of numbers: {err}") from None
     if not isinstance(array, np.ndarray) or array.dtype.kind not in _NUMERIC_KINDS \
             or array.dtype.fields:
         raise ValueError(f"{path!r} is not a .npy array of numbers")
     return array
+
+
+def _read(path, size=-1):
+    """The bytes of the file (its first ``size``), decompressed by its suffix."""
+    with corrupt_stream_named(path, repr(os.fspath(path))), open_compressed(path) as fin:
+        return fin.read(size)
 
 
 def class_name(obj):
@@ -331,8 +350,7 @@ def class_name(obj):
 
 
 def is_pickle(path):
-    """Whether the file at ``path`` starts as a pickle of protocol 2 or above (gensim
-    writes 2 and up; older gensim releases wrote protocol 2)."""
-    with open(path, "rb") as fin:
-        head = fin.read(2)
+    """Whether the file at ``path`` (decompressed: ``.gz``, ``.bz2``, ``.xz``) starts as a
+    pickle of protocol 2 or above (gensim writes 2 and up)."""
+    head = _read(path, 2)
     return len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5
