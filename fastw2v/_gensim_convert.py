@@ -297,6 +297,9 @@ def model_to_gensim(fast):
     models = need_gensim()
     if fast.vocab is None:
         raise ValueError("the model has no vocabulary yet: build_vocab or train it first")
+    if fast.softmax:
+        raise ValueError("the model trains the full softmax (softmax=1), which gensim does "
+                         "not have: only hs and negative sampling models convert")
     settings = {name: getattr(fast, name) for name in _SETTINGS if name != "workers"}
     out = models.Word2Vec(workers=fast.workers, **settings)
     out.wv = vectors_to_gensim(fast.wv)

@@ -535,6 +535,7 @@ class FastW2V(VocabBuilding):
         ImportError
             If gensim is not installed.
         ValueError
-            If the model has no vocabulary yet.
+            If the model has no vocabulary yet, or trains the full softmax (gensim has
+            none).
         """
         return model_to_gensim(self)

@@ -432,6 +432,28 @@ def test_integer_keys_go_both_ways():
     assert kv.to_gensim().most_similar(7) == gensim_kv.most_similar(7)
 
 
+def test_softmax_model_does_not_go_to_gensim(sentences):
+    model = fastw2v.FastW2V(sentences, vector_size=4, min_count=1, hs=0, negative=0,
+                            softmax=1, epochs=1, workers=1).train()
+    with pytest.raises(ValueError, match=r"full softmax \(softmax=1\), which gensim does "
+                                         r"not have"):
+        model.to_gensim()
+
+
+def test_mmap_of_a_gensim_model(tmp_path, sentences):
+    path = str(tmp_path / "w2v.model")
+    _gensim_model(sentences, "sg-ns").save(path, sep_limit=10)
+    read_only = fastw2v.Word2Vec.load(path, mmap="r")
+    assert not read_only.wv.vectors.flags.writeable and not read_only.syn1neg.flags.writeable
+    with pytest.raises(ValueError, match=r"is read-only \(a model loaded with mmap='r'\)"):
+        read_only.train(sentences, total_examples=len(sentences), epochs=1)
+    on_file = np.load(path + ".wv.vectors.npy")
+    copy_on_write = fastw2v.Word2Vec.load(path, mmap="c")
+    copy_on_write.train(sentences, total_examples=len(sentences), epochs=1)
+    assert not np.array_equal(copy_on_write.wv.vectors, on_file)
+    np.testing.assert_array_equal(np.load(path + ".wv.vectors.npy"), on_file)
+
+
 def test_to_gensim_without_gensim_names_it(monkeypatch, sentences):
     kv = fastw2v.KeyedVectors(np.ones((2, 3), np.float32), ["a", "b"])
     monkeypatch.setitem(sys.modules, "gensim", None)
