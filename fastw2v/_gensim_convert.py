@@ -81,7 +81,8 @@ class _State:
                 if name in d and d[name] is not None:
                     return d[name]
         if default is _MISSING:
-            raise ValueError(f"{self.where} holds no {' or '.join(np.atleast_1d(names))}")
+            listed = (names,) if isinstance(names, str) else names
+            raise ValueError(f"{self.where} holds no {' or '.join(listed)}")
         return default
 
     def array(self, names, kinds, ndim):
@@ -111,6 +112,8 @@ def _vectors_parts(wv, model=None, where="the gensim object"):
         raise ValueError(f"{where}: its vectors have {len(vectors)} rows for {len(keys)} keys")
     expandos = state.get("expandos", None)
     if expandos is not None:
+        if not isinstance(expandos, dict):
+            raise ValueError(f"{where}: expandos is a {type(expandos).__name__}, not a dict")
         attrs = dict(expandos)
     else:  # gensim < 4: a Vocab object per key
         vocab = state.get("vocab", {})
@@ -124,9 +127,9 @@ def _vectors_parts(wv, model=None, where="the gensim object"):
                 if not name.startswith("_"):  # index too, as gensim 4 keeps it
                     attrs.setdefault(name, [None] * len(keys))[index] = value
     for name, values in attrs.items():
-        if len(values) != len(keys):
-            raise ValueError(f"{where}: attribute {name!r} has {len(values)} values for "
-                             f"{len(keys)} keys")
+        if not isinstance(values, (np.ndarray, list)) or len(values) != len(keys):
+            raise ValueError(f"{where}: attribute {name!r} is not {len(keys)} values (one "
+                             f"per key): {str(values)[:80]}")
     return keys, vectors, attrs
 
 
@@ -227,8 +230,9 @@ def model_from_gensim(cls, model, path=None):
         value = state.get(name, None)
         if isinstance(value, (int, np.integer)):
             setattr(fast, name, int(value))
-    for name in ("comment", "batch_words", "train_count", "total_train_time"):
-        if hasattr(fast, name) and state.get(name, None) is not None:
+    for name, kinds in (("comment", str), ("batch_words", int), ("train_count", int),
+                        ("total_train_time", (int, float))):
+        if hasattr(fast, name) and isinstance(state.get(name, None), kinds):
             setattr(fast, name, state.get(name))
     return fast
 

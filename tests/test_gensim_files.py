@@ -35,7 +35,7 @@ def _gensim_model(sentences, mode, **settings):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return GensimWord2Vec(sentences, vector_size=16, min_count=1, workers=1, epochs=1,
-                              seed=1, **MODES[mode], **settings)
+                              seed=1, **{**MODES[mode], **settings})
 
 
 def _gensim_counts(wv):
@@ -368,6 +368,54 @@ def test_every_pickle_protocol_and_numpy_scalars_and_byte_orders_load(tmp_path, 
     assert kv.vectors.dtype == GensimKeyedVectors.load(path).vectors.dtype
     np.testing.assert_array_equal(kv.vectors, gensim_kv.vectors)
     assert vars(read_saved(path))["comment"] == np.float32(1.5)
+
+
+@pytest.mark.parametrize("attr, value, message", [
+    ("expandos", 5, r"expandos is a int, not a dict"),
+    ("index_to_key", 3, r"index_to_key is a int, not a list"),
+    ("vectors", "x", r"vectors is not a 2-D numeric array: str"),
+    ("vectors", np.ones((2, 2), np.int64), r"vectors is not a 2-D numeric array"),
+    ("expandos", {"count": 7}, r"attribute 'count' is not 2 values \(one per key\)"),
+    ("expandos", {"count": ["a", "b"]}, r"holds invalid word vectors: counts are not"),
+    ("index_to_key", ["a", "a"], r"holds invalid word vectors: index_to_key must not repeat"),
+    ("index_to_key", [["a"], "b"], r"holds invalid word vectors"),
+])
+def test_gensim_state_of_the_wrong_shape_is_a_value_error(tmp_path, attr, value, message):
+    gensim_kv = GensimKeyedVectors(4)
+    gensim_kv.add_vectors(["a", "b"], np.ones((2, 4), np.float32))
+    setattr(gensim_kv, attr, value)
+    _assert_refused(fastw2v.KeyedVectors.load, tmp_path / "odd.kv", gensim_kv, message)
+
+
+def _assert_refused(load, path, obj, message):
+    """``load`` of a file holding the pickle of ``obj`` raises ValueError naming ``path``."""
+    with open(path, "wb") as fout:
+        pickle.dump(obj, fout, protocol=4)
+    with pytest.raises(ValueError, match=rf"{path.name}'(: | ){message}"):
+        load(path)
+
+
+def _odd_points(model):
+    model.wv.expandos["point"][0] = model.wv.expandos["point"][0] + len(model.wv)
+
+
+def _odd_codes(model):
+    model.wv.expandos["code"][1] = model.wv.expandos["code"][1] + 2
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: setattr(m, "syn1neg", np.ones((2, 16), np.float32)),
+     r"syn1neg has shape \(2, 16\), expected \(40, 16\)"),
+    (lambda m: setattr(m, "sg", "x"), r"its settings are not valid for fastw2v: sg must be"),
+    (lambda m: setattr(m, "wv", 5), r"holds no index_to_key or index2word or index2entity"),
+    (_odd_points, r"its Huffman codes and points are not paths of a tree of 40 words"),
+    (_odd_codes, r"its Huffman codes and points are not paths of a tree of 40 words"),
+])
+def test_gensim_model_state_of_the_wrong_shape_is_a_value_error(tmp_path, sentences, change,
+                                                                  message):
+    gensim_model = _gensim_model(sentences, "sg-ns", hs=1)
+    change(gensim_model)
+    _assert_refused(fastw2v.Word2Vec.load, tmp_path / "odd.model", gensim_model, message)
 
 
 def test_allow_adds_inert_stand_ins(tmp_path):
