@@ -5,9 +5,13 @@ key) and the keys and vectors added, with their attributes.
 A mixin: it uses the host's ``index_to_key``, ``key_to_index``, ``expandos``, raw
 ``_vectors``, ``vector_size``, ``get_index`` and ``_clear_norms``.
 """
+import logging
+
 import numpy as np
 
 from ._similarity import KEY_TYPES
+
+logger = logging.getLogger("fastw2v")
 
 
 class KeyedVectorsEditing:
@@ -193,6 +197,127 @@ class KeyedVectorsEditing:
         if not isinstance(keys, list):
             keys, weights = [keys], np.reshape(weights, (1, -1))
         self.add_vectors(keys, weights, replace=True)
+
+
+    def add_vector(self, key, vector):
+        """Add one key and its vector, into the next free slot if there is one (gensim's
+        preallocated ``KeyedVectors(vector_size, count)``), else at the end (which copies
+        the vectors: a warning is logged, as gensim warns).
+
+        Parameters
+        ----------
+        key : hashable
+            The new key.
+        vector : numpy.ndarray
+            Its vector, ``vector_size`` values.
+
+        Returns
+        -------
+        int
+            The key's index: ``index_to_key[result] == key``.
+
+        Raises
+        ------
+        ValueError
+            If `key` already has a vector (gensim would add it a second time), or
+            `vector` has the wrong shape.
+        """
+        if key in self.key_to_index:
+            raise ValueError(f"key {key!r} already has a vector (index "
+                             f"{self.key_to_index[key]}); use kv[key] = vector to replace it")
+        vector = np.asarray(vector)
+        if vector.shape != (self.vector_size,):
+            raise ValueError(f"vector must have shape ({self.vector_size},), got {vector.shape}")
+        index = self.next_index
+        if index < len(self.index_to_key) and self.index_to_key[index] is None:
+            self.index_to_key[index] = key
+            self.key_to_index[key] = index
+            self._vectors[index] = vector
+            self._clear_norms()
+        else:
+            index = len(self.index_to_key)
+            logger.warning("adding single vectors to a KeyedVectors which grows by one each time "
+                           "is costly; add them in batches or preallocate the slots")
+            self.add_vectors([key], vector[None])
+        self.next_index = index + 1
+        return index
+
+    def sort_by_descending_frequency(self):
+        """Reorder the keys (their vectors, attributes and per-key lock factors with them) by
+        descending ``count``; equal counts end in reverse index order, as in gensim.
+
+        Raises
+        ------
+        KeyError
+            If there is no ``count`` attribute (as in gensim).
+        """
+        if not len(self):
+            return
+        counts = np.asarray(self.expandos["count"], dtype=np.int64)
+        order = np.lexsort((-np.arange(len(counts)), -counts))
+        self.index_to_key = [self.index_to_key[i] for i in order]
+        self.allocate_vecattrs()
+        for attr, values in self.expandos.items():
+            self.expandos[attr] = values[order]
+        if len(self._vectors):
+            logger.warning("sorting after vectors have been allocated is expensive & error-prone")
+            self._vectors = self._vectors[order]
+        if len(self.vectors_lockf) > 1:
+            self.vectors_lockf = self.vectors_lockf[order]
+        self.key_to_index = {key: i for i, key in enumerate(self.index_to_key)}
+        self._clear_norms()
+
+    def resize_vectors(self, seed=0):
+        """Make the vectors one row per entry of `index_to_key`, as gensim does: kept rows
+        keep their values, new rows are random in ``[-1/vector_size, 1/vector_size)`` (numpy's
+        ``default_rng(seed)``, the same values as gensim's); the attributes are resized too.
+
+        Parameters
+        ----------
+        seed : int, optional
+            Seed of the new rows' values.
+        """
+        shape = (len(self.index_to_key), self.vector_size)
+        if self._vectors.shape != shape:
+            vectors = np.random.default_rng(seed=seed).random(shape, dtype=np.float32)
+            vectors *= 2.0
+            vectors -= 1.0
+            vectors /= self.vector_size
+            kept = min(shape[0], len(self._vectors))
+            vectors[:kept] = self._vectors[:kept]
+            self._vectors = vectors
+        self.allocate_vecattrs()
+        self._clear_norms()
+
+    def vectors_for_all(self, keys, allow_inference=True, copy_vecattrs=False):
+        """A new KeyedVectors of the given keys that have a vector here, each once, in the
+        order given (gensim's method).
+
+        Parameters
+        ----------
+        keys : iterable of hashable
+            The keys wanted; unknown ones are skipped, repeats are dropped.
+        allow_inference : bool, optional
+            Also take keys that are row indexes (``key in self``), as gensim does; False
+            takes only keys of `key_to_index`.
+        copy_vecattrs : bool, optional
+            Copy the per-key attributes; without it the new ``count`` attribute holds
+            gensim's made-up counts ``n, n - 1, ..., 1``.
+
+        Returns
+        -------
+        KeyedVectors
+            Its vectors are copies, of this one's dtype.
+        """
+        known = self if allow_inference else self.key_to_index
+        wanted = [key for key in dict.fromkeys(keys) if key in known]
+        rows = [self.get_index(key) for key in wanted]
+        kv = type(self)(self._vectors[rows], wanted, np.arange(len(wanted), 0, -1))
+        if copy_vecattrs:
+            for attr, values in self.expandos.items():
+                kv.allocate_vecattrs([attr], [values.dtype])
+                kv.expandos[attr][:] = values[rows]
+        return kv
 
 
 def _checked_counts(counts, n):

@@ -2,10 +2,12 @@
 and save/load, under gensim 4's ``KeyedVectors`` names.
 
 :class:`KeyedVectors` inherits its similarity queries from :mod:`fastw2v._similarity`
-(ranked by :mod:`fastw2v._neighbours`); its test-file evaluations are
+(ranked by :mod:`fastw2v._neighbours`), its per-key attributes and additions from
+:mod:`fastw2v._kv_edit`, gensim 3's removed names from :mod:`fastw2v._gensim3_names`;
+its test-file evaluations are
 :mod:`fastw2v.evaluation`; its save/load methods delegate to the pickle-free native format
-(:mod:`fastw2v.formats.native`) and the word2vec C text/binary formats
-(:mod:`fastw2v.formats.word2vec`).
+(:mod:`fastw2v.formats.native`); those of the word2vec C text/binary formats are
+:mod:`fastw2v._kv_word2vec`'s.
 """
 
 import logging
@@ -15,17 +17,25 @@ import os
 import numpy as np
 
 from . import _lockf, evaluation
-from ._checks import check_int, check_path
+from ._checks import check_int
+from ._gensim3_names import Gensim3Names
 from ._kv_edit import KeyedVectorsEditing
+from ._kv_word2vec import Word2VecFormat
 from ._neighbours import unit_rows
 from ._similarity import KEY_TYPES, SimilarityQueries
-from .formats.native import load_arrays, lock_factors_of, save_arrays, word_vectors_of
-from .formats.word2vec import read_vocab, read_word2vec, write_vocab, write_word2vec
+from .formats.native import (
+    attribute_arrays,
+    attributes_of,
+    load_arrays,
+    lock_factors_of,
+    savable_keys,
+    save_arrays,
+    word_vectors_of,
+)
 
 logger = logging.getLogger("fastw2v")
 
-
-class KeyedVectors(KeyedVectorsEditing, SimilarityQueries):
+class KeyedVectors(KeyedVectorsEditing, Word2VecFormat, Gensim3Names, SimilarityQueries):
     """A set of vectors, one per key (word), in a 2-D array with a row per key.
 
     Two constructors, told apart by the first argument: gensim's
@@ -34,7 +44,8 @@ class KeyedVectors(KeyedVectorsEditing, SimilarityQueries):
     ``KeyedVectors(vectors, index_to_key, counts=None)`` (anything else first). The
     similarity queries (``most_similar``, ``similarity``, ...) are those of
     :class:`fastw2v._similarity.SimilarityQueries`; the per-key attributes and additions
-    those of :class:`fastw2v._kv_edit.KeyedVectorsEditing`.
+    those of :class:`fastw2v._kv_edit.KeyedVectorsEditing`; gensim 3's names, removed
+    in gensim 4, behave as in gensim 4.4 (:class:`fastw2v._gensim3_names.Gensim3Names`).
 
     Parameters
     ----------
@@ -255,8 +266,8 @@ class KeyedVectors(KeyedVectorsEditing, SimilarityQueries):
         Returns
         -------
         numpy.ndarray
-            1-D array of length `vector_size`: a view of the row of `vectors`, or of
-            :meth:`get_normed_vectors` when `norm` is True.
+            1-D array of length `vector_size`: a read-only view (as in gensim) of the row
+            of `vectors`, or of :meth:`get_normed_vectors` when `norm` is True.
 
         Raises
         ------
@@ -264,7 +275,9 @@ class KeyedVectors(KeyedVectorsEditing, SimilarityQueries):
             If `key` is not in the vocabulary.
         """
         index = self.get_index(key)
-        return self.get_normed_vectors()[index] if norm else self._vectors[index]
+        row = self.get_normed_vectors()[index] if norm else self._vectors[index]
+        row.setflags(write=False)  # as gensim: the row cannot be changed through it
+        return row
 
     # ------------------------------------------------------------------------------------
     # unit vectors (the similarity queries' cache)
@@ -355,11 +368,17 @@ class KeyedVectors(KeyedVectorsEditing, SimilarityQueries):
         ------
         IsADirectoryError
             If `path` is a directory (such as a save of fastw2v format version 1).
+        ValueError
+            If a key is not a non-empty str or an int, or a str (object) attribute holds a
+            value other than str, int, float, bool or None.
         OSError
             If writing fails (the message names the file; the previous one is intact).
         """
-        save_arrays(path, {"kind": "KeyedVectors", "index_to_key": self.index_to_key},
-                    {"vectors": self._vectors, "counts": self.counts, **_lockf.saved_factors(self)})
+        keys = savable_keys(self.index_to_key)
+        attributes, arrays = attribute_arrays(self.expandos)
+        arrays.setdefault("counts", np.zeros(len(keys), np.int64))  # every save has counts
+        save_arrays(path, {"kind": "KeyedVectors", "index_to_key": keys, "attributes": attributes},
+                    {"vectors": self._vectors, **arrays, **_lockf.saved_factors(self)})
 
     @classmethod
     def load(cls, path, mmap=None):
@@ -398,11 +417,12 @@ class KeyedVectors(KeyedVectorsEditing, SimilarityQueries):
         if is_gensim_file(path):
             return load_vectors(path, mmap)
         meta, arrays = load_arrays(path, mmap=mmap)
-        keys, vectors, counts = word_vectors_of(path, meta, arrays)
+        keys, vectors, counts = word_vectors_of(path, meta, arrays, int_keys=True)
         try:
             kv = cls(vectors, keys, counts)
         except (TypeError, ValueError) as err:
             raise ValueError(f"{os.fspath(path)!r} holds invalid word vectors: {err}") from None
+        kv.expandos = attributes_of(path, meta, arrays, len(keys))
         kv.vectors_lockf = lock_factors_of(path, arrays, len(keys))
         return kv
 
@@ -442,132 +462,6 @@ class KeyedVectors(KeyedVectorsEditing, SimilarityQueries):
         """
         from ._gensim_convert import vectors_to_gensim  # (imports this module)
         return vectors_to_gensim(self)
-
-    def save_word2vec_format(self, fname, fvocab=None, binary=False, write_header=True):
-        """Save in the word2vec C tool's text or binary format (readable by gensim).
-
-        Rows are written in index order (gensim sorts by count, which for vectors trained
-        by fastw2v is the same order).
-
-        Parameters
-        ----------
-        fname : str or os.PathLike
-            Output file; ``.gz``, ``.bz2`` and ``.xz`` paths are compressed.
-        fvocab : str or os.PathLike, optional
-            Also write the counts to this file, one ``"word count"`` line per key, as
-            word2vec.c's ``-save-vocab`` does.
-        binary : bool, optional
-            Binary format (float32 values) instead of text.
-        write_header : bool, optional
-            Write the ``"COUNT DIM"`` first line (without it, text is GloVe's format).
-
-        Raises
-        ------
-        TypeError
-            If `fvocab` is not a path (for example a bool: the second positional argument
-            is `fvocab`, as in gensim).
-        ValueError
-            If a key is empty or contains whitespace (unrepresentable in the format).
-        OSError
-            If writing fails.
-        """
-        check_path("fvocab", fvocab, optional=True)
-        write_word2vec(fname, self.index_to_key, self._vectors, binary=binary,
-                       write_header=write_header)
-        if fvocab is not None:
-            write_vocab(fvocab, self.index_to_key, self.counts.tolist())
-
-    @classmethod
-    def load_word2vec_format(cls, fname, fvocab=None, binary=False, encoding="utf8",
-                             unicode_errors="strict", limit=None, datatype=np.float32,
-                             no_header=False):
-        """Load vectors in the word2vec C tool's text or binary format.
-
-        The parameters come in gensim's order. A repeated word keeps its first vector (with
-        a logged warning).
-
-        Parameters
-        ----------
-        fname : str or os.PathLike
-            Input file; ``.gz``, ``.bz2`` and ``.xz`` paths are decompressed.
-        fvocab : str or os.PathLike, optional
-            A ``"word count"`` file (word2vec.c's ``-save-vocab`` output) to take the counts
-            from; words it lacks get count 0 (with a logged warning). Without it all counts
-            are 0: the vector format does not store them.
-        binary : bool, optional
-            The file is in binary format.
-        encoding : str, optional
-            Encoding of the words.
-        unicode_errors : str, optional
-            Handling of undecodable words: 'strict', 'replace', 'ignore', ...
-        limit : int, optional
-            Load only the first `limit` vectors.
-        datatype : numpy dtype, optional
-            Floating dtype of the vectors.
-        no_header : bool, optional
-            Text file without the ``"COUNT DIM"`` line (GloVe format).
-
-        Returns
-        -------
-        KeyedVectors
-            The loaded vectors.
-
-        Raises
-        ------
-        FileNotFoundError
-            If `fname` or `fvocab` does not exist.
-        TypeError
-            If `fvocab` is not a path, or `limit` not an int or None (an
-            ArgumentTypeError, also a ValueError).
-        ValueError
-            If `limit` is below 1, or the file is empty, truncated, corrupt, disagrees with
-            its header or is in the other format, or `fvocab` is malformed; the message
-            names the line or byte offset.
-        """
-        check_path("fvocab", fvocab, optional=True)
-        known_counts = None if fvocab is None else read_vocab(fvocab, encoding, unicode_errors)
-        words, vectors = read_word2vec(fname, binary=binary, limit=limit, encoding=encoding,
-                                       unicode_errors=unicode_errors, datatype=datatype,
-                                       no_header=no_header)
-        counts = None
-        if known_counts is not None:
-            missing = [word for word in words if word not in known_counts]
-            if missing:
-                logger.warning("vocabulary file %s lacks %d of the words (count 0), e.g. %r",
-                               fvocab, len(missing), missing[:5])
-            counts = np.array([known_counts.get(word, 0) for word in words], dtype=np.int64)
-        return cls(vectors, words, counts)
-
-    def intersect_word2vec_format(self, fname, lockf=0.0, binary=False, encoding="utf8",
-                                  unicode_errors="strict"):
-        """Start from pretrained vectors (gensim's method): the keys that are also in the
-        word2vec C format file `fname` take its vectors and the lock factor `lockf` in
-        :attr:`vectors_lockf` (0, the default, freezes them in training; 1 trains them as
-        the others); no key is added, the others keep their vector and factor.
-
-        Parameters
-        ----------
-        fname : str or os.PathLike
-            The file; ``.gz``, ``.bz2`` and ``.xz`` are decompressed (a repeated word keeps
-            its first vector).
-        lockf : float, optional
-            The lock factor of the keys replaced (finite, >= 0).
-        binary, encoding, unicode_errors : optional
-            As for :meth:`load_word2vec_format`.
-
-        Raises
-        ------
-        FileNotFoundError
-            If `fname` does not exist.
-        TypeError
-            If `lockf` is not a number (an ArgumentTypeError, also a ValueError).
-        ValueError
-            If the file's vector size differs from :attr:`vector_size`, `lockf` is out
-            of range, :attr:`vectors_lockf` is malformed (see its description), or the
-            file is malformed (as for :meth:`load_word2vec_format`).
-        """
-        _lockf.intersect_word2vec_format(self, fname, lockf, binary, encoding,
-                                         unicode_errors)
 
 
 def _check_vectors(vectors):

@@ -403,8 +403,9 @@ def test_native_file_local_header_beyond_the_end(saved_file):
 
 DAMAGED_CONTENTS = {
     "empty key": (dict(index_to_key=["a", ""]), {},
-                  r"index_to_key must hold non-empty strings; entry 1 is ''"),
-    "key not a string": (dict(index_to_key=["a", 7]), {}, "entry 1 is 7"),
+                  r"index_to_key must hold non-empty strings or ints; entry 1 is ''"),
+    "key not a string": (dict(index_to_key=["a", 1.5]), {},  # an int key loads since issue 14
+                         "index_to_key must hold non-empty strings or ints; entry 1 is 1.5"),
     "complex vectors": ({}, dict(vectors=np.ones((2, 3), np.complex64)),
                         r"array 'vectors' must be a 2-D floating-point array, got dtype complex64"),
     "integer vectors": ({}, dict(vectors=np.ones((2, 3), np.int32)), "got dtype int32"),
@@ -481,7 +482,8 @@ def test_word2vec_byte_layout(tmp_path):
     vectors = np.array([[1.5, -2.0], [0.25, 1e-7]], dtype=np.float32)
     kv = KeyedVectors(vectors, ["ab", "ç"])
     kv.save_word2vec_format(tmp_path / "v.txt")
-    assert (tmp_path / "v.txt").read_bytes() == "2 2\nab 1.5 -2\nç 0.25 1.00000001e-07\n".encode()
+    # gensim's text (numpy's shortest exact decimals); "1.5 -2" and "1.00000001e-07" before
+    assert (tmp_path / "v.txt").read_bytes() == "2 2\nab 1.5 -2.0\nç 0.25 1e-07\n".encode()
     kv.save_word2vec_format(tmp_path / "v.bin", binary=True)
     assert (tmp_path / "v.bin").read_bytes() == (
         b"2 2\n"
@@ -912,7 +914,7 @@ def test_lone_surrogates_are_refused_on_both_sides(tmp_path, word):
 def test_every_writable_word_reads_back(tmp_path, binary):
     words = ["\u3000x", "\x85", "\xa0", "\x1c\x1f", "é", "\U0001f600", "\ufeff", "a\x00b", "\\n"]
     kv = KeyedVectors(np.arange(2 * len(words), dtype=np.float32).reshape(-1, 2), words,
-                      np.arange(len(words)))
+                      np.arange(len(words), 0, -1))  # descending: written in index order
     kv.save_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab", binary=binary)
     loaded = KeyedVectors.load_word2vec_format(tmp_path / "v", fvocab=tmp_path / "vocab",
                                                binary=binary)

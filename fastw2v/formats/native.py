@@ -216,7 +216,7 @@ def load_arrays(path, mmap=None):
     return meta, arrays
 
 
-def word_vectors_of(path, meta, arrays):
+def word_vectors_of(path, meta, arrays, int_keys=False):
     """The checked ``(index_to_key, vectors, counts)`` of a save loaded by :func:`load_arrays`.
 
     Parameters
@@ -225,10 +225,12 @@ def word_vectors_of(path, meta, arrays):
         The file or directory loaded (named in errors).
     meta, arrays : dict
         What :func:`load_arrays` returned.
+    int_keys : bool, optional
+        Keys may also be ints (a save of KeyedVectors; a model's words are strings).
 
     Returns
     -------
-    index_to_key : list of str
+    index_to_key : list of str (or int)
     vectors : numpy.ndarray
         2-D, floating-point.
     counts : numpy.ndarray
@@ -237,8 +239,9 @@ def word_vectors_of(path, meta, arrays):
     Raises
     ------
     ValueError
-        If the arrays or the key list are missing, a key is not a non-empty string, or an
-        array has another dtype kind or number of dimensions (nothing is converted).
+        If the arrays or the key list are missing, a key is not a non-empty string (or
+        int), or an array has another dtype kind or number of dimensions (nothing is
+        converted).
     """
     where = repr(os.fspath(path))
     keys = meta.get("index_to_key")
@@ -246,13 +249,93 @@ def word_vectors_of(path, meta, arrays):
     if missing or not isinstance(keys, list):
         raise ValueError(
             f"{where} holds no word vectors (missing arrays {missing} or the 'index_to_key' list)")
-    bad = next((i for i, key in enumerate(keys) if not isinstance(key, str) or not key), None)
+    bad = next((i for i, key in enumerate(keys) if not _is_key(key, int_keys)), None)
     if bad is not None:
-        raise ValueError(f"{where}: index_to_key must hold non-empty strings; entry {bad} is "
+        allowed = "non-empty strings or ints" if int_keys else "non-empty strings"
+        raise ValueError(f"{where}: index_to_key must hold {allowed}; entry {bad} is "
                          f"{keys[bad]!r}")
     check_array(path, "vectors", arrays["vectors"], "f", 2)
     check_array(path, "counts", arrays["counts"], "iu", 1)
     return keys, arrays["vectors"], arrays["counts"]
+
+
+def _is_key(key, int_keys):
+    """Whether `key` can be a saved key: a non-empty str, or an int if `int_keys`."""
+    if isinstance(key, str):
+        return bool(key)
+    return int_keys and isinstance(key, (int, np.integer)) and not isinstance(key, bool)
+
+
+def savable_keys(keys):
+    """`keys` as a save stores them (np.integer as int); ValueError naming the first key
+    that is not a non-empty str or an int."""
+    bad = next((i for i, key in enumerate(keys) if not _is_key(key, True)), None)
+    if bad is not None:
+        raise ValueError(f"key {keys[bad]!r} (index {bad}) cannot be saved: fastw2v saves keys "
+                         "that are non-empty strings or ints")
+    return [key if isinstance(key, str) else int(key) for key in keys]
+
+
+def attribute_arrays(expandos):
+    """The save of per-key attributes (``KeyedVectors.expandos``): ``(spec, arrays)``, the
+    ``"attributes"`` list for meta.json (per attribute its name and array, or an object
+    attribute's values as JSON) and the arrays (an integer ``count`` is ``counts``).
+
+    Raises
+    ------
+    ValueError
+        If an object attribute holds a value JSON cannot store (not str, int, float, bool
+        or None), naming the attribute.
+    """
+    spec, arrays = [], {}
+    for i, (name, values) in enumerate(expandos.items()):
+        if values.dtype.hasobject:
+            listed = values.tolist()
+            bad = next((v for v in listed if not isinstance(v, (str, int, float, type(None)))),
+                       None)
+            if bad is not None:
+                raise ValueError(f"attribute {name!r} holds {bad!r} ({type(bad).__name__}), which "
+                                 "cannot be saved; saved attributes hold numbers, str or None")
+            spec.append({"name": name, "values": listed})
+        else:
+            array = "counts" if name == "count" and values.dtype.kind in "iu" else \
+                f"attribute_{i}"
+            spec.append({"name": name, "array": array})
+            arrays[array] = values
+    return spec, arrays
+
+
+def attributes_of(path, meta, arrays, n):
+    """The per-key attributes of a save loaded by :func:`load_arrays` (name -> array of
+    ``n`` values), saved by :func:`attribute_arrays`; a save without them (every older
+    save) has the one attribute ``count``.
+
+    Raises
+    ------
+    ValueError
+        If the ``"attributes"`` list is malformed or an attribute has not ``n`` values,
+        naming `path`.
+    """
+    spec = meta.get("attributes", [{"name": "count", "array": "counts"}])
+    where = repr(os.fspath(path))
+    attributes = {}
+    for entry in spec if isinstance(spec, list) else [spec]:
+        if not (isinstance(entry, dict) and isinstance(entry.get("name"), str)
+                and (entry.get("array") in arrays or isinstance(entry.get("values"), list))):
+            raise ValueError(f"{where}: bad entry {str(entry)[:200]} in the attributes list")
+        if "array" in entry:
+            values = arrays[entry["array"]]
+            if values.ndim != 1 or values.dtype.kind not in "biuf":
+                raise ValueError(f"{where}: array {entry['array']!r} must be a 1-D array of "
+                                 f"numbers, got dtype {values.dtype} and shape {values.shape}")
+        else:
+            values = np.empty(len(entry["values"]), dtype=object)
+            values[:] = entry["values"]
+        if len(values) != n:
+            raise ValueError(f"{where}: attribute {entry['name']!r} has {len(values)} values "
+                             f"for {n} keys")
+        attributes[entry["name"]] = values
+    return attributes
 
 
 def lock_factors_of(path, arrays, n):

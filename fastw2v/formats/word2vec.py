@@ -12,15 +12,19 @@ written through :func:`fastw2v._compression.atomic_output`. :func:`write_vocab` 
 """
 
 import codecs
+import contextlib
 import itertools
 import logging
 import os
 import re
+import shutil
+from pathlib import Path
 
 import numpy as np
 
 from .._checks import check_int
 from .._compression import (
+    _COMPRESSED_OPENERS,
     _READ_CHUNK,
     atomic_output,
     corrupt_stream_named,
@@ -44,55 +48,72 @@ _INT64_MAX = 2**63 - 1  # largest vector count in a word2vec header, largest wor
 _DETECTION_DIM = 1 << 16  # is_binary_word2vec judges at most this many values
 _UTF8_BOM = b"\xef\xbb\xbf"
 _WRITE_BLOCK_ROWS = 4096
+_WRITE_BLOCK_VALUES = 1 << 16  # text values formatted at a time (numpy's str array: 4 B a char)
 
 
-def write_word2vec(fname, words, vectors, binary=False, write_header=True):
+def write_word2vec(fname, words, vectors, binary=False, write_header=True, total_vec=None,
+                   append=False, order=None):
     """Write vectors in the word2vec C tool's text or binary format.
 
-    Text values are written with enough significant digits to read back exactly
-    (9 for float32). Binary records end with a newline, as the C tool writes them.
+    Text values are written as numpy prints them (``str()`` of each value, as gensim
+    writes them): the shortest decimal that reads back as the same value of the vectors'
+    dtype. Binary records end with a newline, as the C tool writes them (gensim writes
+    none; both read either).
 
     Parameters
     ----------
     fname : str or os.PathLike
         Output path (``.gz``, ``.bz2``, ``.xz`` are compressed).
     words : list of str
-        One word per row of `vectors`; words must be non-empty and contain no whitespace.
+        One word per record written; words must be non-empty and contain no whitespace.
     vectors : numpy.ndarray
-        2-D float array, shape ``(len(words), dim)``.
+        2-D float array: row ``i`` is the vector of ``words[i]``, or with `order` row
+        ``order[i]`` is.
     binary : bool, optional
         Write the binary format instead of text.
     write_header : bool, optional
         Write the ``"COUNT DIM"`` header line (the text format without it is GloVe's).
+    total_vec : int, optional
+        The COUNT of the header (default: the number of words), for a file that more
+        vectors will be appended to.
+    append : bool, optional
+        Add to the end of an existing `fname` (see :func:`_atomic_append`).
+    order : sequence of int, optional
+        The rows of `vectors` to write, one per word.
 
     Raises
     ------
+    TypeError
+        If `total_vec` is not an int (an ArgumentTypeError, also a ValueError).
     ValueError
-        If a word is empty or contains whitespace, or the shapes disagree.
+        If a word is empty or contains whitespace, the shapes disagree, or `total_vec` < 0.
     OSError
         If the file cannot be written.
     """
     vectors = np.asarray(vectors)
-    if vectors.ndim != 2 or vectors.shape[0] != len(words):
+    rows = len(vectors) if order is None else len(order)
+    if vectors.ndim != 2 or rows != len(words):
         raise ValueError(f"need one vector per word: {len(words)} words, "
                          f"vectors of shape {vectors.shape}")
+    total_vec = check_int("total_vec", total_vec, 0, optional=True)
     encoded = [_encode_word(word) for word in words]
-    digits = {2: 5, 4: 9}.get(vectors.dtype.itemsize, 17)  # enough to read back exactly
-    fmt = " ".join([f"%.{digits}g"] * vectors.shape[1])
-    with atomic_output(fname) as fout:
+    # text: numpy's str() of every value, in blocks of a bounded number of values
+    block_rows = _WRITE_BLOCK_ROWS if binary else max(1, _WRITE_BLOCK_VALUES // vectors.shape[1])
+    with _atomic_append(fname) if append else atomic_output(fname) as fout:
         if write_header:
-            fout.write(b"%d %d\n" % vectors.shape)
-        for start in range(0, len(encoded), _WRITE_BLOCK_ROWS):  # bounded temporary memory
-            block = vectors[start:start + _WRITE_BLOCK_ROWS]
+            fout.write(b"%d %d\n" % (rows if total_vec is None else total_vec, vectors.shape[1]))
+        for start in range(0, len(encoded), block_rows):
+            block = vectors[start:start + block_rows] if order is None else \
+                vectors[order[start:start + block_rows]]
             if binary:
-                rows = [row.tobytes() for row in np.asarray(block, dtype="<f4")]
+                values = [row.tobytes() for row in np.asarray(block, dtype="<f4")]
             else:
-                rows = [(fmt % tuple(row)).encode("ascii") for row in block.tolist()]
-            fout.write(b"".join(b"%s %s\n" % pair for pair in zip(encoded[start:], rows)))
-    logger.info("wrote %d x %d vectors to %s", vectors.shape[0], vectors.shape[1], fname)
+                values = [" ".join(row).encode("ascii") for row in block.astype(str).tolist()]
+            fout.write(b"".join(b"%s %s\n" % pair for pair in zip(encoded[start:], values)))
+    logger.info("wrote %d x %d vectors to %s", rows, vectors.shape[1], fname)
 
 
-def write_vocab(fname, words, counts):
+def write_vocab(fname, words, counts, append=False):
     """Write a vocabulary file as word2vec.c's ``-save-vocab`` does: ``"word count"`` lines.
 
     Parameters
@@ -103,6 +124,8 @@ def write_vocab(fname, words, counts):
         The words, in the order to write them.
     counts : sequence of int
         The count of each word.
+    append : bool, optional
+        Add to the end of an existing `fname` (see :func:`_atomic_append`).
 
     Raises
     ------
@@ -116,12 +139,35 @@ def write_vocab(fname, words, counts):
     if words and isinstance(words[0], str) and words[0].startswith("\ufeff"):
         raise ValueError(f"word {words[0]!r} cannot be the first of a vocabulary file: its leading "
                          "U+FEFF would read back as a byte-order mark")
-    with atomic_output(fname) as fout:
+    with _atomic_append(fname) if append else atomic_output(fname) as fout:
         for start in range(0, len(words), _WRITE_BLOCK_ROWS):
             block = zip(words[start:start + _WRITE_BLOCK_ROWS],
                         counts[start:start + _WRITE_BLOCK_ROWS])
             fout.write(b"".join(b"%s %d\n" % (_encode_word(word), count) for word, count in block))
     logger.info("wrote %d word counts to %s", len(words), fname)
+
+
+@contextlib.contextmanager
+def _atomic_append(fname):
+    """A binary file to append to ``fname``, atomically: the new file is a copy of the old
+    one (its bytes, as they are) followed by the data written, and it replaces ``fname``
+    through :func:`fastw2v._compression.atomic_output` only once complete, so at every
+    instant ``fname`` holds its previous content or all of it plus everything appended,
+    never a part (the price: the old content is copied). A compressed ``fname`` gets the
+    data as a further compressed stream (member), which gzip, bzip2 and xz readers, and
+    fastw2v's and gensim's, read as the continuation. A missing ``fname`` is created.
+    Yields the binary file to write to; raises OSError as ``atomic_output`` does, or if the
+    old file cannot be read."""
+    opener = _COMPRESSED_OPENERS.get(Path(os.fspath(fname)).suffix.lower())
+    with atomic_output(fname, compress=False) as raw:
+        if os.path.isfile(fname):
+            with open(fname, "rb") as old:
+                shutil.copyfileobj(old, raw, _READ_CHUNK)
+        if opener is None:
+            yield raw
+        else:
+            with opener(raw, "wb") as fout:
+                yield fout
 
 
 def read_vocab(fname, encoding="utf8", unicode_errors="strict"):
