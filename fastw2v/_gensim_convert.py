@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from .formats.gensim import class_name, is_pickle, read_saved
+from .formats.gensim import class_names, is_pickle, read_saved
 from .formats.native import is_native
 from .keyedvectors import KeyedVectors
 
@@ -54,12 +54,11 @@ def load_vectors(path, mmap=None):
     """The word vectors of a file saved by gensim (a KeyedVectors, or a Word2Vec model's
     ``wv``), read through the restricted unpickler (see :func:`vectors_from_gensim`)."""
     root = read_saved(path, mmap)
-    name = class_name(root)
-    if name in _WORD2VEC_CLASSES:
+    if _is(root, _WORD2VEC_CLASSES):
         return vectors_from_gensim(vars(root).get("wv") or root, root, path)
-    if name not in _VECTORS_CLASSES:
-        raise ValueError(f"{os.fspath(path)!r} holds a {name}, not gensim word vectors nor a "
-                         f"Word2Vec model")
+    if not _is(root, _VECTORS_CLASSES):
+        raise ValueError(f"{os.fspath(path)!r} holds a {class_names(root)[0]}, not gensim "
+                         f"word vectors nor a Word2Vec model")
     return vectors_from_gensim(root, None, path)
 
 
@@ -96,7 +95,12 @@ class _State:
 
 
 def _where(obj, path):
-    return repr(os.fspath(path)) if path is not None else f"the gensim {class_name(obj)}"
+    return repr(os.fspath(path)) if path is not None else f"the {class_names(obj)[0]} given"
+
+
+def _is(obj, names):
+    """Whether ``obj`` is (or stands for) an instance of one of the classes ``names``."""
+    return not set(class_names(obj)).isdisjoint(names)
 
 
 def _vectors_parts(wv, model=None, where="the gensim object"):
@@ -195,10 +199,12 @@ def model_from_gensim(cls, model, path=None):
     the vectors, counts, output layers (``syn1neg`` shared, ``syn1`` a view without its
     unused last row), gensim's Huffman tree and the settings."""
     where = _where(model, path)
-    if class_name(model) not in _WORD2VEC_CLASSES:
-        raise ValueError(f"{where} holds a {class_name(model)}, not a gensim Word2Vec "
-                         f"model" + ("; use KeyedVectors.load" if class_name(model)
-                                     in _VECTORS_CLASSES else ""))
+    if not _is(model, _WORD2VEC_CLASSES):
+        found, method = (f"{where} holds", "load") if path is not None else \
+            ("the object given is", "from_gensim")
+        raise ValueError(f"{found} a {class_names(model)[0]}, not a gensim Word2Vec model"
+                         + (f"; use KeyedVectors.{method}" if _is(model, _VECTORS_CLASSES)
+                            else ""))
     state = _State(where, model, *_parts(model))
     kv, attrs = _vectors_and_attrs(state.get("wv", model), model, where)
     n, dim = len(kv), kv.vector_size

@@ -472,6 +472,20 @@ def test_word2vec_from_gensim_shares_and_to_gensim_trains_in_gensim(sentences, m
     assert not np.array_equal(back.wv.vectors, before)
 
 
+def test_from_gensim_takes_subclasses_and_refuses_other_objects(sentences):
+    class MyWord2Vec(GensimWord2Vec):
+        pass
+
+    gensim_model = _gensim_model(sentences, "sg-ns")
+    gensim_model.__class__ = MyWord2Vec
+    assert fastw2v.Word2Vec.from_gensim(gensim_model).wv.index_to_key == \
+        gensim_model.wv.index_to_key
+    with pytest.raises(ValueError, match=r"the object given is a gensim.models.keyedvectors."
+                                         r"KeyedVectors, not a gensim Word2Vec model; use "
+                                         r"KeyedVectors.from_gensim"):
+        fastw2v.Word2Vec.from_gensim(gensim_model.wv)
+
+
 def test_integer_keys_go_both_ways():
     gensim_kv = GensimKeyedVectors(3)
     gensim_kv.add_vectors([7, 3, 11], np.eye(3, dtype=np.float32))

@@ -343,10 +343,12 @@ def _read(path, size=-1):
         return fin.read(size)
 
 
-def class_name(obj):
-    """"module.name" of the class ``obj`` is (or stands for, a :class:`Pickled`)."""
-    return obj.pickled_global if isinstance(obj, Pickled) else \
-        f"{type(obj).__module__}.{type(obj).__qualname__}"
+def class_names(obj):
+    """"module.name" of the class ``obj`` is (or stands for, a :class:`Pickled`), then of
+    its base classes."""
+    if isinstance(obj, Pickled):
+        return [obj.pickled_global]
+    return [f"{c.__module__}.{c.__qualname__}" for c in type(obj).__mro__]
 
 
 def is_pickle(path):
