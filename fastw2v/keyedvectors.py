@@ -339,7 +339,9 @@ class KeyedVectors(KeyedVectorsEditing, Word2VecFormat, Gensim3Names, Similarity
     @classmethod
     def load(cls, path, mmap=None):
         """Load vectors saved by :meth:`save` (or by a fastw2v model's ``save``), from a
-        model file or from a model directory of an earlier fastw2v.
+        model file or from a model directory of an earlier fastw2v; or saved by gensim 0.13
+        to 4.x (``KeyedVectors.save``, or a Word2Vec model's ``save``: its vectors), read
+        without executing anything from the file (see :mod:`fastw2v.formats.gensim`).
 
         Parameters
         ----------
@@ -362,8 +364,14 @@ class KeyedVectors(KeyedVectorsEditing, Word2VecFormat, Gensim3Names, Similarity
             If `mmap` is neither None nor a str (an ArgumentTypeError, also a ValueError).
         ValueError
             If `mmap` is not one of the modes, or `path` is not a valid fastw2v save or
-            lacks the vectors (the message names the file and what is wrong).
+            lacks the vectors (the message names the file and what is wrong); for a gensim
+            file also if its pickle names a global outside the few fastw2v resolves
+            (:class:`fastw2v.formats.gensim.UnsafePickleError`, naming it), is truncated,
+            or a side ``.npy`` file is missing, corrupt or holds objects.
         """
+        from ._gensim_convert import is_gensim_file, load_vectors  # (imports this module)
+        if is_gensim_file(path):
+            return load_vectors(path, mmap)
         meta, arrays = load_arrays(path, mmap=mmap)
         keys, vectors, counts = word_vectors_of(path, meta, arrays, int_keys=True)
         try:
@@ -373,6 +381,43 @@ class KeyedVectors(KeyedVectorsEditing, Word2VecFormat, Gensim3Names, Similarity
         kv.expandos = attributes_of(path, meta, arrays, len(keys))
         kv.vectors_lockf = lock_factors_of(path, arrays, len(keys))
         return kv
+
+    @classmethod
+    def from_gensim(cls, kv):
+        """The fastw2v KeyedVectors of a gensim ``KeyedVectors`` (keys, counts, lock
+        factors), sharing its vectors array.
+
+        Parameters
+        ----------
+        kv : gensim.models.KeyedVectors
+
+        Returns
+        -------
+        KeyedVectors
+
+        Raises
+        ------
+        ValueError
+            If its parts disagree (vectors and keys of other lengths ...).
+        """
+        from ._gensim_convert import vectors_from_gensim  # (imports this module)
+        return vectors_from_gensim(kv)
+
+    def to_gensim(self):
+        """A gensim ``KeyedVectors`` of these vectors (keys, counts, lock factors), sharing
+        the vectors array.
+
+        Returns
+        -------
+        gensim.models.KeyedVectors
+
+        Raises
+        ------
+        ImportError
+            If gensim is not installed.
+        """
+        from ._gensim_convert import vectors_to_gensim  # (imports this module)
+        return vectors_to_gensim(self)
 
 
 def _check_vectors(vectors):

@@ -9,6 +9,13 @@ import numpy as np
 
 from ._checks import check_int
 from ._epochs import run_epochs
+from ._gensim_convert import (
+    is_gensim_file,
+    load_model,
+    model_from_gensim,
+    model_to_gensim,
+    use_tree,
+)
 from ._layers import OUTPUT_LAYERS
 from ._lockf import per_key_factors, saved_factors
 from ._params import TrainingParams, check_decay, check_names, signature, with_settings
@@ -29,6 +36,7 @@ def _learning_rates(start_alpha, end_alpha):
 
 
 _SIGNATURE = signature("sentences", "corpus_file")
+_TREE = ("codes", "points", "path_offsets")  # the Huffman paths an hs model's file keeps
 
 
 @with_settings
@@ -386,7 +394,9 @@ class FastW2V(VocabBuilding):
     # ------------------------------------------------------------------ persistence
 
     def save(self, path):
-        """Saves the whole model (parameters, vocabulary, both layers, history) to the
+        """Saves the whole model (parameters, vocabulary, both layers, history; with
+        hierarchical softmax the Huffman paths its syn1 belongs to, which for a model of
+        gensim's may differ from the tree fastw2v builds of the counts) to the
         file ``path`` in the native format: one uncompressed zip of ``.npy`` arrays and
         JSON, no pickle (see :mod:`fastw2v.formats.native`). The encoded corpus is not saved.
 
@@ -414,13 +424,17 @@ class FastW2V(VocabBuilding):
             raise ValueError("nothing to save: build the vocabulary or train first")
         meta = dict(kind="FastW2V", params=self._params.saved(),
                     index_to_key=self.wv.index_to_key, history=self.history)
+        tree = {f"hs_{name}": getattr(self.vocab, name) for name in _TREE} if self.hs else {}
         save_arrays(path, meta, dict(vectors=self.wv.vectors, counts=self.wv.counts,
-                                     **self._outputs, **saved_factors(self.wv)))
+                                     **self._outputs, **saved_factors(self.wv), **tree))
 
     @classmethod
     def load(cls, path, mmap=None):
         """Loads a model written by :meth:`save` (a model file, or the model directory of
-        an earlier fastw2v); it can be queried and trained further.
+        an earlier fastw2v), or a Word2Vec model saved by gensim 0.13 to 4.x (with the
+        ``.npy`` files beside it), read without executing anything from the file (see
+        :mod:`fastw2v.formats.gensim`): its vectors, counts, output layers, Huffman tree
+        and settings. It can be queried and trained further.
 
         Parameters
         ----------
@@ -444,8 +458,13 @@ class FastW2V(VocabBuilding):
             ``mmap`` is neither None nor a str (an ArgumentTypeError, also a ValueError).
         ValueError
             ``mmap`` is not one of the modes, or ``path`` is not a saved FastW2V model, or
-            is truncated or corrupted (the message names the file and what is wrong).
+            is truncated or corrupted (the message names the file and what is wrong); for
+            a gensim file also if its pickle names a global outside the few fastw2v
+            resolves (:class:`fastw2v.formats.gensim.UnsafePickleError`, naming it), or
+            its parts disagree.
         """
+        if is_gensim_file(path):
+            return load_model(cls, path, mmap)
         meta, arrays = load_arrays(path, mmap=mmap)
         words, vectors, counts = word_vectors_of(path, meta, arrays)
         for layer in OUTPUT_LAYERS:
@@ -467,6 +486,9 @@ class FastW2V(VocabBuilding):
                 if arrays[name].shape != shape:
                     raise ValueError(f"{name} has shape {arrays[name].shape}, expected {shape}")
             model.vocab = model._new_vocab(words, counts)
+            if model.hs and "hs_codes" in arrays:  # the tree of syn1 (one from gensim ...)
+                use_tree(model.vocab, *(arrays[f"hs_{name}"] for name in _TREE),
+                         repr(os.fspath(path)))
             model.wv = KeyedVectors(np.ascontiguousarray(vectors, dtype=np.float32), words,
                                     np.asarray(counts, dtype=np.int64))
             model._outputs = {name: np.ascontiguousarray(arrays[name], dtype=np.float32)
@@ -476,3 +498,44 @@ class FastW2V(VocabBuilding):
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError(f"{os.fspath(path)!r} is not a valid FastW2V model: {e}") from None
         return model
+
+    @classmethod
+    def from_gensim(cls, model):
+        """The model (of this class: FastW2V or Word2Vec) of a gensim ``Word2Vec``: its
+        settings, vectors, counts, output layers and Huffman tree, sharing ``wv.vectors``,
+        ``syn1neg`` and ``syn1`` (without its unused last row) when they are C-contiguous
+        float32.
+
+        Parameters
+        ----------
+        model : gensim.models.Word2Vec
+
+        Returns
+        -------
+        FastW2V or Word2Vec
+
+        Raises
+        ------
+        ValueError
+            If it is no gensim Word2Vec, or its parts disagree.
+        """
+        return model_from_gensim(cls, model)
+
+    def to_gensim(self):
+        """A gensim ``Word2Vec`` of this model, which gensim can train further: the
+        settings, the vectors and ``syn1neg`` shared, ``syn1`` copied (gensim's has an
+        extra row), the Huffman tree and the sub-sampling thresholds.
+
+        Returns
+        -------
+        gensim.models.Word2Vec
+
+        Raises
+        ------
+        ImportError
+            If gensim is not installed.
+        ValueError
+            If the model has no vocabulary yet, or trains the full softmax (gensim has
+            none).
+        """
+        return model_to_gensim(self)
