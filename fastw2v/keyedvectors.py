@@ -131,7 +131,7 @@ class KeyedVectors(KeyedVectorsEditing, Word2VecFormat, Gensim3Names, Similarity
             raise ValueError(
                 f"index_to_key has {len(index_to_key)} keys but vectors has {vectors.shape[0]} rows"
             )
-        key_to_index = {key: index for index, key in enumerate(index_to_key)}
+        key_to_index = dict(zip(index_to_key, range(len(index_to_key))))
         if len(key_to_index) != len(index_to_key):
             duplicate = next(key for index, key in enumerate(index_to_key)
                              if key_to_index[key] != index)

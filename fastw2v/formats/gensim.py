@@ -13,7 +13,6 @@ import _compat_pickle
 import builtins
 import collections
 import errno
-import io
 import os
 import pickle
 import zipfile
@@ -236,9 +235,9 @@ def read_pickle(path):
         If the pickle is truncated or corrupt (the message names the file).
     """
     where = repr(os.fspath(path))
-    data = _read(path)
     try:
-        return RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
+        with corrupt_stream_named(path, where), open_compressed(path) as fin:
+            return RestrictedUnpickler(fin, encoding="latin1").load()
     except UnsafePickleError as err:
         raise UnsafePickleError(
             f"{where}: refusing to load it: its pickle {err} (fastw2v resolves only numpy "

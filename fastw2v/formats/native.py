@@ -249,7 +249,7 @@ def word_vectors_of(path, meta, arrays, int_keys=False):
     if missing or not isinstance(keys, list):
         raise ValueError(
             f"{where} holds no word vectors (missing arrays {missing} or the 'index_to_key' list)")
-    bad = next((i for i, key in enumerate(keys) if not _is_key(key, int_keys)), None)
+    bad = _first_bad_key(keys, int_keys)
     if bad is not None:
         allowed = "non-empty strings or ints" if int_keys else "non-empty strings"
         raise ValueError(f"{where}: index_to_key must hold {allowed}; entry {bad} is "
@@ -257,6 +257,15 @@ def word_vectors_of(path, meta, arrays, int_keys=False):
     check_array(path, "vectors", arrays["vectors"], "f", 2)
     check_array(path, "counts", arrays["counts"], "iu", 1)
     return keys, arrays["vectors"], arrays["counts"]
+
+
+def _first_bad_key(keys, int_keys):
+    """Index of the first key of a JSON list that :func:`_is_key` refuses, or None; the
+    usual all-valid list is judged by its set of types, at C speed (JSON has no np.integer,
+    and a bool's type is not int)."""
+    if set(map(type, keys)) <= ({str, int} if int_keys else {str}) and "" not in keys:
+        return None
+    return next((i for i, key in enumerate(keys) if not _is_key(key, int_keys)), None)
 
 
 def _is_key(key, int_keys):
