@@ -5,15 +5,13 @@ import contextlib
 import inspect
 import logging
 import os
-import platform
 import sys
 import time
 from dataclasses import replace
-from datetime import datetime
 
 import numpy as np
 
-from ._version import __version__
+from ._lifecycle import LifecycleEvents
 from .word2vec import FastW2V
 
 logger = logging.getLogger("fastw2v")
@@ -28,7 +26,7 @@ _LOG_TABLE = np.log(1 / (1 + np.exp(-(np.arange(_EXP_TABLE_SIZE, dtype=np.float3
                     dtype=np.float32)
 
 
-class Word2Vec(FastW2V):
+class Word2Vec(LifecycleEvents, FastW2V):
     """gensim 4.4's ``Word2Vec``: given ``sentences`` or ``corpus_file`` it builds the
     vocabulary and trains at once; given neither it waits for :meth:`build_vocab` and
     :meth:`train`. The parameters are gensim's, with gensim's names, defaults and meaning
@@ -122,24 +120,6 @@ max_final_vocab, shrink_windows
         n = 0 if self.wv is None else len(self.wv)
         return f"{type(self).__name__}<vocab={n}, vector_size={self.vector_size}, " \
                f"alpha={self.alpha}>"
-
-    def add_lifecycle_event(self, event_name, log_level=logging.INFO, **event):
-        """Appends a record to ``lifecycle_events`` (and logs it), as gensim does.
-
-        Parameters
-        ----------
-        event_name : str
-        log_level : int or False
-            Log the record at this level (False: not at all).
-        **event
-            The record's own keys; ``datetime``, ``fastw2v``, ``python``, ``platform`` and
-            ``event`` are added.
-        """
-        record = dict(event, datetime=datetime.now().isoformat(), fastw2v=__version__,
-                      python=sys.version, platform=platform.platform(), event=event_name)
-        self.lifecycle_events.append(record)
-        if log_level:
-            logger.log(log_level, "%s lifecycle event %s", type(self).__name__, record)
 
     def _scan(self, sentences, corpus_file, *args):
         """FastW2V's scan, noting the raw words of the corpus (gensim's raw_word_count of a

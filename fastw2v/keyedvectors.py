@@ -21,7 +21,9 @@ from ._checks import check_int
 from ._gensim3_names import Gensim3Names
 from ._kv_edit import KeyedVectorsEditing
 from ._kv_word2vec import Word2VecFormat
+from ._lifecycle import LifecycleEvents
 from ._similarity import KEY_TYPES, SimilarityQueries
+from ._wmd import wmdistance
 from .formats.native import (
     attribute_arrays,
     attributes_of,
@@ -34,7 +36,9 @@ from .formats.native import (
 
 logger = logging.getLogger("fastw2v")
 
-class KeyedVectors(KeyedVectorsEditing, Word2VecFormat, Gensim3Names, SimilarityQueries):
+
+class KeyedVectors(LifecycleEvents, KeyedVectorsEditing, Word2VecFormat, Gensim3Names,
+                   SimilarityQueries):
     """A set of vectors, one per key (word), in a 2-D array with a row per key.
 
     Two constructors, told apart by the first argument: gensim's
@@ -310,20 +314,20 @@ class KeyedVectors(KeyedVectorsEditing, Word2VecFormat, Gensim3Names, Similarity
     # persistence
     # ------------------------------------------------------------------------------------
 
-    def save(self, path):
+    def save(self, fname):
         """Save in the native fastw2v format: one file, an uncompressed zip of ``.npy``
         arrays and JSON (see :mod:`fastw2v.formats.native`), written atomically.
 
         Parameters
         ----------
-        path : str or os.PathLike
+        fname : str or os.PathLike
             File to create or replace (``"vectors.kv"``). At every instant it holds the
             previous file or the complete new one; nothing is left behind on failure.
 
         Raises
         ------
         IsADirectoryError
-            If `path` is a directory (such as a save of fastw2v format version 1).
+            If `fname` is a directory (such as a save of fastw2v format version 1).
         ValueError
             If a key is not a non-empty str or an int, or a str (object) attribute holds a
             value other than str, int, float, bool or None.
@@ -333,11 +337,36 @@ class KeyedVectors(KeyedVectorsEditing, Word2VecFormat, Gensim3Names, Similarity
         keys = savable_keys(self.index_to_key)
         attributes, arrays = attribute_arrays(self.expandos)
         arrays.setdefault("counts", np.zeros(len(keys), np.int64))  # every save has counts
-        save_arrays(path, {"kind": "KeyedVectors", "index_to_key": keys, "attributes": attributes},
+        save_arrays(fname, {"kind": "KeyedVectors", "index_to_key": keys, "attributes": attributes},
                     {"vectors": self._vectors, **arrays, **_lockf.saved_factors(self)})
 
+    def wmdistance(self, document1, document2, norm=True):
+        """Word Mover's Distance between two documents, as gensim's (solved by the optional
+        POT package: ``pip install 'fastw2v[wmd]'``); see :func:`fastw2v._wmd.wmdistance`.
+
+        Parameters
+        ----------
+        document1, document2 : list of str
+            The documents as sequences of keys (unknown words are dropped, logged).
+        norm : bool, optional
+            Between unit-length vectors (the default) instead of the raw ones.
+
+        Returns
+        -------
+        float
+            The distance (``inf`` if a document has no known word).
+
+        Raises
+        ------
+        ImportError
+            If POT is not installed (the message names it and the extra).
+        TypeError
+            If a document is a str instead of a sequence of words.
+        """
+        return wmdistance(self, document1, document2, norm)
+
     @classmethod
-    def load(cls, path, mmap=None):
+    def load(cls, fname, mmap=None):
         """Load vectors saved by :meth:`save` (or by a fastw2v model's ``save``), from a
         model file or from a model directory of an earlier fastw2v; or saved by gensim 0.13
         to 4.x (``KeyedVectors.save``, or a Word2Vec model's ``save``: its vectors), read
@@ -345,7 +374,7 @@ class KeyedVectors(KeyedVectorsEditing, Word2VecFormat, Gensim3Names, Similarity
 
         Parameters
         ----------
-        path : str or os.PathLike
+        fname : str or os.PathLike
             The saved file (or directory).
         mmap : {None, 'r', 'r+', 'c'}, optional
             Memory-map the arrays from the file instead of reading them; ``'r'`` is
@@ -359,27 +388,27 @@ class KeyedVectors(KeyedVectorsEditing, Word2VecFormat, Gensim3Names, Similarity
         Raises
         ------
         FileNotFoundError
-            If `path` does not exist.
+            If `fname` does not exist.
         TypeError
             If `mmap` is neither None nor a str (an ArgumentTypeError, also a ValueError).
         ValueError
-            If `mmap` is not one of the modes, or `path` is not a valid fastw2v save or
+            If `mmap` is not one of the modes, or `fname` is not a valid fastw2v save or
             lacks the vectors (the message names the file and what is wrong); for a gensim
             file also if its pickle names a global outside the few fastw2v resolves
             (:class:`fastw2v.formats.gensim.UnsafePickleError`, naming it), is truncated,
             or a side ``.npy`` file is missing, corrupt or holds objects.
         """
         from ._gensim_convert import is_gensim_file, load_vectors  # (imports this module)
-        if is_gensim_file(path):
-            return load_vectors(path, mmap)
-        meta, arrays = load_arrays(path, mmap=mmap)
-        keys, vectors, counts = word_vectors_of(path, meta, arrays, int_keys=True)
+        if is_gensim_file(fname):
+            return load_vectors(fname, mmap)
+        meta, arrays = load_arrays(fname, mmap=mmap)
+        keys, vectors, counts = word_vectors_of(fname, meta, arrays, int_keys=True)
         try:
             kv = cls(vectors, keys, counts)
         except (TypeError, ValueError) as err:
-            raise ValueError(f"{os.fspath(path)!r} holds invalid word vectors: {err}") from None
-        kv.expandos = attributes_of(path, meta, arrays, len(keys))
-        kv.vectors_lockf = lock_factors_of(path, arrays, len(keys))
+            raise ValueError(f"{os.fspath(fname)!r} holds invalid word vectors: {err}") from None
+        kv.expandos = attributes_of(fname, meta, arrays, len(keys))
+        kv.vectors_lockf = lock_factors_of(fname, arrays, len(keys))
         return kv
 
     @classmethod

@@ -594,3 +594,16 @@ def test_loaded_word2vec_files_have_gensims_counts_and_keep_their_order(tmp_path
         loaded.sort_by_descending_frequency()
     _same_state(ours, theirs)
     assert ours.index_to_key == ["d", "c", "b", "a"]
+
+
+def test_lifecycle_events_are_recorded_as_gensims():
+    ours, theirs = _both(DIM)
+    assert not hasattr(ours, "lifecycle_events") and not hasattr(theirs, "lifecycle_events")
+    for kv in (ours, theirs):
+        kv.add_lifecycle_event("tested", msg="one", log_level=False)
+    (mine,), (gensims,) = ours.lifecycle_events, theirs.lifecycle_events
+    assert set(mine) - {"fastw2v"} == set(gensims) - {"gensim"}
+    assert (mine["event"], mine["msg"]) == (gensims["event"], gensims["msg"]) == ("tested", "one")
+    ours.lifecycle_events = None  # gensim's way to stop the records
+    ours.add_lifecycle_event("ignored", log_level=False)
+    assert ours.lifecycle_events is None

@@ -8,7 +8,6 @@ import pytest
 from conftest import gensim_models
 
 from fastw2v import KeyedVectors
-from fastw2v._wmd import wmdistance
 
 pytest.importorskip("ot", reason="POT (the wmd extra) is not installed")
 
@@ -52,24 +51,24 @@ def theirs(vectors):
 @pytest.mark.parametrize("document1, document2", PAIRS)
 def test_same_distance_as_gensim(ours, theirs, document1, document2, norm):
     expected = theirs.wmdistance(document1, document2, norm=norm)
-    assert wmdistance(ours, document1, document2, norm=norm) == pytest.approx(expected, abs=1e-5)
-    assert wmdistance(ours, document2, document1, norm=norm) == pytest.approx(expected, abs=1e-5)
+    assert ours.wmdistance(document1, document2, norm=norm) == pytest.approx(expected, abs=1e-5)
+    assert ours.wmdistance(document2, document1, norm=norm) == pytest.approx(expected, abs=1e-5)
 
 
 def test_norm_is_the_default_and_changes_the_distance(ours, theirs):
     document1, document2 = PAIRS[0]
-    normed = wmdistance(ours, document1, document2)
+    normed = ours.wmdistance(document1, document2)
     assert normed == pytest.approx(theirs.wmdistance(document1, document2), abs=1e-5)
-    assert abs(normed - wmdistance(ours, document1, document2, norm=False)) > 0.1
+    assert abs(normed - ours.wmdistance(document1, document2, norm=False)) > 0.1
 
 
 def test_one_word_each_is_the_distance_of_their_vectors(ours):
     expected = np.linalg.norm(ours["chicago"].astype(np.float64) - ours["illinois"])
-    assert wmdistance(ours, ["chicago"], ["illinois"], norm=False) == pytest.approx(expected)
+    assert ours.wmdistance(["chicago"], ["illinois"], norm=False) == pytest.approx(expected)
 
 
 def test_identical_documents_are_at_distance_zero(ours):
-    assert wmdistance(ours, ["obama", "speaks", "obama"], ["speaks", "obama", "obama"]) == \
+    assert ours.wmdistance(["obama", "speaks", "obama"], ["speaks", "obama", "obama"]) == \
         pytest.approx(0.0, abs=1e-9)
 
 
@@ -79,7 +78,7 @@ def test_identical_documents_are_at_distance_zero(ours):
 def test_a_document_without_known_words_is_infinitely_far(ours, theirs, document1, document2,
                                                           caplog):
     with caplog.at_level(logging.INFO, logger="fastw2v"):
-        assert wmdistance(ours, document1, document2) == math.inf
+        assert ours.wmdistance(document1, document2) == math.inf
     assert theirs.wmdistance(document1, document2) == math.inf
     assert "at least one of the documents had no words that were in the vocabulary" in \
         caplog.text
@@ -87,8 +86,8 @@ def test_a_document_without_known_words_is_infinitely_far(ours, theirs, document
 
 def test_out_of_vocabulary_words_are_dropped_and_logged(ours, caplog):
     with caplog.at_level(logging.INFO, logger="fastw2v"):
-        with_oov = wmdistance(ours, ["obama", "zzz", "speaks"], ["yyy", "media", "xxx"])
-    assert with_oov == wmdistance(ours, ["obama", "speaks"], ["media"])
+        with_oov = ours.wmdistance(["obama", "zzz", "speaks"], ["yyy", "media", "xxx"])
+    assert with_oov == ours.wmdistance(["obama", "speaks"], ["media"])
     assert "removed 1 and 2 out-of-vocabulary words from document 1 and 2" in caplog.text
 
 
@@ -97,18 +96,18 @@ def test_words_with_equal_vectors_are_at_distance_zero():
     guard against an old emd that got stuck there); POT solves it: the distance is 0."""
     kv = KeyedVectors(np.array([[1.0, 2.0], [1.0, 2.0], [0.0, 1.0]], dtype=np.float32),
                       ["a", "b", "c"])
-    assert wmdistance(kv, ["a", "a"], ["b"]) == 0.0
+    assert kv.wmdistance(["a", "a"], ["b"]) == 0.0
 
 
 @pytest.mark.parametrize("document", ["obama speaks", b"obama"])
 def test_a_string_is_not_a_document(ours, document):
     with pytest.raises(TypeError, match=r"document2 must be a sequence of words, got the string "
                                         r"b?'obama.*; split it into words first"):
-        wmdistance(ours, ["obama"], document)
+        ours.wmdistance(["obama"], document)
 
 
 def test_without_pot_the_error_says_how_to_install_it(ours, monkeypatch):
     monkeypatch.setitem(sys.modules, "ot", None)  # makes `import ot` raise ImportError
     with pytest.raises(ImportError, match=r"wmdistance needs the POT package .*: "
                                           r"pip install 'fastw2v\[wmd\]'"):
-        wmdistance(ours, ["obama"], ["speaks"])
+        ours.wmdistance(["obama"], ["speaks"])
