@@ -214,7 +214,11 @@ def model_from_gensim(cls, model, path=None):
         fast = cls(**settings)
     except (TypeError, ValueError) as err:
         raise ValueError(f"{where}: its settings are not valid for fastw2v: {err}") from None
-    fast.vocab = fast._new_vocab(kv.index_to_key, kv.counts)
+    try:
+        fast.vocab = fast._new_vocab(kv.index_to_key, kv.counts,
+                                     _gensim_paths(attrs, where) if fast.hs else None)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
     if kv.vectors.dtype != np.float32 or not kv.vectors.flags.c_contiguous:
         kv.vectors = np.ascontiguousarray(kv.vectors, dtype=np.float32)  # what training needs
     fast.wv = kv
@@ -230,8 +234,6 @@ def model_from_gensim(cls, model, path=None):
                              f"({n}, {dim})")
         outputs[name] = np.ascontiguousarray(array[:shape[0]], dtype=np.float32)
     fast._outputs = outputs
-    if fast.hs:
-        _use_gensim_tree(fast.vocab, attrs, where)
     for name in ("corpus_count", "corpus_total_words", "effective_min_count"):
         value = state.get(name, None)
         if isinstance(value, (int, np.integer)):
@@ -243,48 +245,26 @@ def model_from_gensim(cls, model, path=None):
     return fast
 
 
-def _use_gensim_tree(vocab, attrs, where):
-    """Puts gensim's Huffman codes and points (per key) in ``vocab`` (see :func:`use_tree`):
-    the rows of syn1 are gensim's inner nodes, and fastw2v's tree of the same counts may
-    break ties otherwise."""
+def _gensim_paths(attrs, where):
+    """gensim's Huffman codes and points (per key) as the flat paths of
+    :class:`fastw2v.vocab.Vocab` (checked there), or None if the file has none: the rows
+    of syn1 are gensim's inner nodes, and fastw2v's tree of the same counts may break ties
+    otherwise."""
     codes, points = attrs.get("code"), attrs.get("point")
     if codes is None or points is None:
         logger.warning("%s has hierarchical softmax but no Huffman codes: fastw2v's tree of "
                        "the counts is used with its syn1", where)
-        return
+        return None
     try:
-        codes = [np.asarray(c, dtype=np.int64).reshape(-1) for c in codes]
-        points = [np.asarray(p, dtype=np.int64).reshape(-1) for p in points]
+        lengths = [np.fromiter(map(len, paths), np.int64, len(paths))
+                   for paths in (codes, points)]
+        flat = [np.concatenate(list(paths)) if len(paths) else np.zeros(0, np.int64)
+                for paths in (codes, points)]
     except (TypeError, ValueError):
-        raise ValueError(f"{where}: the Huffman codes or points are not integer arrays") from None
-    if any(len(c) != len(p) for c, p in zip(codes, points)):
-        raise ValueError(f"{where}: a word's Huffman code and points differ in length")
-    offsets = np.concatenate(([0], np.cumsum([len(c) for c in codes], dtype=np.int64)))
-    empty = np.zeros(0, np.int64)
-    use_tree(vocab, np.concatenate(codes) if codes else empty,
-             np.concatenate(points) if points else empty, offsets, where)
-
-
-def use_tree(vocab, codes, points, path_offsets, where):
-    """Sets the Huffman paths of ``vocab`` (flat arrays as :class:`fastw2v.vocab.Vocab`
-    holds them: the branch bits and inner nodes of word w, root first, at
-    ``path_offsets[w]:path_offsets[w + 1]``) read from a file: the syn1 of that file is
-    indexed by that tree's inner nodes. ValueError naming ``where`` unless they are paths
-    of a tree of ``len(vocab)`` words."""
-    n = len(vocab)
-    codes, points, offsets = (np.asarray(a) for a in (codes, points, path_offsets))
-    lengths = np.diff(offsets) if offsets.ndim == 1 and len(offsets) else np.zeros(0)
-    if not (offsets.shape == (n + 1,) and offsets.dtype.kind in "iu" and offsets[0] == 0
-            and offsets[-1] == len(codes) == len(points) and codes.ndim == points.ndim == 1
-            and codes.dtype.kind in "iu" and points.dtype.kind in "iu"
-            and lengths.min(initial=1) >= (1 if n > 1 else 0)
-            and np.isin(codes, (0, 1)).all()
-            and (0 <= points.min(initial=0) and points.max(initial=-1) < n - 1)):
-        raise ValueError(f"{where}: its Huffman codes and points are not paths of a tree of "
-                         f"{n} words (points in 0..{n - 2}, codes 0 or 1)")
-    vocab.codes = codes.astype(np.uint8)
-    vocab.points = points.astype(np.int32)
-    vocab.path_offsets = offsets.astype(np.int64)
+        raise ValueError("the Huffman codes or points are not integer arrays") from None
+    if not np.array_equal(*lengths):
+        raise ValueError("a word's Huffman code and points differ in length")
+    return (*flat, np.concatenate(([0], np.cumsum(lengths[0]))))
 
 
 def vectors_to_gensim(kv):

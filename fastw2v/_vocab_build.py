@@ -243,11 +243,11 @@ class VocabBuilding:
                     self.corpus.n_texts)
         return self
 
-    def _new_vocab(self, words, counts):
+    def _new_vocab(self, words, counts, paths=None):
         """The Vocab of these words and counts, with the tables of the model's output
-        layers."""
+        layers (the Huffman paths given in `paths`, of a tree read from a file, if given)."""
         return Vocab(words, counts, self.sample, self.ns_exponent,
-                     tables(self._params.switches))
+                     tables(self._params.switches), paths)
 
     def _init_weights(self, update=False):
         """Initial weights for the vocabulary, as gensim's: the input vectors uniform in

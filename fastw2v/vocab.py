@@ -24,6 +24,11 @@ class Vocab:
         Huffman paths for ``codes`` / ``points`` / ``path_offsets``. A table no layer reads
         is a placeholder of the same shape and dtype that draws nothing useful: the alias
         table samples uniformly, the paths are empty.
+    paths : tuple of three arrays, optional
+        The Huffman paths of a tree read from a file, ``(codes, points, path_offsets)`` as
+        the attributes below hold them, used instead of building the tree of `counts` (the
+        hs output layer saved with them is indexed by that tree's inner nodes; a tree of
+        the same counts may break ties otherwise). Checked by :func:`checked_paths`.
 
     Attributes
     ----------
@@ -40,10 +45,11 @@ class Vocab:
     Raises
     ------
     ValueError
-        ``tables`` names a table Vocab does not build.
+        ``tables`` names a table Vocab does not build, or `paths` are not the paths of a
+        tree of these words.
     """
 
-    def __init__(self, words, counts, sample=1e-3, ns_exponent=0.75, tables=()):
+    def __init__(self, words, counts, sample=1e-3, ns_exponent=0.75, tables=(), paths=None):
         self.words = list(words)
         self.counts = np.asarray(counts, dtype=np.int64)
         self.keep_threshold = keep_thresholds(self.counts, sample)
@@ -58,7 +64,8 @@ class Vocab:
             self.alias_prob = np.full(n, _TWO32 - 1, np.uint32)
             self.alias_index = np.arange(n, dtype=np.int32)
         if wanted & {"codes", "points", "path_offsets"}:
-            self.codes, self.points, self.path_offsets = huffman_paths(self.counts)
+            self.codes, self.points, self.path_offsets = huffman_paths(self.counts) \
+                if paths is None else checked_paths(n, *paths)
         else:
             self.codes = np.zeros(0, np.uint8)
             self.points = np.zeros(0, np.int32)
@@ -195,6 +202,30 @@ def huffman_paths(counts):
         points[pos] = parent[node[active]] - n
         node[active] = parent[node[active]]
     return codes, points, offsets
+
+
+def checked_paths(n, codes, points, path_offsets):
+    """Huffman paths read from a file (``codes``, ``points``, ``path_offsets`` as
+    :class:`Vocab` holds them) in Vocab's dtypes, once checked to be the paths of a tree of
+    `n` words: every word has a path (unless n is 1), the branch bits are 0 or 1 and the
+    inner nodes in ``0 .. n - 2``, the rows of the hs output layer.
+
+    Raises
+    ------
+    ValueError
+        If they are not.
+    """
+    arrays = [np.asarray(a) for a in (codes, points, path_offsets)]
+    integers = all(a.ndim == 1 and a.dtype.kind in "iu" for a in arrays)
+    codes, points, offsets = (a.astype(np.int64) if integers else a for a in arrays)
+    if not (integers and offsets.shape == (n + 1,) and offsets[0] == 0
+            and offsets[-1] == len(codes) == len(points)
+            and np.diff(offsets).min(initial=1) >= (1 if n > 1 else 0)
+            and np.isin(codes, (0, 1)).all()
+            and (0 <= points.min(initial=0) and points.max(initial=-1) < n - 1)):
+        raise ValueError(f"its Huffman codes and points are not paths of a tree of {n} words "
+                         f"(points in 0..{n - 2}, codes 0 or 1)")
+    return codes.astype(np.uint8), points.astype(np.int32), offsets.astype(np.int64)
 
 
 def new_vocabulary(words, counts, keep, sorted_vocab=True, null_word=False):

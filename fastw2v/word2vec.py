@@ -14,7 +14,6 @@ from ._gensim_convert import (
     load_model,
     model_from_gensim,
     model_to_gensim,
-    use_tree,
 )
 from ._layers import OUTPUT_LAYERS
 from ._lockf import per_key_factors, saved_factors
@@ -485,10 +484,8 @@ class FastW2V(VocabBuilding):
             for name, shape in expected.items():
                 if arrays[name].shape != shape:
                     raise ValueError(f"{name} has shape {arrays[name].shape}, expected {shape}")
-            model.vocab = model._new_vocab(words, counts)
-            if model.hs and "hs_codes" in arrays:  # the tree of syn1 (one from gensim ...)
-                use_tree(model.vocab, *(arrays[f"hs_{name}"] for name in _TREE),
-                         repr(os.fspath(path)))
+            tree = [arrays[f"hs_{name}"] for name in _TREE] if "hs_codes" in arrays else None
+            model.vocab = model._new_vocab(words, counts, tree)  # syn1's (perhaps gensim's)
             model.wv = KeyedVectors(np.ascontiguousarray(vectors, dtype=np.float32), words,
                                     np.asarray(counts, dtype=np.int64))
             model._outputs = {name: np.ascontiguousarray(arrays[name], dtype=np.float32)

@@ -136,7 +136,8 @@ def test_gensims_tree_survives_a_native_save_and_a_bad_one_is_refused(tmp_path, 
                                rtol=1e-5)
     model.vocab.points[3] = len(model.wv) - 1  # the unused last row of gensim's syn1
     model.save(path)
-    with pytest.raises(ValueError, match=r"native.model': its Huffman codes and points are "
+    with pytest.raises(ValueError, match=r"native.model' is not a valid FastW2V model: its Huffman "
+                                         r"codes and points are "
                                          r"not paths of a tree of 40 words \(points in "
                                          r"0..38, codes 0 or 1\)"):
         fastw2v.Word2Vec.load(path)

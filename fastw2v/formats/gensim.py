@@ -70,9 +70,21 @@ class _PickledDtype(Pickled):
 
     pickled_global = "numpy.dtype"
 
+    def __setstate__(self, state):
+        # its own: a pickle cannot set the checked dtype (_checked) with the state
+        self.__dict__["_state"] = state
+        self.__dict__["_checked"] = None
+
 
 def _dtype_of(value, what):
-    """The numpy dtype a pickled dtype stands for; UnsafePickleError unless it is numeric."""
+    """The numpy dtype a pickled dtype stands for; UnsafePickleError unless it is numeric.
+    Kept on the pickled dtype once checked (a pickle shares one dtype object between its
+    arrays: gensim 4's per-word Huffman arrays are tens of thousands)."""
+    checked = value.__dict__.get("_checked") if type(value) is _PickledDtype else None
+    return checked if checked is not None else _check_dtype(value, what)
+
+
+def _check_dtype(value, what):
     if not isinstance(value, _PickledDtype) or not value._args \
             or not isinstance(value._args[0], str):
         raise UnsafePickleError(f"holds {what} whose dtype is a {type(value).__name__}")
@@ -88,6 +100,7 @@ def _dtype_of(value, what):
                                 f"or strings")
     if order in ("<", ">") and dtype.kind not in "O":
         dtype = dtype.newbyteorder(order)
+    value._checked = dtype
     return dtype
 
 
