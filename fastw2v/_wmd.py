@@ -4,7 +4,6 @@ import logging
 from collections import Counter
 
 import numpy as np
-from scipy.spatial.distance import cdist
 
 logger = logging.getLogger("fastw2v")
 
@@ -45,6 +44,7 @@ def wmdistance(kv, document1, document2, norm=True):
     except ImportError:
         raise ImportError("wmdistance needs the POT package (Python Optimal Transport, "
                           "imported as 'ot'): pip install 'fastw2v[wmd]'") from None
+    from scipy.spatial.distance import cdist  # here: scipy.spatial costs 8 MB an import
     for name, document in (("document1", document1), ("document2", document2)):
         if isinstance(document, (str, bytes)):
             raise TypeError(f"{name} must be a sequence of words, got the string "
