@@ -260,9 +260,9 @@ def word_vectors_of(path, meta, arrays, int_keys=False):
 
 
 def _first_bad_key(keys, int_keys):
-    """Index of the first key of a JSON list that :func:`_is_key` refuses, or None; the
-    usual all-valid list is judged by its set of types, at C speed (JSON has no np.integer,
-    and a bool's type is not int)."""
+    """Index of the first key that :func:`_is_key` refuses, or None; the usual all-valid
+    list is judged by its set of types, at C speed (a bool's type is not int; np.integer
+    keys take the slow way)."""
     if set(map(type, keys)) <= ({str, int} if int_keys else {str}) and "" not in keys:
         return None
     return next((i for i, key in enumerate(keys) if not _is_key(key, int_keys)), None)
@@ -278,7 +278,7 @@ def _is_key(key, int_keys):
 def savable_keys(keys):
     """`keys` as a save stores them (np.integer as int); ValueError naming the first key
     that is not a non-empty str or an int."""
-    bad = next((i for i, key in enumerate(keys) if not _is_key(key, True)), None)
+    bad = _first_bad_key(keys, True)
     if bad is not None:
         raise ValueError(f"key {keys[bad]!r} (index {bad}) cannot be saved: fastw2v saves keys "
                          "that are non-empty strings or ints")
