@@ -3,6 +3,7 @@ both the stand-ins of a file (:mod:`fastw2v.formats.gensim`) and live gensim obj
 state is read from the objects' ``__dict__`` under every name gensim used from 0.12 to 4.x
 (``index_to_key`` / ``index2word``, ``vectors`` / ``syn0``, ``expandos`` / ``vocab``
 entries, the settings that 3.x kept in ``vocabulary`` and ``trainables``)."""
+import inspect
 import logging
 import os
 
@@ -19,18 +20,17 @@ _WORD2VEC_CLASSES = ("gensim.models.word2vec.Word2Vec",)
 _VECTORS_CLASSES = ("gensim.models.keyedvectors.KeyedVectors",
                     "gensim.models.keyedvectors.Word2VecKeyedVectors",
                     "gensim.models.keyedvectors.EuclideanKeyedVectors")
-# a FastW2V setting -> its names in gensim's state, the newest first, and its default
+# a FastW2V setting -> its names in gensim's state, the newest first (a name absent from an
+# old file takes gensim's default, as fastw2v.Word2Vec's signature declares it)
 _SETTINGS = {
-    "vector_size": (("vector_size", "layer1_size"), None),
-    "window": (("window",), 5), "min_count": (("min_count",), 5),
-    "max_vocab_size": (("max_vocab_size",), None), "sample": (("sample",), 1e-3),
-    "sg": (("sg",), 0), "hs": (("hs",), 0), "negative": (("negative",), 5),
-    "ns_exponent": (("ns_exponent",), 0.75), "cbow_mean": (("cbow_mean",), 1),
-    "alpha": (("alpha",), 0.025), "min_alpha": (("min_alpha",), 0.0001),
-    "epochs": (("epochs", "iter"), 5), "seed": (("seed",), 1),
-    "shrink_windows": (("shrink_windows",), True), "compute_loss": (("compute_loss",), False),
-    "null_word": (("null_word",), 0), "sorted_vocab": (("sorted_vocab",), 1),
-    "max_final_vocab": (("max_final_vocab",), None), "workers": (("workers",), 3),
+    "vector_size": ("vector_size", "layer1_size"), "window": ("window",),
+    "min_count": ("min_count",), "max_vocab_size": ("max_vocab_size",), "sample": ("sample",),
+    "sg": ("sg",), "hs": ("hs",), "negative": ("negative",), "ns_exponent": ("ns_exponent",),
+    "cbow_mean": ("cbow_mean",), "alpha": ("alpha",), "min_alpha": ("min_alpha",),
+    "epochs": ("epochs", "iter"), "seed": ("seed",), "shrink_windows": ("shrink_windows",),
+    "compute_loss": ("compute_loss",), "null_word": ("null_word",),
+    "sorted_vocab": ("sorted_vocab",), "max_final_vocab": ("max_final_vocab",),
+    "workers": ("workers",),
 }
 
 
@@ -208,7 +208,10 @@ def model_from_gensim(cls, model, path=None):
     state = _State(where, model, *_parts(model))
     kv, attrs = _vectors_and_attrs(state.get("wv", model), model, where)
     n, dim = len(kv), kv.vector_size
-    settings = {name: state.get(names, default) for name, (names, default) in _SETTINGS.items()}
+    from ._gensim_api import Word2Vec  # here: it imports this module's importers
+    defaults = inspect.signature(Word2Vec).parameters
+    settings = {name: state.get(names, defaults[name].default)
+                for name, names in _SETTINGS.items()}
     settings["vector_size"] = dim
     try:
         fast = cls(**settings)
