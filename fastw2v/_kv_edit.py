@@ -254,7 +254,7 @@ class KeyedVectorsEditing:
         if not len(self):
             return
         counts = np.asarray(self.expandos["count"], dtype=np.int64)
-        order = np.lexsort((-np.arange(len(counts)), -counts))
+        order = np.argsort(counts, kind="stable")[::-1]  # ties: the later index first
         self.index_to_key = [self.index_to_key[i] for i in order]
         self.allocate_vecattrs()
         for attr, values in self.expandos.items():
@@ -264,7 +264,7 @@ class KeyedVectorsEditing:
             self._vectors = self._vectors[order]
         if len(self.vectors_lockf) > 1:
             self.vectors_lockf = self.vectors_lockf[order]
-        self.key_to_index = {key: i for i, key in enumerate(self.index_to_key)}
+        self.key_to_index = dict(zip(self.index_to_key, range(len(self.index_to_key))))
         self._clear_norms()
 
     def resize_vectors(self, seed=0):
