@@ -27,6 +27,7 @@ cdef extern from *:
     """
     int64_t INT64_MIN "INT64_MIN_VALUE"
     double fw2v_product(int64_t a, int64_t b) nogil
+    void __builtin_prefetch(const void* address) nogil
 
 
 # A table slot: the key (a, run, b) and its value (a count, or a phrase's index); a == -1
@@ -42,6 +43,9 @@ cdef struct Table:
     Slot* slots
     int64_t mask    # capacity - 1 (the capacity is a power of two)
     int64_t used
+
+# Pairs ahead whose slot the counting loop prefetches (random reads of a table of 100s of MB)
+cdef int64_t PREFETCH_AHEAD = 48
 
 # The largest load before the table doubles: short probe sequences, and 24 bytes a slot.
 cdef double MAX_LOAD = 0.6
@@ -169,7 +173,7 @@ cdef int32_t run_number(RunSet* r, const int32_t* seq, int64_t n, bint insert) n
         return 0
     cdef uint64_t i = run_hash(seq, n) & r.index_mask
     cdef int32_t found
-    cdef int64_t k, start, stop
+    cdef int64_t start, stop
     cdef int32_t* grown_ids
     cdef int64_t* grown_starts
     while True:
@@ -374,12 +378,16 @@ cdef class PairCounts:
 
     cdef int _count(self, const int32_t[::1] ids, const int64_t[::1] offsets,
                     const uint8_t[::1] connector) noexcept nogil:
-        cdef int64_t t, i
+        cdef int64_t t, i, n = len(ids)
         cdef int32_t w, run
         for t in range(len(offsets) - 1):
             if not self.across_texts:
                 self.prev, self.n_pending = -1, 0
             for i in range(offsets[t], offsets[t + 1]):
+                if i + PREFETCH_AHEAD < n:  # the slot of a pair further on (if no connector)
+                    __builtin_prefetch(&self.table.slots[
+                        key_hash(ids[i + PREFETCH_AHEAD - 1], 0, ids[i + PREFETCH_AHEAD])
+                        & self.table.mask])
                 w = ids[i]
                 if connector[w]:
                     if self.prev >= 0 and self._push_pending(w) < 0:

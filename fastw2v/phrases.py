@@ -600,7 +600,7 @@ class FrozenPhrases(_PhrasesTransformation):
                           np.array(b, dtype=np.int32), runs, np.array(score, dtype=np.float64))
 
     save = Phrases.save
-    load = Phrases.load
+    load = classmethod(Phrases.load.__func__)
 
 
 #: gensim's older name of FrozenPhrases.
