@@ -1,7 +1,7 @@
 """Phrase detection's compiled core, over int32 word ids: the unigram and pair counts of a
 text stream (:class:`PairCounts`), their scores (:func:`score_pairs`), the phrases as a table
 of (first word, connector run, last word) (:class:`PhraseTable`) and the phrased text, as
-lists of str (:func:`joined_tokens`) or as bytes (:func:`render`).
+lists of str (:meth:`PhraseTable.join_tokens`) or as bytes (:func:`render`).
 
 A pair is two consecutive non-connector words with the connector words between them (their
 *run*; run 0 is none): gensim's Phrases counts ``a_of_the_b`` so. Runs are numbered in a
@@ -45,7 +45,7 @@ cdef struct Table:
     int64_t used
 
 # Pairs ahead whose slot the counting loop prefetches (random reads of a table of 100s of MB)
-cdef int64_t PREFETCH_AHEAD = 48
+cdef int64_t PREFETCH_AHEAD = 12
 
 # The largest load before the table doubles: short probe sequences, and 24 bytes a slot.
 cdef double MAX_LOAD = 0.6
@@ -250,14 +250,14 @@ cdef int64_t check_stream(const int32_t[::1] ids, const int64_t[::1] offsets,
     """Checks a stream once before a loop indexes by it: offsets from 0 to len(ids), never
     decreasing; ids from ``lowest`` (0 or -1) up, below len(connector). Returns the
     largest id (-1 for none)."""
-    if len(offsets) == 0 or offsets[0] != 0 or offsets[len(offsets) - 1] != len(ids):
-        raise ValueError(f"offsets must run from 0 to len(ids)={len(ids)}")
-    if len(offsets) > 1 and np.any(np.diff(np.asarray(offsets)) < 0):
-        raise ValueError("offsets must not decrease")
-    if len(ids) == 0:
-        return -1
-    arr = np.asarray(ids)
-    low, high = int(arr.min()), int(arr.max())
+    cdef int64_t t, i, n = len(ids), low = 0, high = -1
+    if len(offsets) == 0 or offsets[0] != 0 or offsets[len(offsets) - 1] != n:
+        raise ValueError(f"offsets must run from 0 to len(ids)={n}")
+    for t in range(len(offsets) - 1):
+        if offsets[t + 1] < offsets[t]:
+            raise ValueError("offsets must not decrease")
+    for i in range(n):
+        low, high = min(low, ids[i]), max(high, ids[i])
     if low < lowest or high >= len(connector):
         raise ValueError(f"ids must lie in [{lowest}, {len(connector)}) (one connector flag "
                          f"per id), got ids from {low} to {high}")
@@ -576,6 +576,7 @@ cdef class PhraseTable:
     cdef Table table
     cdef RunSet run_set
     cdef public int64_t n_phrases
+    cdef object ids_buffer, join_buffer, phrase_buffer  # join_tokens' (grown as needed)
 
     def __cinit__(self):
         self.table.slots = NULL
@@ -602,6 +603,9 @@ cdef class PhraseTable:
                 raise ValueError(f"PhraseTable: phrase {k} ({a[k]}, {run[k]}, {b[k]}) appears "
                                  f"twice")
         self.n_phrases = n
+        self.ids_buffer = np.empty(1024, dtype=np.int32)
+        self.join_buffer = np.empty(1024, dtype=np.uint8)
+        self.phrase_buffer = np.empty(1024, dtype=np.int32)
 
     def __dealloc__(self):
         free(self.table.slots)
@@ -639,54 +643,100 @@ cdef class PhraseTable:
     cdef void _apply(self, const int32_t[::1] ids, const int64_t[::1] offsets,
                      const uint8_t[::1] connector, uint8_t[::1] join,
                      int32_t[::1] phrase) noexcept nogil:
-        cdef int64_t t, i, j, start
+        cdef int64_t t
+        for t in range(len(offsets) - 1):
+            self._apply_text(&ids[offsets[t]], offsets[t + 1] - offsets[t], &connector[0],
+                             &join[offsets[t]], &phrase[offsets[t]])
+
+    cdef void _apply_text(self, const int32_t* ids, int64_t n, const uint8_t* connector,
+                          uint8_t* join, int32_t* phrase) noexcept nogil:
+        """apply's rule over one text of n ids (join and phrase already 0 and -1)."""
+        cdef int64_t i, j, start = -1   # the candidate's first word
         cdef int32_t w, run
         cdef Slot* s
-        for t in range(len(offsets) - 1):
-            start = -1   # the candidate's first word
-            for i in range(offsets[t], offsets[t + 1]):
-                w = ids[i]
-                if w >= 0 and connector[w]:
-                    continue
-                if start >= 0 and w >= 0 and ids[start] >= 0:
-                    run = run_number(&self.run_set, &ids[start + 1], i - start - 1, False)
-                    if run >= 0:
-                        s = table_slot(&self.table, ids[start], run, w)
-                        if s.a != -1:
-                            for j in range(start + 1, i + 1):
-                                join[j] = 1
-                            phrase[i] = <int32_t>s.value
-                            start = -1
-                            continue
-                start = i
+        for i in range(n):
+            w = ids[i]
+            if w >= 0 and connector[w]:
+                continue
+            if start >= 0 and w >= 0 and ids[start] >= 0:
+                run = run_number(&self.run_set, &ids[start + 1], i - start - 1, False)
+                if run >= 0:
+                    s = table_slot(&self.table, ids[start], run, w)
+                    if s.a != -1:
+                        for j in range(start + 1, i + 1):
+                            join[j] = 1
+                        phrase[i] = <int32_t>s.value
+                        start = -1
+                        continue
+            start = i
+
+    def analyze_tokens(self, list tokens, dict index, const uint8_t[::1] connector):
+        """apply over one text given as str tokens, their ids ``index[token]`` (a token not
+        in index: -1).
+
+        Returns
+        -------
+        (join, phrase) as apply's, for the text.
+        """
+        cdef Py_ssize_t n = len(tokens)
+        ids = np.empty(n, dtype=np.int32)
+        join = np.zeros(n, dtype=np.uint8)
+        phrase = np.full(n, -1, dtype=np.int32)
+        cdef int32_t[::1] vids = ids
+        cdef uint8_t[::1] vjoin = join
+        cdef int32_t[::1] vphrase = phrase
+        encode_tokens(tokens, index, vids, len(connector))
+        if n:
+            self._apply_text(&vids[0], n, &connector[0], &vjoin[0], &vphrase[0])
+        return join, phrase
+
+    def join_tokens(self, list tokens, dict index, const uint8_t[::1] connector,
+                    str delimiter):
+        """One text of str tokens with its phrases joined by ``delimiter`` (the phrases found
+        as by apply; ids as for analyze_tokens)."""
+        cdef Py_ssize_t n = len(tokens), i, j
+        if n > len(self.ids_buffer):
+            self.ids_buffer = np.empty(2 * n, dtype=np.int32)
+            self.join_buffer = np.empty(2 * n, dtype=np.uint8)
+            self.phrase_buffer = np.empty(2 * n, dtype=np.int32)
+        cdef int32_t[::1] ids = self.ids_buffer
+        cdef uint8_t[::1] join = self.join_buffer
+        cdef int32_t[::1] phrase = self.phrase_buffer
+        encode_tokens(tokens, index, ids, len(connector))
+        for i in range(n):
+            join[i], phrase[i] = 0, -1
+        if n:
+            self._apply_text(&ids[0], n, &connector[0], &join[0], &phrase[0])
+        cdef list out = []
+        cdef Py_ssize_t done = 0   # tokens before it are in out
+        i = 1
+        while i < n:
+            if not join[i]:
+                i += 1
+                continue
+            j = i + 1   # a phrase from i - 1 to j - 1
+            while j < n and join[j]:
+                j += 1
+            out.extend(tokens[done:i - 1])
+            out.append(delimiter.join(tokens[i - 1:j]))
+            done = i = j
+        out.extend(tokens[done:])
+        return out
 
 
-def encode_tokens(list tokens, dict index, int32_t[::1] out):
-    """Writes the ids of ``tokens`` (``index[token]``, -1 for a token not in it) to out."""
-    cdef Py_ssize_t i, n = len(tokens)
-    if len(out) < n:
-        raise ValueError(f"encode_tokens: out holds {len(out)} ids, {n} needed")
+cdef encode_tokens(list tokens, dict index, int32_t[::1] out, Py_ssize_t n_ids):
+    """Writes the ids of ``tokens`` (``index[token]``, -1 for a token not in it) to out,
+    checked below n_ids."""
+    cdef Py_ssize_t i
     cdef object found
-    for i in range(n):
+    cdef int64_t wid
+    for i in range(len(tokens)):
         found = index.get(tokens[i])
-        out[i] = -1 if found is None else <int32_t>found
-    return n
-
-
-def joined_tokens(list tokens, const uint8_t[::1] join, str delimiter):
-    """The tokens of one text with those marked in ``join`` appended to the token before
-    them, with ``delimiter`` between."""
-    cdef Py_ssize_t i = 0, j, n = len(tokens)
-    cdef list out = []
-    if len(join) < n:
-        raise ValueError(f"joined_tokens: {len(join)} flags for {n} tokens")
-    while i < n:
-        j = i + 1
-        while j < n and join[j]:
-            j += 1
-        out.append(tokens[i] if j == i + 1 else delimiter.join(tokens[i:j]))
-        i = j
-    return out
+        wid = -1 if found is None else found
+        if wid >= n_ids:
+            raise ValueError(f"the id {wid} of {tokens[i]!r} is beyond the {n_ids} connector "
+                             f"flags")
+        out[i] = <int32_t>wid
 
 
 def render(const int32_t[::1] ids, const int64_t[::1] line_ends, const uint8_t[::1] join,

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ._lifecycle import LifecycleEvents
-from ._phrases import PairCounts, PhraseTable, encode_tokens, joined_tokens, render, score_pairs
+from ._phrases import PairCounts, PhraseTable, render, score_pairs
 from ._scan import Encoder
 from .corpus import feed
 
@@ -136,15 +136,15 @@ class _Detector:
         self.scores = scores
         self.strings = [delimiter.join([words[i] for i in (a[k], *runs[run[k]], b[k])])
                         for k in range(len(a))]
-        self.buffer = np.empty(1024, dtype=np.int32)
+        self.delimiter = delimiter
 
     def analyze(self, tokens):
         """(join flags, phrase numbers) of one text, a list of str (see PhraseTable.apply)."""
-        if len(tokens) > len(self.buffer):
-            self.buffer = np.empty(2 * len(tokens), dtype=np.int32)
-        n = encode_tokens(tokens, self.index, self.buffer)
-        return self.table.apply(self.buffer[:n], np.array([0, n], dtype=np.int64),
-                                self.connector)
+        return self.table.analyze_tokens(tokens, self.index, self.connector)
+
+    def join(self, tokens):
+        """One text, a list of str, with its phrases joined."""
+        return self.table.join_tokens(tokens, self.index, self.connector, self.delimiter)
 
 
 class _PhrasesTransformation(LifecycleEvents):
@@ -164,7 +164,7 @@ class _PhrasesTransformation(LifecycleEvents):
         tokens = list(sentence)
         detector = self._detector()
         join, phrase = detector.analyze(tokens)
-        out = joined_tokens(tokens, join, self.delimiter)
+        out = detector.join(tokens)
         ends = np.flatnonzero(np.append(join[1:] == 0, True))  # each output token's last word
         for token, end in zip(out, ends):
             k = phrase[end]
@@ -188,9 +188,7 @@ class _PhrasesTransformation(LifecycleEvents):
         single, sentence = _is_single(sentence)
         if not single:
             return _PhrasedCorpus(self, sentence)
-        tokens = sentence if isinstance(sentence, list) else list(sentence)
-        join, _ = self._detector().analyze(tokens)
-        return joined_tokens(tokens, join, self.delimiter)
+        return self._detector().join(sentence if isinstance(sentence, list) else list(sentence))
 
     def find_phrases(self, sentences):
         """The phrases of ``sentences`` (an iterable of lists of str) and their scores.
@@ -258,12 +256,9 @@ class _PhrasedCorpus:
         self.model, self.corpus = model, corpus
 
     def __iter__(self):
-        detector = self.model._detector()
-        delimiter = self.model.delimiter
+        join = self.model._detector().join
         for tokens in self.corpus:
-            tokens = tokens if isinstance(tokens, list) else list(tokens)
-            join, _ = detector.analyze(tokens)
-            yield joined_tokens(tokens, join, delimiter)
+            yield join(tokens if isinstance(tokens, list) else list(tokens))
 
     def __len__(self):
         return len(self.corpus)
