@@ -1,5 +1,5 @@
 """Phrase detection's compiled core, over int32 word ids: the unigram and pair counts of a
-text stream (:class:`PairCounts`), their scores (:func:`score_pairs`), the phrases as a table
+text stream (:class:`PairCounts`) and the pairs that score as phrases, the phrases as a table
 of (first word, connector run, last word) (:class:`PhraseTable`) and the phrased text, as
 lists of str (:meth:`PhraseTable.join_tokens`) or as bytes (:func:`render`).
 
@@ -10,7 +10,7 @@ A pair is two consecutive non-connector words with the connector words between t
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcmp, memcpy
-from libc.math cimport INFINITY, NAN, log
+from libc.math cimport INFINITY, log
 
 cimport numpy as cnp
 import numpy as np
@@ -486,6 +486,64 @@ cdef class PairCounts:
                 k += 1
         return a, run, b, count
 
+    def phrases(self, str scoring, double min_count, double threshold, double len_vocab,
+                double corpus_word_count):
+        """The pairs scoring above ``threshold`` (not ``<=`` it, as gensim compares), scored
+        by a built-in scorer; pairs with a word of count 0 have no score (as in gensim).
+
+        Parameters
+        ----------
+        scoring : {'default', 'npmi'}
+            'default': ``(count - min_count) / (count_a * count_b) * len_vocab``; 'npmi':
+            ``log(pab / (pa * pb)) / -log(pab)`` with p = count / corpus_word_count, -inf
+            below min_count.
+
+        Returns
+        -------
+        (a int32, run int32, b int32, score float64) arrays, in table order
+        """
+        cdef bint npmi = scoring == "npmi"
+        if not npmi and scoring != "default":
+            raise ValueError(f"scoring must be 'default' or 'npmi', got {scoring!r}")
+        cdef int64_t i, n = 0, cap = 1024
+        cdef Slot* s
+        cdef Slot* found = <Slot*>malloc(cap * sizeof(Slot))   # value: the score's bits
+        cdef Slot* grown
+        cdef double score
+        cdef bint failed = False
+        if found == NULL:
+            raise MemoryError("PairCounts.phrases: out of memory")
+        with nogil:
+            for i in range(self.table.mask + 1):
+                s = &self.table.slots[i]
+                if s.a == -1 or self.unigrams[s.a] <= 0 or self.unigrams[s.b] <= 0:
+                    continue
+                score = pair_score(self.unigrams[s.a], self.unigrams[s.b], s.value, npmi,
+                                   min_count, len_vocab, corpus_word_count)
+                if score <= threshold:
+                    continue
+                if n == cap:
+                    grown = <Slot*>realloc(found, 2 * cap * sizeof(Slot))
+                    if grown == NULL:
+                        failed = True
+                        break
+                    found, cap = grown, 2 * cap
+                found[n] = s[0]
+                memcpy(&found[n].value, &score, sizeof(double))
+                n += 1
+        if failed:
+            free(found)
+            raise MemoryError("PairCounts.phrases: out of memory")
+        a, run, b = (np.empty(n, dtype=np.int32) for _ in range(3))
+        scores = np.empty(n, dtype=np.float64)
+        cdef int32_t[::1] va = a, vr = run, vb = b
+        cdef double[::1] vs = scores
+        for i in range(n):
+            va[i], vr[i], vb[i] = found[i].a, found[i].run, found[i].b
+            memcpy(&vs[i], &found[i].value, sizeof(double))
+        free(found)
+        return a, run, b, scores
+
     def load(self, const int64_t[::1] unigrams, const int32_t[::1] a, const int32_t[::1] run,
              const int32_t[::1] b, const int64_t[::1] count, list runs):
         """Fills an empty PairCounts with saved counts (``pairs()``, ``runs``,
@@ -515,52 +573,20 @@ cdef class PairCounts:
             raise ValueError("PairCounts.load: a pair appears twice")
 
 
-def score_pairs(const int32_t[::1] a, const int32_t[::1] b, const int64_t[::1] count,
-                const int64_t[::1] unigrams, str scoring, double min_count, double len_vocab,
-                double corpus_word_count):
-    """The scores of pairs, as gensim's scorers compute them (the same operations in the same
-    order, in double: the same bits).
-
-    Parameters
-    ----------
-    a, b : int32 arrays, the pairs' words; count : int64 array, their counts
-    unigrams : int64 array, the words' counts by id
-    scoring : {'default', 'npmi'}
-        'default': ``(count - min_count) / (count_a * count_b) * len_vocab``; 'npmi':
-        ``log(pab / (pa * pb)) / -log(pab)`` with p = count / corpus_word_count, -inf below
-        min_count.
-
-    Returns
-    -------
-    float64 array; nan where a word's count is 0 (gensim scores no such pair).
-    """
-    cdef bint npmi = scoring == "npmi"
-    if not npmi and scoring != "default":
-        raise ValueError(f"scoring must be 'default' or 'npmi', got {scoring!r}")
-    cdef int64_t n = len(a), i, ca, cb
-    if not len(b) == len(count) == n:
-        raise ValueError("score_pairs: a, b and count differ in length")
-    if n and (min(np.min(a), np.min(b)) < 0 or max(np.max(a), np.max(b)) >= len(unigrams)):
-        raise ValueError("score_pairs: word ids out of range of unigrams")
-    out = np.empty(n, dtype=np.float64)
-    cdef double[::1] score = out
+cdef inline double pair_score(int64_t ca, int64_t cb, int64_t count, bint npmi,
+                              double min_count, double len_vocab,
+                              double corpus_word_count) noexcept nogil:
+    """A pair's score as gensim's scorers compute it (the same operations in the same order,
+    in double: the same bits); count_a and count_b > 0."""
     cdef double pa, pb, pab
-    with nogil:
-        for i in range(n):
-            ca, cb = unigrams[a[i]], unigrams[b[i]]
-            if ca <= 0 or cb <= 0:
-                score[i] = NAN
-            elif npmi:
-                if count[i] >= min_count:
-                    pa = ca / corpus_word_count
-                    pb = cb / corpus_word_count
-                    pab = count[i] / corpus_word_count
-                    score[i] = log(pab / (pa * pb)) / -log(pab)
-                else:
-                    score[i] = -INFINITY
-            else:
-                score[i] = (count[i] - min_count) / fw2v_product(ca, cb) * len_vocab
-    return out
+    if not npmi:
+        return (count - min_count) / fw2v_product(ca, cb) * len_vocab
+    if count < min_count:
+        return -INFINITY
+    pa = ca / corpus_word_count
+    pb = cb / corpus_word_count
+    pab = count / corpus_word_count
+    return log(pab / (pa * pb)) / -log(pab)
 
 
 cdef class PhraseTable:

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ._lifecycle import LifecycleEvents
-from ._phrases import PairCounts, PhraseTable, render, score_pairs
+from ._phrases import PairCounts, PhraseTable, render
 from ._scan import Encoder
 from .corpus import feed
 
@@ -407,17 +407,15 @@ class Phrases(_PhrasesTransformation):
         self._cache = None
         logger.info("merged %s", self)
 
-    def _scored(self):
-        """The pairs and their scores: (a, run, b, count, score), those with a word of count
-        0 left out."""
-        a, run, b, count = self._counts.pairs()
-        unigrams = self._counts.unigram_counts(len(self._words))
+    def _phrases(self):
+        """(a, run, b, score) of the phrases: the pairs whose score is not <= threshold (the
+        built-in scorers compiled; a pair with a word of count 0 has no score)."""
         name = _scoring_name(self.scoring)
         if name is not None:
-            score = score_pairs(a, b, count, unigrams, name, float(self.min_count),
-                                float(len(self)), float(self.corpus_word_count))
-            keep = ~np.isnan(score)
-            return a[keep], run[keep], b[keep], count[keep], score[keep]
+            return self._counts.phrases(name, float(self.min_count), float(self.threshold),
+                                        float(len(self)), float(self.corpus_word_count))
+        a, run, b, count = self._counts.pairs()
+        unigrams = self._counts.unigram_counts(len(self._words))
         keep = (unigrams[a] > 0) & (unigrams[b] > 0)
         a, run, b, count = a[keep], run[keep], b[keep], count[keep]
         len_vocab = len(self)
@@ -426,11 +424,6 @@ class Phrases(_PhrasesTransformation):
                                        min_count=self.min_count,
                                        corpus_word_count=self.corpus_word_count)
                           for i, j, c in zip(a, b, count.tolist())], dtype=np.float64)
-        return a, run, b, count, score
-
-    def _phrases(self):
-        """(a, run, b, score) of the phrases: pairs whose score is not <= threshold."""
-        a, run, b, _, score = self._scored()
         phrase = ~(score <= self.threshold)
         return a[phrase], run[phrase], b[phrase], score[phrase]
 
