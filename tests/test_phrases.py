@@ -390,3 +390,22 @@ def test_render_writes_word2phrase_s_lines():
     assert render(ids, ends, join, arena, starts, b"_", False) == b"new_york city\n\ncity\n"
     assert render(ids, ends, join, arena, starts, b"_", True, False) == \
         b" new_york city\n\n city"
+
+
+def test_a_second_pass_is_consistent_where_gensim_s_is_not(texts):
+    """gensim's export_phrases re-splits keys at every delimiter (gensim issues #3326,
+    #3380), so its frozen trigram model disagrees with its own Phrases; fastw2v's frozen
+    model phrases texts as gensim's (unfrozen) Phrases does."""
+    phrased = list(Phrases(texts, threshold=5).freeze()[texts])
+    g, f = gensim_phrases.Phrases(phrased, threshold=5), Phrases(phrased, threshold=5)
+    unfrozen = [g[t] for t in phrased[:60]]
+    assert [f[t] for t in phrased[:60]] == unfrozen
+    assert list(f.freeze()[phrased[:60]]) == unfrozen
+    assert list(g.freeze()[phrased[:60]]) != unfrozen       # gensim's own inconsistency
+    assert "the_middle_ages" in f.export_phrases()         # a first-pass phrase + a word
+    assert "the_middle_ages" not in g.export_phrases()     # scored as "the" + "ages"
+
+
+def test_an_empty_token_is_kept():
+    frozen = Phrases([["a", "b", "", "c"]] * 10, min_count=1, threshold=0.1).freeze()
+    assert frozen[["x", "", "a", "b"]] == ["x", "", "a_b"]   # gensim: ["x", "a_b"]
