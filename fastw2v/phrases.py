@@ -461,8 +461,11 @@ class Phrases(_PhrasesTransformation):
             vocab[self.delimiter.join([words[i], *(words[k] for k in runs[r]), words[j]])] = c
         return vocab
 
-    def save(self, fname):
+    def save(self, fname_or_handle, separately=None, sep_limit=10 * 1024 ** 2,
+             ignore=frozenset(), pickle_protocol=4):
         """Saves the model as one file (a zip of .npy arrays and JSON; no pickle), atomically.
+        gensim's other parameters (how it splits a pickle into files) are accepted, with no
+        effect: the file holds every array.
 
         Raises
         ------
@@ -471,7 +474,7 @@ class Phrases(_PhrasesTransformation):
             saved: pass it again to ``load``).
         """
         from ._phrases_io import save_phrases
-        save_phrases(self, fname)
+        save_phrases(self, fname_or_handle)
 
     @classmethod
     def load(cls, fname, scoring=None):

@@ -2,6 +2,7 @@
 phrases and scores (bit for bit), the same vocab, the same phrased texts; saving and loading,
 gensim's files; the compiled core (fastw2v._phrases) against small references."""
 import gzip
+import inspect
 import pickle
 
 import numpy as np
@@ -409,3 +410,21 @@ def test_a_second_pass_is_consistent_where_gensim_s_is_not(texts):
 def test_an_empty_token_is_kept():
     frozen = Phrases([["a", "b", "", "c"]] * 10, min_count=1, threshold=0.1).freeze()
     assert frozen[["x", "", "a", "b"]] == ["x", "", "a_b"]   # gensim: ["x", "a_b"]
+
+
+def test_gensim_s_names_and_signatures():
+    for ours, theirs in ((Phrases, gensim_phrases.Phrases),
+                         (FrozenPhrases, gensim_phrases.FrozenPhrases)):
+        for name in ("__init__", "save", "add_vocab", "export_phrases", "find_phrases",
+                     "analyze_sentence", "score_candidate", "freeze"):
+            if not hasattr(theirs, name):
+                continue
+            mine = list(inspect.signature(getattr(ours, name)).parameters.values())
+            gensim = list(inspect.signature(getattr(theirs, name)).parameters.values())
+            assert [p.name for p in mine[:len(gensim)]] == [p.name for p in gensim], name
+            assert all(p.default == q.default for p, q in zip(mine, gensim)
+                       if q.default is not q.empty), (ours.__name__, name)
+    g = gensim_phrases.Phrases([["a", "b"]] * 6, min_count=1)
+    f = Phrases([["a", "b"]] * 6, min_count=1)
+    for mine, theirs in ((f, g), (f.freeze(), g.freeze())):
+        assert {n for n in dir(theirs) if not n.startswith("_")} <= set(dir(mine))
