@@ -7,6 +7,9 @@ cdef struct Slot:
     uint32_t tag   # the high half of the word's hash
 
 
+cdef int32_t checked_id(int32_t wid) except -1
+
+
 @cython.final
 cdef class Tokenizer:
     cdef uint8_t kind[256]        # the class of each byte (see _tokenize.pyx)

@@ -89,6 +89,15 @@ cdef int grow(void** p, int64_t* cap, int64_t need, size_t item) noexcept nogil:
 
 
 @cython.final
+cdef int32_t checked_id(int32_t wid) except -1:
+    """wid, a result of Tokenizer.intern, or its error raised (MemoryError, OverflowError)."""
+    if wid == NO_MEMORY:
+        raise MemoryError("no memory for the tokenizer's table of words")
+    if wid == TOO_MANY_WORDS:
+        raise OverflowError("more than 2**31 - 1 distinct words: their ids are int32")
+    return wid
+
+
 cdef class Tokenizer:
     """Splits bytes into words and gives each distinct word an int32 id (in the order of
     first appearance), counting its occurrences; the words' bytes are kept in one arena.
@@ -387,10 +396,8 @@ cdef class Tokenizer:
             raise MemoryError("no memory for the tokenizer's output")
         with nogil:
             end = self.run(p, n, start, max_line_words, stop_above, &n_ids, &n_ends)
-        if end == NO_MEMORY:
-            raise MemoryError(f"no memory for the tokenizer's table ({self.n_words} words)")
-        if end == TOO_MANY_WORDS:
-            raise OverflowError("more than 2**31 - 1 distinct words: their ids are int32")
+        if end < 0:
+            checked_id(<int32_t>end)
         ids = np.empty(n_ids, dtype=np.int32)
         ends = np.empty(n_ends, dtype=np.int64)
         if n_ids:
@@ -427,12 +434,7 @@ cdef class Tokenizer:
         """The id of ``word`` (a str or bytes as for :meth:`id_of`), counted once, added if it
         is not in the table: as if it were a word of :meth:`tokenize`'s data."""
         cdef bytes b = self.key(word)
-        cdef int32_t wid = self.intern(<const uint8_t*><char*>b, len(b))
-        if wid == NO_MEMORY:
-            raise MemoryError(f"no memory for the tokenizer's table ({self.n_words} words)")
-        if wid == TOO_MANY_WORDS:
-            raise OverflowError("more than 2**31 - 1 distinct words: their ids are int32")
-        return wid
+        return checked_id(self.intern(<const uint8_t*><char*>b, len(b)))
 
     @property
     def words(self):

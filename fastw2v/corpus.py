@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._compression import open_compressed
 from ._scan import Encoder
-from .readers import MAX_TEXT_WORDS, corpus_files, line_pieces
+from .readers import MAX_TEXT_WORDS, corpus_files, stream_blocks
 
 logger = logging.getLogger("fastw2v")
 
@@ -132,8 +133,9 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors=
     enc = Encoder(MAX_TEXT_WORDS, max_vocab_size, max_ram_ids, tmp_dir, trim_rule)
     if corpus_file is not None:
         for path in corpus_files(corpus_file):
-            for line in line_pieces(path, encoding_errors):
-                enc.add_line(line)
+            with open_compressed(path, "rb") as f:
+                for block in stream_blocks(f, path, encoding_errors):
+                    enc.add_block(block)
     else:
         for i, text in enumerate(sentences):
             if isinstance(text, str):
