@@ -7,6 +7,16 @@ cdef struct Slot:
     uint32_t tag   # the high half of the word's hash
 
 
+cdef struct Found:
+    int64_t end    # a word of the block ends at scratch[end]
+    uint64_t hash
+
+
+cdef struct LineEnd:
+    int64_t words  # the words before it
+    int64_t pos    # where the next line begins in the data
+
+
 cdef int32_t checked_id(int32_t wid) except -1
 
 
@@ -25,23 +35,24 @@ cdef class Tokenizer:
     cdef int64_t* counts_c
     cdef int64_t n_words, cap_words
     cdef readonly int64_t n_live  # words in the table (not forgotten)
-    cdef uint8_t* scratch         # the word being read
-    cdef int64_t scratch_cap
+    cdef uint8_t* scratch         # the words of the block being read, back to back
+    cdef Found* found             # and their ends in scratch, their hashes
+    cdef LineEnd* lines           # the block's line ends
     cdef int32_t* out_ids
-    cdef int64_t* out_ends
-    cdef int64_t cap_out_ids, cap_out_ends
+    cdef int64_t scratch_cap, cap_found, cap_lines, cap_out_ids
     cdef readonly str dialect
     cdef list _words
 
     cdef int space_bytes_at(self, const uint8_t* p, int64_t avail) noexcept nogil
     cdef int rehash(self, int64_t n_slots, const uint8_t* dead) noexcept nogil
     cdef int grow_words(self) noexcept nogil
-    cdef int64_t end_line(self, int64_t n_ids, int64_t* n_ends, int64_t stop_above
-                          ) noexcept nogil
-    cdef int64_t run(self, const uint8_t* p, int64_t n, int64_t start, int64_t max_line_words,
-                     int64_t stop_above, int64_t* n_ids, int64_t* n_ends) noexcept nogil
+    cdef int64_t split(self, const uint8_t* p, int64_t n, int64_t start,
+                       int64_t max_line_words, int64_t* n_lines) noexcept nogil
+    cdef int64_t lookup(self, int64_t n, int64_t n_lines, int64_t stop_above, int64_t* n_ids,
+                        int64_t* n_ends) noexcept nogil
     cdef bytes key(self, word)
     cdef int32_t intern(self, const uint8_t* s, int64_t n) noexcept nogil
+    cdef int32_t intern_hashed(self, const uint8_t* s, int64_t n, uint64_t h) noexcept nogil
     cdef int32_t find(self, const uint8_t* s, int64_t n, uint64_t h,
                       int64_t* slot) noexcept nogil
     cdef const char* word_bytes(self, int32_t wid, int64_t* n) noexcept nogil

@@ -34,6 +34,10 @@ cdef enum:
 
 cdef enum:
     FIRST_SLOTS = 1 << 12   # slots of a new table
+    PREFETCH_WORDS = 8      # how far ahead lookup prefetches a word's slot
+
+cdef extern from *:
+    void prefetch "__builtin_prefetch"(const void* address) noexcept nogil
 
 
 cdef inline uint64_t hash_bytes(const uint8_t* s, int64_t n) noexcept nogil:
@@ -172,7 +176,8 @@ cdef class Tokenizer:
         free(self.counts_c)
         free(self.scratch)
         free(self.out_ids)
-        free(self.out_ends)
+        free(self.found)
+        free(self.lines)
 
     def __len__(self):
         """Ids given so far (forgotten words included)."""
@@ -239,7 +244,10 @@ cdef class Tokenizer:
     cdef int32_t intern(self, const uint8_t* s, int64_t n) noexcept nogil:
         """The id of the word s[:n], a new one if it is not in the table; counts it once.
         Returns NO_MEMORY or TOO_MANY_WORDS when it cannot add the word."""
-        cdef uint64_t h = hash_bytes(s, n)
+        return self.intern_hashed(s, n, hash_bytes(s, n))
+
+    cdef int32_t intern_hashed(self, const uint8_t* s, int64_t n, uint64_t h) noexcept nogil:
+        """intern of a word whose hash is h."""
         cdef int64_t slot
         cdef int32_t wid = self.find(s, n, h, &slot)
         if wid >= 0:
@@ -280,63 +288,86 @@ cdef class Tokenizer:
         n[0] = self.starts[wid + 1] - self.starts[wid]
         return self.arena + self.starts[wid]
 
-    cdef int64_t end_line(self, int64_t n_ids, int64_t* n_ends, int64_t stop_above
-                          ) noexcept nogil:
-        """Records a line's end; True to stop there."""
-        self.out_ends[n_ends[0]] = n_ids
-        n_ends[0] += 1
-        return 0 <= stop_above < self.n_live
-
-    cdef int64_t run(self, const uint8_t* p, int64_t n, int64_t start, int64_t max_line_words,
-                     int64_t stop_above, int64_t* n_ids, int64_t* n_ends) noexcept nogil:
-        """The loop of tokenize: the position where it stopped, or NO_MEMORY or
-        TOO_MANY_WORDS."""
-        cdef int64_t i = start, line_start = start, length = 0, word_start = start, words = 0
-        cdef int64_t step
-        cdef int32_t wid
+    cdef int64_t split(self, const uint8_t* p, int64_t n, int64_t start,
+                       int64_t max_line_words, int64_t* n_lines) noexcept nogil:
+        """tokenize's first pass: the words of p[start:n] into scratch (with their ends and
+        hashes in self.found) and the line ends into self.lines (*n_lines of them); returns
+        the words."""
+        cdef int64_t i = start, line_start = start, used = 0, begin = 0, word_start = start
+        cdef int64_t step, words = 0, n_words = 0
         cdef uint8_t k
+        # locals: a store to scratch (bytes) may alias any field of self, to be read again
+        cdef uint8_t* scratch = self.scratch
+        cdef int64_t max_bytes = self.max_bytes
+        cdef uint8_t kind[256]
+        memcpy(kind, self.kind, 256)
         while True:
             step = 1
             if i == n:
                 k = SPACE
             else:
-                k = self.kind[p[i]]
+                k = kind[p[i]]
                 if k == LEAD:
                     step = self.space_bytes_at(p + i, n - i)
                     k = SPACE if step else WORD
                     step = step or 1
                 if k == WORD:
-                    if length == 0:
+                    if used == begin:
                         word_start = i
-                    if length < self.max_bytes:
-                        self.scratch[length] = p[i]
-                        length += 1
+                    if used - begin < max_bytes:
+                        scratch[used] = p[i]
+                        used += 1
                     i += 1
                     continue
                 if k == DROP:
                     i += 1
                     continue
-            if length:  # a word ends
+            if used > begin:  # a word ends
                 if max_line_words and words == max_line_words:
                     words = 0
-                    if self.end_line(n_ids[0], n_ends, stop_above):
-                        return word_start
-                wid = self.intern(self.scratch, length)
-                if wid < 0:
-                    return wid
-                self.out_ids[n_ids[0]] = wid
-                n_ids[0] += 1
+                    self.lines[n_lines[0]].words, self.lines[n_lines[0]].pos = n_words, word_start
+                    n_lines[0] += 1
+                self.found[n_words].end = used
+                self.found[n_words].hash = hash_bytes(scratch + begin, used - begin)
+                n_words += 1
                 words += 1
-                length = 0
+                begin = used
             if i == n:
                 if line_start < n:
-                    self.end_line(n_ids[0], n_ends, -1)
-                return n
+                    self.lines[n_lines[0]].words, self.lines[n_lines[0]].pos = n_words, n
+                    n_lines[0] += 1
+                return n_words
             i += step
             if k == NEWLINE:
                 line_start, words = i, 0
-                if self.end_line(n_ids[0], n_ends, stop_above):
-                    return i
+                self.lines[n_lines[0]].words, self.lines[n_lines[0]].pos = n_words, i
+                n_lines[0] += 1
+
+    cdef int64_t lookup(self, int64_t n, int64_t n_lines, int64_t stop_above, int64_t* n_ids,
+                        int64_t* n_ends) noexcept nogil:
+        """tokenize's second pass: the ids of the words that split found, line by line,
+        up to the first line end with more than stop_above words in the table (if
+        stop_above >= 0); returns where that line ends (n if it is the last one), or
+        NO_MEMORY or TOO_MANY_WORDS. The table's slot of a word a few words ahead is
+        prefetched: the lookups are bound by the latency of memory, not by the bytes."""
+        cdef int64_t j = 0, k, begin = 0, n_words = self.lines[n_lines - 1].words if n_lines else 0
+        cdef int32_t wid
+        for k in range(n_lines):
+            while j < self.lines[k].words:
+                if j + PREFETCH_WORDS < n_words:
+                    prefetch(&self.slots[self.found[j + PREFETCH_WORDS].hash & <uint64_t>self.mask])
+                wid = self.intern_hashed(self.scratch + begin, self.found[j].end - begin,
+                                         self.found[j].hash)
+                if wid < 0:
+                    return wid
+                self.out_ids[j] = wid
+                begin = self.found[j].end
+                j += 1
+            if 0 <= stop_above < self.n_live:
+                n_ids[0], n_ends[0] = j, k + 1
+                return self.lines[k].pos
+        n_ids[0], n_ends[0] = j, n_lines
+        return n
 
     def tokenize(self, const uint8_t[::1] data not None, Py_ssize_t start=0,
                  Py_ssize_t max_line_words=0, Py_ssize_t stop_above=-1):
@@ -379,7 +410,8 @@ cdef class Tokenizer:
         OverflowError
             More than 2**31 - 1 distinct words.
         """
-        cdef int64_t n = data.shape[0], n_ids = 0, n_ends = 0, end
+        cdef int64_t n = data.shape[0], n_ids = 0, n_ends = 0, n_lines = 0, end, k
+        cdef int64_t* out
         cdef const uint8_t* p = &data[0] if n else NULL
         if not 0 <= start <= n:
             raise ValueError(f"start must be in [0, len(data)={n}], got {start}")
@@ -389,21 +421,23 @@ cdef class Tokenizer:
         # at most one word per two bytes (and a last one), one line end per byte (and a last)
         if (grow(<void**>&self.out_ids, &self.cap_out_ids, (n - start) // 2 + 1,
                  sizeof(int32_t)) < 0
-                or grow(<void**>&self.out_ends, &self.cap_out_ends, n - start + 1,
-                        sizeof(int64_t)) < 0
-                or grow(<void**>&self.scratch, &self.scratch_cap, min(n - start, self.max_bytes),
-                        1) < 0):
+                or grow(<void**>&self.found, &self.cap_found, (n - start) // 2 + 1,
+                        sizeof(Found)) < 0
+                or grow(<void**>&self.lines, &self.cap_lines, n - start + 1, sizeof(LineEnd)) < 0
+                or grow(<void**>&self.scratch, &self.scratch_cap, n - start, 1) < 0):
             raise MemoryError("no memory for the tokenizer's output")
         with nogil:
-            end = self.run(p, n, start, max_line_words, stop_above, &n_ids, &n_ends)
+            self.split(p, n, start, max_line_words, &n_lines)
+            end = self.lookup(n, n_lines, stop_above, &n_ids, &n_ends)
         if end < 0:
             checked_id(<int32_t>end)
         ids = np.empty(n_ids, dtype=np.int32)
         ends = np.empty(n_ends, dtype=np.int64)
         if n_ids:
             memcpy(cnp.PyArray_DATA(ids), self.out_ids, n_ids * sizeof(int32_t))
-        if n_ends:
-            memcpy(cnp.PyArray_DATA(ends), self.out_ends, n_ends * sizeof(int64_t))
+        out = <int64_t*>cnp.PyArray_DATA(ends)
+        for k in range(n_ends):
+            out[k] = self.lines[k].words
         return ids, ends, end
 
     cdef bytes key(self, word):
