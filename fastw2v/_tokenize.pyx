@@ -372,7 +372,7 @@ cdef class Tokenizer:
     def tokenize(self, const uint8_t[::1] data not None, Py_ssize_t start=0,
                  Py_ssize_t max_line_words=0, Py_ssize_t stop_above=-1):
         """The ids of the words of ``data[start:]`` (adding new words) and where its lines
-        end, in one loop without the GIL.
+        end, without the GIL: one loop over the bytes (both dialects), then the lookups.
 
         Parameters
         ----------
