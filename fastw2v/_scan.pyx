@@ -2,17 +2,21 @@
 import logging
 import tempfile
 
-from libc.stdint cimport int32_t, int64_t
-from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
-from cpython.ref cimport PyObject
+from libc.stdint cimport int32_t, int64_t, uint8_t
+from libc.string cimport memcpy
+from cpython.unicode cimport PyUnicode_AsEncodedString, PyUnicode_DATA, PyUnicode_GET_LENGTH
 
 cimport numpy as cnp
 import numpy as np
 
+from ._tokenize cimport Tokenizer, checked_id
 from .readers import MAX_TEXT_WORDS
 from .vocab import keep_word
 
 cnp.import_array()
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object)
 
 logger = logging.getLogger("fastw2v")
 
@@ -23,6 +27,8 @@ SPILL_BLOCK_IDS = 1 << 20
 cdef class Encoder:
     """Counts tokens and appends their provisional ids (order of first appearance) to an
     int32 stream, with one offset per text; texts longer than ``max_text`` words are split.
+    The vocabulary is a :class:`fastw2v._tokenize.Tokenizer` (its ids, counts and words),
+    fed with str tokens (``add_text``) or blocks of UTF-8 (``add_block``).
 
     Parameters
     ----------
@@ -53,14 +59,14 @@ cdef class Encoder:
         Texts given to ``add_text`` (empty ones included), before any split: gensim's
         ``corpus_count``.
     """
-    cdef dict word_ids
-    cdef public list words
-    cdef object counts_arr, ids_arr, offsets_arr
-    cdef int64_t* counts
+    cdef Tokenizer tok            # the vocabulary (None after compact)
+    cdef list words               # tok's words, None where pruned (see _sync_words)
+    cdef object final_counts      # tok's counts, kept by compact
+    cdef object ids_arr, offsets_arr
     cdef int32_t* ids
     cdef int64_t* offsets
     cdef public int64_t n_ids, n_texts, n_words_total, n_given
-    cdef int64_t cap_words, cap_ids, cap_texts, text_start
+    cdef int64_t cap_ids, cap_texts, text_start
     cdef public int64_t max_text, min_reduce, prunings
     cdef object max_vocab_size, max_ram_ids, tmp_dir, trim_rule
     cdef public object spill      # the temporary file once the stream left RAM, else None
@@ -69,7 +75,7 @@ cdef class Encoder:
 
     def __init__(self, int64_t max_text=MAX_TEXT_WORDS, max_vocab_size=None, max_ram_ids=None,
                  tmp_dir=None, trim_rule=None):
-        self.word_ids = {}
+        self.tok = Tokenizer("split")
         self.trim_rule = trim_rule
         self.words = []
         self.max_text = max_text
@@ -80,7 +86,6 @@ cdef class Encoder:
         self.ids_base = 0
         self.min_reduce = 1
         self.prunings = 0
-        self.counts_arr = np.zeros(1024, dtype=np.int64)
         self.ids_arr = np.zeros(min(1 << 16, max_ram_ids if max_ram_ids is not None
                                     else 1 << 16), dtype=np.int32)
         self.offsets_arr = np.zeros(1024, dtype=np.int64)
@@ -91,8 +96,6 @@ cdef class Encoder:
         self._refresh()
 
     cdef _refresh(self):
-        self.counts = <int64_t*>cnp.PyArray_DATA(self.counts_arr)
-        self.cap_words = len(self.counts_arr)
         self.ids = <int32_t*>cnp.PyArray_DATA(self.ids_arr)
         self.cap_ids = len(self.ids_arr)
         self.offsets = <int64_t*>cnp.PyArray_DATA(self.offsets_arr)
@@ -149,48 +152,66 @@ cdef class Encoder:
         naming it and its position."""
         cdef Py_ssize_t i, n = len(tokens)
         cdef object tok
-        cdef PyObject* found
-        cdef int64_t wid
+        cdef bytes code
+        cdef int32_t* out
         if self.n_ids - self.ids_base + n > self.cap_ids:
             self._reserve_ids(n)
         for i in range(n):
             tok = tokens[i]
-            found = PyDict_GetItem(self.word_ids, tok)
-            if found != NULL:
-                wid = <int64_t><object>found
+            if not isinstance(tok, str):
+                raise TypeError(
+                    f"tokens must be str, got {type(tok).__name__} {tok!r} at position {i}")
+            out = self.ids + self.n_ids - self.ids_base
+            if PyUnicode_IS_ASCII(tok):  # its characters are its UTF-8
+                out[0] = checked_id(self.tok.intern(<const uint8_t*>PyUnicode_DATA(tok),
+                                                    PyUnicode_GET_LENGTH(tok)))
             else:
-                if not isinstance(tok, str):
-                    raise TypeError(
-                        f"tokens must be str, got {type(tok).__name__} {tok!r} at position {i}")
-                tok = str(tok)  # a plain str also for subclasses such as numpy.str_
-                wid = len(self.words)
-                if wid >= self.cap_words:
-                    self._grow(self.counts_arr, wid + 1)
-                self.counts[wid] = 0
-                PyDict_SetItem(self.word_ids, tok, wid)
-                self.words.append(tok)
-            self.counts[wid] += 1
-            self.ids[self.n_ids - self.ids_base] = <int32_t>wid
+                code = PyUnicode_AsEncodedString(tok, "utf-8", "surrogatepass")
+                out[0] = checked_id(self.tok.intern(<const uint8_t*><char*>code, len(code)))
             self.n_ids += 1
             if self.n_ids - self.text_start >= self.max_text:
                 self._end_text()
         self._end_text()
         self.n_words_total += n
         self.n_given += 1
-        if self.max_vocab_size is not None and len(self.word_ids) > self.max_vocab_size:
+        if self.max_vocab_size is not None and self.tok.n_live > self.max_vocab_size:
             self._prune()
 
-    def add_line(self, str line):
-        """Counts and encodes one whitespace-separated line, as texts of at most
-        ``max_text`` words (none for an empty line), as gensim's LineSentence gives them."""
-        cdef list tokens = line.split()
-        cdef Py_ssize_t start
-        if len(tokens) <= self.max_text:
-            if tokens:
-                self.add_text(tokens)
-            return
-        for start in range(0, len(tokens), self.max_text):
-            self.add_text(tokens[start:start + self.max_text])
+    def add_block(self, data):
+        """Counts and encodes the lines of ``data`` (bytes of UTF-8, as
+        :func:`fastw2v.readers.stream_blocks` gives them), each as texts of at most
+        ``max_text`` words (none for an empty line), as gensim's LineSentence gives them; a
+        last line without a newline is a text too."""
+        cdef Py_ssize_t pos = 0, n = len(data)
+        cdef int64_t stop = -1 if self.max_vocab_size is None else self.max_vocab_size
+        cdef const int32_t[::1] ids
+        cdef const int64_t[::1] ends
+        cdef Py_ssize_t k, last = 0
+        while pos < n:
+            ids, ends, pos = self.tok.tokenize(data, pos, self.max_text, stop)
+            if ids.shape[0] and self.n_ids - self.ids_base + ids.shape[0] > self.cap_ids:
+                self._reserve_ids(ids.shape[0])
+            if ids.shape[0]:
+                memcpy(self.ids + self.n_ids - self.ids_base, &ids[0],
+                       ids.shape[0] * sizeof(int32_t))
+            last = 0
+            for k in range(ends.shape[0]):
+                if ends[k] > last:
+                    self.n_ids += ends[k] - last
+                    self._end_text()
+                    self.n_given += 1
+                last = ends[k]
+            self.n_words_total += ids.shape[0]
+            # the tokenizer stops at the first line end with more than stop words: pruned
+            # after a text, not after an empty line (add_text is not called for it)
+            k = ends.shape[0]
+            if stop >= 0 and self.tok.n_live > stop and k and last > (ends[k - 2] if k > 1 else 0):
+                self._prune()
+
+    cdef _sync_words(self):
+        """Appends the tokenizer's new words to self.words."""
+        if len(self.words) < len(self.tok):
+            self.words.extend(self.tok.words[len(self.words):])
 
     def take(self):
         """The texts encoded since the last take (all of them at the first), as (ids int32,
@@ -205,17 +226,25 @@ cdef class Encoder:
 
     cdef _prune(self):
         cdef int64_t wid
-        for word, wid in list(self.word_ids.items()):
-            if (self.counts[wid] < self.min_reduce if self.trim_rule is None
-                    else not keep_word(word, self.counts[wid], self.min_reduce, self.trim_rule)):
-                del self.word_ids[word]
+        cdef int64_t* counts = self.tok.counts_c
+        self._sync_words()
+        dead = np.zeros(len(self.words), dtype=np.uint8)
+        for wid, word in enumerate(self.words):
+            if word is not None and (
+                    counts[wid] < self.min_reduce if self.trim_rule is None
+                    else not keep_word(word, counts[wid], self.min_reduce, self.trim_rule)):
                 self.words[wid] = None
+                dead[wid] = 1
+        self.tok.forget(dead)
         self.min_reduce += 1
         self.prunings += 1
 
     def provisional_counts(self):
         """(words, counts) by provisional id; pruned words are None with their count."""
-        return self.words, self.counts_arr[:len(self.words)]
+        if self.tok is None:
+            return self.words, self.final_counts
+        self._sync_words()
+        return self.words, self.tok.counts
 
     cdef int64_t _compact_block(self, const int32_t[::1] remap, int32_t* block, int64_t first,
                                 int64_t n):
@@ -267,7 +296,8 @@ cdef class Encoder:
         offsets.resize(self.c_texts + 1, refcheck=False)
         self.ids_arr = np.zeros(1, dtype=np.int32)
         self.offsets_arr = np.zeros(1, dtype=np.int64)
-        self.word_ids = {}
+        self.words, self.final_counts = self.provisional_counts()
+        self.tok = None  # its table and arena
         self._refresh()
         return ids, offsets
 

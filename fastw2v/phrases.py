@@ -235,8 +235,9 @@ class _PhrasesTransformation(LifecycleEvents):
             for _ in feed(enc, corpus_file=corpus_file, encoding_errors=encoding_errors,
                           every=BATCH_WORDS):
                 ids, offsets = enc.take()
-                if len(enc.words) > len(remap):  # the words first seen in this batch
-                    new = enc.words[len(remap):]
+                words = enc.provisional_counts()[0]
+                if len(words) > len(remap):  # the words first seen in this batch
+                    new = words[len(remap):]
                     remap = np.concatenate((remap, np.fromiter(
                         (detector.index.get(w, -1) for w in new), np.int32, len(new))))
                     for w in new:
@@ -349,7 +350,7 @@ class Phrases(_PhrasesTransformation):
 
     @property
     def _words(self):
-        return self._encoder.words
+        return self._encoder.provisional_counts()[0]
 
     def _learn(self, sentences, corpus_file):
         """The PairCounts of the texts, counted in a second thread while they are read."""
@@ -367,8 +368,9 @@ class Phrases(_PhrasesTransformation):
         with ThreadPoolExecutor(1, thread_name_prefix="fastw2v-phrases") as pool:
             for _ in feed(enc, sentences, corpus_file, every=BATCH_WORDS):
                 ids, offsets = enc.take()
-                if len(enc.words) > len(connector):
-                    new = enc.words[len(connector):]
+                words = enc.provisional_counts()[0]
+                if len(words) > len(connector):
+                    new = words[len(connector):]
                     connector = np.concatenate((connector, np.fromiter(
                         (w in self.connector_words for w in new), np.uint8, len(new))))
                 if counting is not None:
@@ -376,7 +378,7 @@ class Phrases(_PhrasesTransformation):
                 counting = pool.submit(counts.count, ids, offsets, connector)
                 if texts // self.progress_per != (texts + len(offsets) - 1) // self.progress_per:
                     logger.info("PROGRESS: at sentence #%i, processed %i words and %i word "
-                                "types", texts, enc.n_words_total, len(enc.words))
+                                "types", texts, enc.n_words_total, len(words))
                 texts += len(offsets) - 1
             counting.result()
         logger.info("collected %i token types (unigram + bigrams) from a corpus of %i words "

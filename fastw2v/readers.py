@@ -158,7 +158,49 @@ def stream_pieces(f, name, encoding_errors="strict"):
 
 def stream_lines(f, name, encoding_errors="strict"):
     """:func:`stream_pieces` as pairs ``(piece, ends_line)``: ``ends_line`` is False for a
-    piece of a long line but its last (and may be for the file's last piece).
+    piece of a long line but its last (and may be for the file's last piece)."""
+    for _, text, ends in _blocks(f, name, encoding_errors):
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+            ends = True
+        for line in lines[:-1]:
+            yield line, True
+        yield lines[-1], ends
+
+
+def stream_blocks(f, name, encoding_errors="strict"):
+    """The text of the open binary file ``f`` (named ``name`` in the messages) as valid UTF-8
+    in blocks of about 1 MB: whole lines, or a piece of a line longer than a block, cut
+    after a whitespace character (see :func:`line_pieces`).
+
+    Parameters
+    ----------
+    f : binary file object
+    name : str
+    encoding_errors : {'strict', 'replace', 'ignore'}
+        As for :func:`line_pieces`; with 'replace' and 'ignore', a block is the UTF-8 of its
+        decoded text.
+
+    Yields
+    ------
+    bytes
+        Each block once (a block's last line is unterminated when it is a piece of a long
+        line or the file's last line without a newline).
+
+    Raises
+    ------
+    ValueError, OSError
+        As :func:`line_pieces`.
+    """
+    for data, text, _ in _blocks(f, name, encoding_errors):
+        yield data if encoding_errors == "strict" else text.encode()
+
+
+def _blocks(f, name, encoding_errors):
+    """The blocks of :func:`stream_blocks` as triples ``(data, text, last)``: the bytes, their
+    decoded text, and whether it is the file's last block (whose last line, terminated or
+    not, ends the file).
 
     Each block is copied once with the unfinished line or word before it (less than a
     block); a word longer than a block is kept as a list of blocks and joined once, so the
@@ -199,14 +241,7 @@ def stream_lines(f, name, encoding_errors="strict"):
         text = decode_text(data, repr(name), "UTF-8", encoding_errors, "encoding_errors",
                            lineno)
         lineno += data.count(b"\n")
-        lines = text.split("\n")
-        ends = not block  # the last one is a piece of a long line, or the file's last line
-        if text.endswith("\n"):
-            lines.pop()
-            ends = True
-        for line in lines[:-1]:
-            yield line, True
-        yield lines[-1], ends
+        yield data, text, not block  # the last line: a piece of a long line or the file's last
 
 
 def _check_word_bytes(n, name, lineno):
