@@ -192,6 +192,17 @@ cdef class Encoder:
         for start in range(0, len(tokens), self.max_text):
             self.add_text(tokens[start:start + self.max_text])
 
+    def take(self):
+        """The texts encoded since the last take (all of them at the first), as (ids int32,
+        offsets int64), removed from the stream; the words and their counts stay. Not for a
+        stream that went to a temporary file (max_ram_ids)."""
+        if self.spill is not None:
+            raise ValueError("Encoder.take: the stream went to a temporary file")
+        ids = self.ids_arr[:self.n_ids].copy()
+        offsets = self.offsets_arr[:self.n_texts + 1].copy()
+        self.n_ids = self.n_texts = self.text_start = 0
+        return ids, offsets
+
     cdef _prune(self):
         cdef int64_t wid
         for word, wid in list(self.word_ids.items()):

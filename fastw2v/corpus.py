@@ -130,10 +130,35 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors=
         corpus_file undecodable (with encoding_errors='strict') or corrupted.
     """
     enc = Encoder(MAX_TEXT_WORDS, max_vocab_size, max_ram_ids, tmp_dir, trim_rule)
+    for _ in feed(enc, sentences, corpus_file, encoding_errors):
+        pass
+    if enc.prunings:
+        logger.info("max_vocab_size=%d: pruned rare words %d times while scanning",
+                    max_vocab_size, enc.prunings)
+    return enc
+
+
+def feed(enc, sentences=None, corpus_file=None, encoding_errors="strict", every=None):
+    """Adds the texts of ``sentences`` or of ``corpus_file`` to the Encoder ``enc`` (as
+    :func:`scan` reads them), pausing after every ``every`` words (and at the end), so that
+    the caller can take what was encoded (``Encoder.take``) while the reading goes on.
+
+    Yields
+    ------
+    None, after every ``every`` words (None: only at the end) and at the end.
+
+    Raises
+    ------
+    As :func:`scan`.
+    """
+    due = enc.n_words_total + every if every is not None else None
     if corpus_file is not None:
         for path in corpus_files(corpus_file):
             for line in line_pieces(path, encoding_errors):
                 enc.add_line(line)
+                if due is not None and enc.n_words_total >= due:
+                    due = enc.n_words_total + every
+                    yield
     else:
         for i, text in enumerate(sentences):
             if isinstance(text, str):
@@ -151,7 +176,7 @@ def scan(sentences=None, corpus_file=None, max_vocab_size=None, encoding_errors=
                 enc.add_text(text)
             except TypeError as e:
                 raise TypeError(f"text {i}: {e}") from None
-    if enc.prunings:
-        logger.info("max_vocab_size=%d: pruned rare words %d times while scanning",
-                    max_vocab_size, enc.prunings)
-    return enc
+            if due is not None and enc.n_words_total >= due:
+                due = enc.n_words_total + every
+                yield
+    yield
