@@ -24,6 +24,10 @@ corpus_word_count = the words of the file) and connector words (gensim's rules: 
 word is never counted alone, a pair is a word, the connector words after it and the next
 word, counted as "a_of_the_b"; phrases are found as gensim's analyze_sentence does).
 """
+import collections
+import itertools
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from ._compression import _READ_CHUNK, atomic_output, corrupt_stream_named, open_compressed
@@ -123,7 +127,9 @@ def read_text(train, counter):
     n_ids = lines = 0
     carry = b""
     mid_line = False  # the last piece tokenized ended inside a line
-    with open_compressed(train) as fin, corrupt_stream_named(train, str(train)):
+    counting = None
+    with open_compressed(train) as fin, corrupt_stream_named(train, str(train)), \
+            ThreadPoolExecutor(1, thread_name_prefix="fastw2v-word2phrase") as pool:
         while True:
             block = fin.read(READ_BYTES)
             data = carry + block
@@ -140,13 +146,19 @@ def read_text(train, counter):
                 mid_line = not piece.endswith(b"\n")
                 if mid_line:
                     block_ends = block_ends[:-1]  # not a line end: the line goes on
-                counter.count(block_ids, counter.flags(tokenizer), tokenizer.id_of(TABLE_START))
+                connector, start = counter.flags(tokenizer), tokenizer.id_of(TABLE_START)
+                if counting is not None:
+                    counting.result()
+                # counted in the pool's thread while the next block is read and tokenized
+                counting = pool.submit(counter.count, block_ids, connector, start)
                 ids.append(block_ids)
                 ends.append(block_ends + n_ids)
                 n_ids += len(block_ids)
                 lines += len(block_ends)
             if not block:
                 break
+        if counting is not None:
+            counting.result()
     # `carry` is what follows the last separator: a word the end of the file ends (lost, as
     # in word2phrase) and \r bytes
     last_line_ended = not mid_line and not carry.replace(b"\r", b"")
@@ -156,7 +168,7 @@ def read_text(train, counter):
                  np.concatenate(ends or [np.zeros(0, np.int64)]), tokenizer, last_line_ended)
 
 
-def string_counts(words, unigrams, a, run, b, count, runs):
+def string_counts(tokenizer, unigrams, a, run, b, count, runs):
     """word2phrase's counts, which are by string: a word's count and a pair's count plus
     those of every other entry with the same string (a token "a_b" and the bigram (a, b),
     pairs cut to the same 59 bytes).
@@ -166,7 +178,8 @@ def string_counts(words, unigrams, a, run, b, count, runs):
 
     Parameters
     ----------
-    words : list of bytes, by id
+    tokenizer : Tokenizer
+        The words (ids, bytes).
     unigrams : int64 array, by id (0: not counted, as connector words)
     a, run, b, count : arrays of PairCounts.pairs()
     runs : list of tuples of ids, PairCounts.runs
@@ -174,21 +187,31 @@ def string_counts(words, unigrams, a, run, b, count, runs):
     Returns
     -------
     (unigrams, count, duplicates)
-        The counts by string of the words and of the pairs (new arrays), and the counts of
+        The counts by string of the words and of the pairs (the arrays given when no entry
+        can share a string, else new ones), and the counts of
         the entries that share the string of an earlier one (int64 array: word2phrase's
         table has one entry fewer for each).
     """
-    lengths = np.fromiter(map(len, words), np.int64, len(words))
-    underscore = np.fromiter((b"_" in w for w in words), np.bool_, len(words))
-    run_bytes = np.array([sum(int(lengths[c]) + 1 for c in r) for r in runs], dtype=np.int64)
-    run_underscore = np.array([any(underscore[c] for c in r) for r in runs], dtype=np.bool_)
-    shared = (underscore[a] | underscore[b] | run_underscore[run]
-              | (lengths[a] + 1 + run_bytes[run] + lengths[b] >= MAX_JOINED_BYTES))
+    arena, starts = tokenizer.arena_bytes()
+    underscore = np.zeros(len(starts), dtype=np.int32)
+    underscore[np.searchsorted(starts, np.flatnonzero(np.frombuffer(arena, np.uint8) == 95),
+                               "right") - 1] = 1
+    underscore = underscore[:-1].astype(np.bool_)
+    # a word's bytes in a joined string, MAX_JOINED_BYTES for one with '_': a pair can share
+    # its string when its words and separators make MAX_JOINED_BYTES or more
+    size = np.where(underscore, MAX_JOINED_BYTES, np.diff(starts) + 1).astype(np.int32)
+    pair_size = np.take(size, a) + np.take(size, b)  # (np.take: faster than size[a])
+    shared = pair_size > MAX_JOINED_BYTES
+    if len(runs) > 1:
+        run_size = np.array([min(sum(int(size[c]) for c in r), MAX_JOINED_BYTES) for r in runs],
+                            dtype=np.int32)
+        shared |= pair_size + np.take(run_size, run) > MAX_JOINED_BYTES
     shared_words = np.flatnonzero(underscore & (unigrams > 0))
     shared_pairs = np.flatnonzero(shared)
-    unigrams, count = unigrams.copy(), count.copy()
     if not len(shared_words) and not len(shared_pairs):
         return unigrams, count, np.zeros(0, dtype=np.int64)
+    unigrams, count = unigrams.copy(), count.copy()
+    words = tokenizer.words
 
     def spelled(k):
         return b"_".join([words[a[k]], *(words[c] for c in runs[run[k]]),
@@ -196,7 +219,7 @@ def string_counts(words, unigrams, a, run, b, count, runs):
 
     strings = ([(words[i], unigrams, i) for i in shared_words]
                + [(spelled(k), count, k) for k in shared_pairs])
-    strings += [(s, count, k) for s, k in _spelled_pairs(strings, words, a, run, b, runs)]
+    strings += [(s, count, k) for s, k in _spelled_pairs(strings, tokenizer, a, run, b, runs)]
     total = {}
     for s, array, i in strings:
         total[s] = total.get(s, 0) + int(array[i])
@@ -208,21 +231,20 @@ def string_counts(words, unigrams, a, run, b, count, runs):
                                       for _ in range(m - 1)], dtype=np.int64)
 
 
-def _spelled_pairs(strings, words, a, run, b, runs):
+def _spelled_pairs(strings, tokenizer, a, run, b, runs):
     """The pairs of ids that cannot collide by themselves (no '_' in their words, under 59
     bytes) whose joined string is one of ``strings``: (string, index in the pairs)."""
-    index = {w: i for i, w in enumerate(words)}
     run_index = {r: k for k, r in enumerate(runs)}
     wanted = {}
     for s, _, _ in strings:
         if len(s) >= MAX_JOINED_BYTES:
             continue
-        parts = [index.get(p, -1) for p in s.split(b"_")]
+        parts = [tokenizer.id_of(p) for p in s.split(b"_")]
         if len(parts) > 1 and min(parts) >= 0 and tuple(parts[1:-1]) in run_index:
             wanted[(parts[0], run_index[tuple(parts[1:-1])], parts[-1])] = s
     if not wanted:
         return []
-    n = np.int64(len(words))
+    n = np.int64(len(tokenizer))
     keys = a.astype(np.int64) * n + b
     sought = np.unique(np.array([ka * n + kb for ka, _, kb in wanted], dtype=np.int64))
     at = np.minimum(np.searchsorted(sought, keys), len(sought) - 1)
@@ -253,11 +275,11 @@ def phrase_table(text, counts, min_count, threshold, scoring):
     (PhraseTable, int, int)
         The phrases, the number of them, and the vocabulary size word2phrase prints.
     """
-    words = text.tokenizer.words
     a, run, b, count = counts.pairs()
     runs = counts.runs
-    unigrams, count, duplicates = string_counts(words, counts.unigram_counts(len(words)),
-                                            a, run, b, count, runs)
+    unigrams, count, duplicates = string_counts(text.tokenizer,
+                                                counts.unigram_counts(len(text.tokenizer)),
+                                                a, run, b, count, runs)
     start = text.tokenizer.id_of(TABLE_START)
     start_count = int(unigrams[start]) if start >= 0 else 0
     n_words = int(np.count_nonzero(unigrams))
@@ -268,8 +290,8 @@ def phrase_table(text, counts, min_count, threshold, scoring):
             + int(np.count_nonzero(count >= min_count))
             - int(np.count_nonzero(duplicates >= min_count)) + (first_bigram and min_count <= 1))
     size = sorted_table_size(n_entries, start_count, kept, min_count)
-    candidate = np.flatnonzero(known[a] & known[b] & (count >= min_count))
-    a, run, b, count = a[candidate], run[candidate], b[candidate], count[candidate]
+    candidate = np.flatnonzero(np.take(known, a) & np.take(known, b) & (count >= min_count))
+    a, run, b, count = (np.take(x, candidate) for x in (a, run, b, count))
     n = counts.total_words
     if scoring == "npmi":
         score = score_pairs(a, b, count, np.where(known, unigrams, 0), "npmi",
@@ -283,31 +305,50 @@ def phrase_table(text, counts, min_count, threshold, scoring):
     return PhraseTable(a[phrase], run[phrase], b[phrase], runs), len(phrase), size
 
 
+def _parts(line_ends):
+    """The text cut into parts of about WRITE_WORDS words of whole lines: (first line, end
+    line) pairs."""
+    first = 0
+    while first < len(line_ends):
+        begin = int(line_ends[first - 1]) if first else 0
+        last = max(int(np.searchsorted(line_ends, begin + WRITE_WORDS, "right")), first + 1)
+        yield first, last
+        first = last
+
+
 def write_phrased(text, table, connector, output, report):
-    """Writes the phrased text to ``output`` (atomically), word2phrase's format; reports
-    "Words written: NM" every million words. Returns the words joined to the one before."""
-    tokenizer = text.tokenizer
-    arena, starts = tokenizer.arena_bytes()
+    """Writes the phrased text to ``output`` (atomically), word2phrase's format, its parts
+    phrased and rendered on two threads; reports "Words written: NM" every million words.
+    Returns the words joined to the one before."""
+    arena, starts = text.tokenizer.arena_bytes()
     arena = np.frombuffer(arena, dtype=np.uint8)
     line_ends = text.line_ends
+
+    def phrased(first, last):
+        begin = int(line_ends[first - 1]) if first else 0
+        ends = line_ends[first:last] - begin
+        ids = text.ids[begin:int(line_ends[last - 1])]
+        join, _ = table.apply(ids, np.concatenate(([0], ends)), connector)
+        return len(ids), int(np.count_nonzero(join)), render(
+            ids, ends, join, arena, starts, b"_", True,
+            last < len(line_ends) or text.last_line_ended)
+
     joined = written = 0
-    with atomic_output(output) as fout:
-        first = 0  # the first line of the next part
-        while first < len(line_ends):
-            begin = int(line_ends[first - 1]) if first else 0
-            last = max(int(np.searchsorted(line_ends, begin + WRITE_WORDS, "right")), first + 1)
-            ends = line_ends[first:last] - begin
-            ids = text.ids[begin:int(line_ends[last - 1])]
-            join, _ = table.apply(ids, np.concatenate(([0], ends)), connector)
-            fout.write(render(ids, ends, join, arena, starts, b"_", True,
-                              last < len(line_ends) or text.last_line_ended))
-            joined += int(np.count_nonzero(join))
-            if report is not None:
-                for million in range(written // PROGRESS_WORDS + 1,
-                                     (written + len(ids)) // PROGRESS_WORDS + 1):
-                    report(f"Words written: {million}M\r")
-            written += len(ids)
-            first = last
+    with atomic_output(output) as fout, \
+            ThreadPoolExecutor(2, thread_name_prefix="fastw2v-word2phrase") as pool:
+        pending = collections.deque()
+        for part in itertools.chain(_parts(line_ends), [None]):
+            if part is not None:
+                pending.append(pool.submit(phrased, *part))
+            while pending and (part is None or len(pending) > 2):
+                n_words, n_joined, data = pending.popleft().result()
+                fout.write(data)
+                joined += n_joined
+                if report is not None:
+                    for million in range(written // PROGRESS_WORDS + 1,
+                                         (written + n_words) // PROGRESS_WORDS + 1):
+                        report(f"Words written: {million}M\r")
+                written += n_words
     return joined
 
 
