@@ -53,6 +53,7 @@ import numpy as np
 MAX_WORD = 58      # ReadWord keeps MAX_STRING - 2 bytes of a word
 MAX_BIGRAM = 59    # bigram_word[MAX_STRING - 1] = 0
 TABLE_START = b"</s>"
+PROGRESS_WORDS = 1_000_000  # a progress line every this many words (tests make it smaller)
 _FIRST_BIGRAM = object()  # the bigram of the first word and the uninitialised last_word
 _NEWLINE = b"\n"
 _TOKEN = re.compile(rb"[^ \t\n]+|\n")
@@ -82,8 +83,8 @@ def learn(tokens, connector_words=frozenset(), debug=2):
         if word == _NEWLINE:
             continue
         train_words += 1
-        if debug > 1 and train_words % 1_000_000 == 0:
-            progress.append(f"Words processed: {train_words // 1_000_000}M     "
+        if debug > 1 and train_words % PROGRESS_WORDS == 0:
+            progress.append(f"Words processed: {train_words // PROGRESS_WORDS}M     "
                             f"Vocab size: {len(table) // 1000}K  \r")
         if word in connector_words:
             if start is not None:
@@ -187,8 +188,8 @@ def word2phrase(data, min_count=5, threshold=100.0, debug=2, train_file="train.t
         if word is not None and word != _NEWLINE:
             line.append(word)
             written += 1
-            if debug > 1 and written % 1_000_000 == 0:
-                stdout += f"Words written: {written // 1_000_000}M\r"
+            if debug > 1 and written % PROGRESS_WORDS == 0:
+                stdout += f"Words written: {written // PROGRESS_WORDS}M\r"
             continue
         out += [b" " + token for token in phrase_line(line, joins, connector_words)]
         if word == _NEWLINE:
