@@ -36,7 +36,7 @@ extensions = [
               include_dirs=["csrc", np.get_include()],
               define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
               extra_compile_args=COMPILE_ARGS, extra_link_args=LINK_ARGS)
-    for name in ("_scan", "_train", "_topk", "_phrases", "_blas_test")
+    for name in ("_scan", "_tokenize", "_train", "_topk", "_phrases", "_blas_test")
 ]
 
 # Every Cython directive, for every module, here and nowhere else: the kernels index
