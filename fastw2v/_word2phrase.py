@@ -19,6 +19,11 @@ them rule by rule, checked against the binary):
   in float32 as word2phrase computes it; no phrase crosses a line;
 - the output writes every word after ' ' (or '_' when it joins), every line end as '\\n'.
 
+One difference is known: with min_count 1, word2phrase's SortVocab also forgets the entry
+counted once that it met last (its loop takes one off its size for "</s>"); fastw2v keeps
+it. A count of 1 scores (1 - 1) / ... = 0, so this changes the output only where that entry
+also counts as another's string (a second pass, words cut at 58 bytes) or with npmi.
+
 Two options go beyond word2phrase, on its counts: ``scoring='npmi'`` (gensim's npmi_scorer,
 corpus_word_count = the words of the file) and connector words (gensim's rules: a connector
 word is never counted alone, a pair is a word, the connector words after it and the next

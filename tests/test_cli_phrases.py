@@ -136,7 +136,7 @@ def test_long_options_and_compressed_input(phrases):
 @given(st.lists(st.tuples(st.sampled_from([b"a", b"b", b"c", b"a_b", b"b_c", b"a_b_c", b"of",
                                             b"_a", b"b_", LONG, LONG + b"_b", b"\r"]),
                           st.sampled_from([b" ", b"\n", b"\t", b" \r"])), max_size=120),
-       st.sampled_from([(1, 0.0), (2, 0.5), (3, 2.0)]), st.booleans())
+       st.sampled_from([(2, 0.0), (2, 0.5), (3, 2.0)]), st.booleans())
 @settings(max_examples=40, deadline=None)
 def test_random_texts_with_colliding_strings(tmp_path_factory, tokens, setting, connectors):
     data = b"".join(w + s for w, s in tokens)
@@ -194,3 +194,14 @@ def test_missing_or_bad_files_are_one_line_errors(tmp_path, capsys):
     assert main(["phrases", "-train", str(bad), "-output", str(out)]) == 1
     assert "corrupt or truncated" in capsys.readouterr().err
     assert out.read_bytes() == b"old"  # written atomically: untouched by the failures
+
+
+@pytest.mark.xfail(strict=True, reason="with -min-count 1 word2phrase's SortVocab also forgets "
+                   "the last entry counted once; fastw2v keeps it (see _word2phrase)")
+def test_min_count_1_forgets_the_last_entry_counted_once(phrases):
+    """The one known difference: the last entry counted once ('x'*57, forgotten) would join
+    'a' because 'a_' + 'x'*57 also counts the bigram cut to 59 bytes of (a, 'x'*57 + '_')."""
+    data = b"a " + LONG + b"_b a " + LONG + b" "
+    expected = b" a_" + LONG + b"_ a " + LONG   # the binary's output
+    assert _reference(data, 1, 0.0)[0] == expected
+    assert phrases(data, *_flags(1, 0.0))[0] == expected
