@@ -1,10 +1,12 @@
-"""Command line: ``fastw2v`` (or ``python -m fastw2v``) train / similar / analogy / eval / demo.
+"""Command line: ``fastw2v`` (or ``python -m fastw2v``) train / phrases / similar / analogy /
+eval / demo.
 
 ``fastw2v train`` takes the flags of the original word2vec C tool as they are (``-train
 corpus.txt -output vectors.bin -size 200 -binary 1 ...``) and GNU-style long options
-(``--train``, ``--min-count``, ...). Exit codes: 0 success, 2 usage error (a flag's value
-out of range, or a combination of flags that FastW2V refuses), 1 any other error (a one-line
-message on stderr).
+(``--train``, ``--min-count``, ...); ``fastw2v phrases`` those of its word2phrase (``-train
+text.txt -output phrased.txt -min-count 5 -threshold 100 -debug 2``). Exit codes: 0 success,
+2 usage error (a flag's value out of range, or a combination of flags that FastW2V refuses),
+1 any other error (a one-line message on stderr).
 
 ``eval`` and ``demo`` score analogies with ``--analogies FILE``, else the file named by
 $FASTW2V_ANALOGIES, else the Google analogy test set shipped in ``fastw2v/data``.
@@ -118,6 +120,23 @@ C_TOOL_FLAGS = [
 ]
 
 
+# word2phrase's flags (-train and -min-count as word2vec's), then fastw2v's additions
+PHRASES_FLAGS = [flag for flag in C_TOOL_FLAGS if flag[0] in ("-train", "-min-count")] + [
+    ("-output", ["--output"], dict(metavar="FILE", required=True,
+                                   help="write the phrased text here (.gz/.bz2/.xz: compressed)")),
+    ("-threshold", ["--threshold"], dict(
+        type=_number(float, -1), default=100.0,
+        help="join a pair scoring above this (default 100; npmi: from -1 to 1)")),
+    ("-debug", ["--debug"], dict(type=int, default=2,
+                                 help="1: the vocabulary size, 2: and progress lines (default)")),
+    ("--scoring", [], dict(choices=("default", "npmi"), default="default",
+                           help="default: word2phrase's score; npmi: gensim's npmi_scorer")),
+    ("--connector-words", [], dict(choices=("english",), default=None,
+                                   help="english: gensim's ENGLISH_CONNECTOR_WORDS may sit "
+                                        "inside phrases (bank_of_america)")),
+]
+
+
 # FastW2V's parameters that a train flag sets -> the flag's dest (min_alpha follows -alpha)
 PARAMETER_DESTS = {"vector_size": "size", "window": "window", "sample": "sample", "hs": "hs",
                    "negative": "negative", "workers": "threads", "epochs": "iter",
@@ -175,6 +194,34 @@ def train(args):
     return 0
 
 
+def phrases(args):
+    """Joins phrases as word2phrase would with the same flags, printing what it prints."""
+    from ._word2phrase import word2phrase
+    from .phrases import ENGLISH_CONNECTOR_WORDS
+
+    if args.scoring == "default" and args.threshold < 0:
+        args.parser.error(f"argument {args.flags['threshold']}: must be >= 0 for the default "
+                          f"scoring, got {args.threshold!r}")
+    if args.scoring == "npmi" and args.threshold > 1:
+        args.parser.error(f"argument {args.flags['threshold']}: must be from -1 to 1 for npmi "
+                          f"scoring, got {args.threshold!r}")
+    if not Path(args.train).is_file():
+        raise FileNotFoundError(f"-train {args.train!r}: no such file")
+    if Path(args.output).is_dir() or not Path(args.output).absolute().parent.is_dir():
+        raise FileNotFoundError(f"-output {args.output!r}: not a file in an existing directory")
+    connector_words = (frozenset(w.encode() for w in ENGLISH_CONNECTOR_WORDS)
+                       if args.connector_words == "english" else frozenset())
+
+    def report(text):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    word2phrase(args.train, args.output, min_count=args.min_count, threshold=args.threshold,
+                scoring=args.scoring, connector_words=connector_words, debug=args.debug,
+                report=report)
+    return 0
+
+
 def _load_vectors(path):
     """Vectors from a native fastw2v save (file or directory) or a word2vec text/binary file
     (format detected)."""
@@ -225,6 +272,12 @@ def evaluate(args):
     return 0
 
 
+def _add_flags(parser, flags):
+    """Adds C-tool flags (flag, aliases, options) to parser; returns their actions."""
+    return [parser.add_argument(flag, *aliases, dest=flag.lstrip("-").replace("-", "_"),
+                                **options) for flag, aliases, options in flags]
+
+
 def _build_parser():
     parser = argparse.ArgumentParser(prog="fastw2v", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -232,12 +285,20 @@ def _build_parser():
     t = sub.add_parser("train", allow_abbrev=False, help="train word vectors (word2vec.c flags)",
                        description="Train word vectors. Takes word2vec.c's flags (-train, -output, "
                                    "-size, ...) or the same names with two dashes.")
-    actions = [t.add_argument(flag, *aliases, dest=flag.lstrip("-").replace("-", "_"), **options)
-               for flag, aliases, options in C_TOOL_FLAGS]
+    actions = _add_flags(t, C_TOOL_FLAGS)
     actions.append(t.add_argument("--seed", type=_number(int, 0), default=1,
                                   help="random seed (default 1)"))
     t.add_argument("-classes", "--classes", help=argparse.SUPPRESS)
     t.set_defaults(func=train, parser=t,
+                   flags={a.dest: "/".join(a.option_strings) for a in actions})
+
+    p = sub.add_parser("phrases", allow_abbrev=False, help="join phrases (word2phrase's flags)",
+                       description="Join phrases (new_york) as word2vec's word2phrase does, "
+                                   "with its flags and output. For phrases of three words "
+                                   "and more, run it again on its output, as word2vec's "
+                                   "demo-phrases.sh does (-threshold 200, then 100).")
+    actions = _add_flags(p, PHRASES_FLAGS)
+    p.set_defaults(func=phrases, parser=p,
                    flags={a.dest: "/".join(a.option_strings) for a in actions})
 
     for name, func, help_text in (("similar", similar, "nearest neighbours of words"),
