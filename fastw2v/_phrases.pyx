@@ -589,6 +589,42 @@ cdef inline double pair_score(int64_t ca, int64_t cb, int64_t count, bint npmi,
     return log(pab / (pa * pb)) / -log(pab)
 
 
+def score_pairs(const int32_t[::1] a, const int32_t[::1] b, const int64_t[::1] count,
+                const int64_t[::1] unigrams, str scoring, double min_count, double len_vocab,
+                double corpus_word_count):
+    """The scores of pairs given apart from a PairCounts (as ``pair_score``: gensim's
+    scorers, bit for bit), for counts of one's own (word2phrase's, merged by string).
+
+    Parameters
+    ----------
+    a, b : int32 arrays, the pairs' words; count : int64 array, their counts
+    unigrams : int64 array, the words' counts by id (> 0 for every word of a pair)
+    scoring : {'default', 'npmi'}
+
+    Returns
+    -------
+    float64 array
+    """
+    cdef bint npmi = scoring == "npmi"
+    if not npmi and scoring != "default":
+        raise ValueError(f"scoring must be 'default' or 'npmi', got {scoring!r}")
+    cdef int64_t n = len(a), i
+    if not len(b) == len(count) == n:
+        raise ValueError("score_pairs: a, b and count differ in length")
+    for i in range(n):
+        if not (0 <= a[i] < len(unigrams) and 0 <= b[i] < len(unigrams)) \
+                or unigrams[a[i]] <= 0 or unigrams[b[i]] <= 0:
+            raise ValueError(f"score_pairs: pair {i} ({a[i]}, {b[i]}) has a word out of range "
+                             f"or of count 0")
+    out = np.empty(n, dtype=np.float64)
+    cdef double[::1] score = out
+    with nogil:
+        for i in range(n):
+            score[i] = pair_score(unigrams[a[i]], unigrams[b[i]], count[i], npmi, min_count,
+                                  len_vocab, corpus_word_count)
+    return out
+
+
 cdef class PhraseTable:
     """The phrases (a, run, b) as a table, and gensim's phrase detection over texts of ids.
 
