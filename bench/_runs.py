@@ -16,6 +16,20 @@ from bench.plan import add_model_options as add_compare_model_options
 from bench.report import machine_info
 
 
+def corpus_parser(doc):
+    """An argparse parser described by the first paragraph of ``doc``, with --corpus (the
+    shared corpus by default) and --words."""
+    from pathlib import Path
+
+    from bench.plan import DEFAULT_CORPUS
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
+                   help="plain or compressed text, one text per line")
+    p.add_argument("--words", type=int, default=None, help="only the first N words")
+    return p
+
+
 def add_model_options(parser):
     """The model options of bench/compare.py for one mode, one epoch by default."""
     parser.add_argument("--mode", choices=list(MODES), default="sg-ns")

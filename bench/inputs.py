@@ -25,16 +25,21 @@ Usage (build in place first: ``python setup.py build_ext --inplace``)::
     python -m bench.inputs --corpus ../shared/data/wiki17m.txt.gz --runs 5 --epochs 1 --mode sg-ns
     python -m bench.inputs --corpus ../shared/data/wiki17m.txt.gz --runs 5 --epochs 1 --mode cbow-ns
 """
-import argparse
 import json
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-from bench._runs import add_model_options, medians, model_params, print_header, report, run_cases
+from bench._runs import (
+    add_model_options,
+    corpus_parser,
+    medians,
+    model_params,
+    print_header,
+    report,
+    run_cases,
+)
 from bench.corpus import prepare_corpus
-from bench.plan import DEFAULT_CORPUS
 
 CASES = {"file": {}, "list": {}, "loss": {"compute_loss": True}, "progress": {"progress": True},
          "lockf": {}}
@@ -69,11 +74,7 @@ def child(cfg):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                   help="plain or compressed text, one text per line")
-    p.add_argument("--words", type=int, default=None, help="only the first N words")
+    p = corpus_parser(__doc__)
     p.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES),
                    help="the cases to run (file, the baseline, always runs)")
     add_model_options(p)

@@ -38,10 +38,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._runs import medians, print_header, report, reset_peak_rss, run_cases
+from bench._runs import corpus_parser, medians, print_header, report, reset_peak_rss, run_cases
 from bench.child import peak_rss_mb
 from bench.corpus import prepare_corpus
-from bench.plan import DEFAULT_CORPUS
 
 STEPS = ("learn", "freeze", "transform")
 
@@ -163,11 +162,7 @@ def table(med):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                   help="plain or compressed text, one text per line")
-    p.add_argument("--words", type=int, default=None, help="only the first N words")
+    p = corpus_parser(__doc__)
     p.add_argument("--min-count", type=int, default=5)
     p.add_argument("--threshold", type=float, default=100.0)
     p.add_argument("--runs", type=int, default=3, help="runs per case; medians shown")
