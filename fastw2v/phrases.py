@@ -21,6 +21,7 @@ from ._lifecycle import LifecycleEvents
 from ._phrases import PairCounts, PhraseTable, render
 from ._scan import Encoder
 from .corpus import feed
+from .readers import MAX_TEXT_WORDS
 
 logger = logging.getLogger("fastw2v")
 
@@ -224,7 +225,6 @@ class _PhrasesTransformation(LifecycleEvents):
             The texts written.
         """
         from ._compression import atomic_output
-        from .readers import MAX_TEXT_WORDS
         detector = self._detector()
         enc = Encoder(MAX_TEXT_WORDS)
         remap = np.empty(0, dtype=np.int32)
@@ -358,7 +358,6 @@ class Phrases(_PhrasesTransformation):
             raise ValueError("give sentences or corpus_file")
         if sentences is not None and corpus_file is not None:
             raise ValueError("give sentences or corpus_file, not both")
-        from .readers import MAX_TEXT_WORDS
         enc = self._encoder
         enc.max_text = MAX_TEXT_WORDS if corpus_file is not None else 1 << 62
         counts = PairCounts(max_entries=self.max_vocab_size)
@@ -531,20 +530,14 @@ class FrozenPhrases(_PhrasesTransformation):
     def _set_phrases(self, words, a, run, b, runs, score):
         """Keeps the phrases with their words renumbered (the words of the phrases, then the
         connector words)."""
-        used_runs = np.unique(run)
+        used_runs = np.union1d([0], run)          # run 0, the empty run, stays first
         inner = [i for r in used_runs for i in runs[r]]
         kept = np.unique(np.concatenate((a, b, np.array(inner, dtype=np.int32))))
-        renumber = {int(old): new for new, old in enumerate(kept)}
         self._words = [words[i] for i in kept]
         self._words += sorted(set(self.connector_words) - set(self._words))
-        new_run = {int(r): k for k, r in enumerate(used_runs)}
-        self._runs = [tuple(renumber[i] for i in runs[r]) for r in used_runs]
-        if not self._runs or self._runs[0] != ():
-            self._runs.insert(0, ())
-            new_run = {r: k + 1 for r, k in new_run.items()}
-        self._a = np.array([renumber[int(i)] for i in a], dtype=np.int32)
-        self._b = np.array([renumber[int(i)] for i in b], dtype=np.int32)
-        self._run = np.array([new_run[int(r)] for r in run], dtype=np.int32)
+        self._runs = [tuple(np.searchsorted(kept, runs[r]).tolist()) for r in used_runs]
+        self._a, self._b, self._run = (np.searchsorted(values, x).astype(np.int32)
+                                       for values, x in ((kept, a), (kept, b), (used_runs, run)))
         self._scores = np.asarray(score, dtype=np.float64)
         self._cache = None
 
