@@ -625,6 +625,11 @@ def score_pairs(const int32_t[::1] a, const int32_t[::1] b, const int64_t[::1] c
     return out
 
 
+cdef enum:
+    FIRST = 1   # PhraseTable.role: a word that begins a phrase
+    LAST = 2    # one that ends a phrase
+
+
 cdef class PhraseTable:
     """The phrases (a, run, b) as a table, and gensim's phrase detection over texts of ids.
 
@@ -639,6 +644,11 @@ cdef class PhraseTable:
     cdef RunSet run_set
     cdef public int64_t n_phrases
     cdef object ids_buffer, join_buffer, phrase_buffer  # join_tokens' (grown as needed)
+    # role[w]: FIRST if word w begins a phrase, LAST if it ends one (w < len(role)): most
+    # pairs of a text are then refused without a lookup
+    cdef object role_array
+    cdef const uint8_t* role
+    cdef int64_t n_roles
 
     def __cinit__(self):
         self.table.slots = NULL
@@ -665,6 +675,11 @@ cdef class PhraseTable:
                 raise ValueError(f"PhraseTable: phrase {k} ({a[k]}, {run[k]}, {b[k]}) appears "
                                  f"twice")
         self.n_phrases = n
+        self.n_roles = max(np.max(a, initial=-1), np.max(b, initial=-1)) + 1
+        self.role_array = np.zeros(self.n_roles, dtype=np.uint8)
+        self.role_array[np.asarray(a)] |= FIRST
+        self.role_array[np.asarray(b)] |= LAST
+        self.role = <const uint8_t*>cnp.PyArray_DATA(self.role_array)
         self.ids_buffer = np.empty(1024, dtype=np.int32)
         self.join_buffer = np.empty(1024, dtype=np.uint8)
         self.phrase_buffer = np.empty(1024, dtype=np.int32)
@@ -710,6 +725,9 @@ cdef class PhraseTable:
             self._apply_text(&ids[offsets[t]], offsets[t + 1] - offsets[t], &connector[0],
                              &join[offsets[t]], &phrase[offsets[t]])
 
+    cdef inline bint has_role(self, int32_t w, uint8_t role) noexcept nogil:
+        return 0 <= w < self.n_roles and self.role[w] & role
+
     cdef void _apply_text(self, const int32_t* ids, int64_t n, const uint8_t* connector,
                           uint8_t* join, int32_t* phrase) noexcept nogil:
         """apply's rule over one text of n ids (join and phrase already 0 and -1)."""
@@ -720,7 +738,7 @@ cdef class PhraseTable:
             w = ids[i]
             if w >= 0 and connector[w]:
                 continue
-            if start >= 0 and w >= 0 and ids[start] >= 0:
+            if start >= 0 and self.has_role(w, LAST) and self.has_role(ids[start], FIRST):
                 run = run_number(&self.run_set, &ids[start + 1], i - start - 1, False)
                 if run >= 0:
                     s = table_slot(&self.table, ids[start], run, w)

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._compression import open_compressed
 from ._scan import Encoder
-from .readers import MAX_TEXT_WORDS, corpus_files, stream_blocks
+from .readers import MAX_TEXT_WORDS, corpus_blocks, read_ahead
 
 logger = logging.getLogger("fastw2v")
 
@@ -154,13 +153,11 @@ def feed(enc, sentences=None, corpus_file=None, encoding_errors="strict", every=
     """
     due = enc.n_words_total + every if every is not None else None
     if corpus_file is not None:
-        for path in corpus_files(corpus_file):
-            with open_compressed(path, "rb") as f:
-                for block in stream_blocks(f, path, encoding_errors):
-                    enc.add_block(block)
-                    if due is not None and enc.n_words_total >= due:
-                        due = enc.n_words_total + every
-                        yield
+        for block in read_ahead(corpus_blocks(corpus_file, encoding_errors)):
+            enc.add_block(block)
+            if due is not None and enc.n_words_total >= due:
+                due = enc.n_words_total + every
+                yield
     else:
         for i, text in enumerate(sentences):
             if isinstance(text, str):

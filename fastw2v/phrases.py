@@ -20,8 +20,9 @@ import numpy as np
 from ._lifecycle import LifecycleEvents
 from ._phrases import PairCounts, PhraseTable, render
 from ._scan import Encoder
+from ._tokenize import Tokenizer
 from .corpus import feed
-from .readers import MAX_TEXT_WORDS
+from .readers import MAX_TEXT_WORDS, corpus_blocks, read_ahead
 
 logger = logging.getLogger("fastw2v")
 
@@ -126,10 +127,13 @@ def _is_single(obj):
 
 
 class _Detector:
-    """What phrase detection needs, compiled: the words (``index``: word -> id), which are
-    connectors, the PhraseTable of the phrases and their strings and scores."""
+    """What phrase detection needs, compiled, over only the words of the phrases and the
+    connector words (renumbered by :func:`_renumbered`): the words (``index``: word -> id),
+    which are connectors, the PhraseTable of the phrases and their strings and scores."""
 
     def __init__(self, words, connector_words, a, run, b, runs, scores, delimiter):
+        words, a, run, b, runs = _renumbered(words, a, run, b, runs, connector_words)
+        self.words = words
         self.index = {w: i for i, w in enumerate(words)}
         self.connector = np.fromiter((w in connector_words for w in words), dtype=np.uint8,
                                      count=len(words))
@@ -226,27 +230,36 @@ class _PhrasesTransformation(LifecycleEvents):
         """
         from ._compression import atomic_output
         detector = self._detector()
-        enc = Encoder(MAX_TEXT_WORDS)
-        remap = np.empty(0, dtype=np.int32)
-        arena, starts = bytearray(), [0]
+        # the detector's words first, with its ids; the other words of the corpus get ids
+        # after them, which no phrase holds
+        words = Tokenizer()
+        for w in detector.words:
+            words.add(w)
+        connector = detector.connector
         delimiter = self.delimiter.encode("utf-8", "surrogatepass")
-        n_texts = 0
-        with atomic_output(output) as fout:
-            for _ in feed(enc, corpus_file=corpus_file, encoding_errors=encoding_errors,
-                          every=BATCH_WORDS):
-                ids, offsets = enc.take()
-                words = enc.provisional_counts()[0]
-                if len(words) > len(remap):  # the words first seen in this batch
-                    new = words[len(remap):]
-                    remap = np.concatenate((remap, np.fromiter(
-                        (detector.index.get(w, -1) for w in new), np.int32, len(new))))
-                    for w in new:
-                        arena += w.encode("utf-8", "surrogatepass")
-                        starts.append(len(arena))
-                join, _ = detector.table.apply(remap[ids], offsets, detector.connector)
-                fout.write(render(ids, offsets[1:], join, np.frombuffer(bytes(arena), np.uint8),
-                                  np.array(starts, dtype=np.int64), delimiter, False))
-                n_texts += len(offsets) - 1
+
+        def write(ids, ends, connector, arena, starts):
+            join, _ = detector.table.apply(ids, np.concatenate(([0], ends)), connector)
+            fout.write(render(ids, ends, join, np.frombuffer(arena, np.uint8), starts,
+                              delimiter, False))
+
+        n_texts, writing = 0, None
+        # each block phrased, rendered and written in a second thread while the next one is
+        # tokenized (and a third reads ahead)
+        with atomic_output(output) as fout, \
+                ThreadPoolExecutor(1, thread_name_prefix="fastw2v-phrases") as pool:
+            for block in read_ahead(corpus_blocks(corpus_file, encoding_errors)):
+                ids, ends, _ = words.tokenize(block, 0, MAX_TEXT_WORDS)
+                ends = ends[np.diff(ends, prepend=0) > 0]  # the texts: lines with words
+                if len(words) > len(connector):
+                    connector = np.concatenate(
+                        (connector, np.zeros(len(words) - len(connector), np.uint8)))
+                if writing is not None:
+                    writing.result()
+                writing = pool.submit(write, ids, ends, connector, *words.arena_bytes())
+                n_texts += len(ends)
+            if writing is not None:
+                writing.result()
         return n_texts
 
 
@@ -263,6 +276,22 @@ class _PhrasedCorpus:
 
     def __len__(self):
         return len(self.corpus)
+
+
+def _renumbered(words, a, run, b, runs, connector_words):
+    """The phrases (words a, connector runs run, words b; ids into ``words`` and ``runs``)
+    over only the words they use and the connector words: (words, a, run, b, runs)
+    renumbered, the words used in their order, then the connector words not among them
+    (sorted); the runs used, run 0 (the empty run) first."""
+    used_runs = np.union1d([0], run)
+    inner = [i for r in used_runs for i in runs[r]]
+    kept = np.unique(np.concatenate((a, b, np.array(inner, dtype=np.int32))))
+    new_words = [words[i] for i in kept]
+    new_words += sorted(set(connector_words) - set(new_words))
+    new_runs = [tuple(np.searchsorted(kept, runs[r]).tolist()) for r in used_runs]
+    a, b, run = (np.searchsorted(values, x).astype(np.int32)
+                 for values, x in ((kept, a), (kept, b), (used_runs, run)))
+    return new_words, a, run, b, new_runs
 
 
 def _settings_key(model):
@@ -530,14 +559,8 @@ class FrozenPhrases(_PhrasesTransformation):
     def _set_phrases(self, words, a, run, b, runs, score):
         """Keeps the phrases with their words renumbered (the words of the phrases, then the
         connector words)."""
-        used_runs = np.union1d([0], run)          # run 0, the empty run, stays first
-        inner = [i for r in used_runs for i in runs[r]]
-        kept = np.unique(np.concatenate((a, b, np.array(inner, dtype=np.int32))))
-        self._words = [words[i] for i in kept]
-        self._words += sorted(set(self.connector_words) - set(self._words))
-        self._runs = [tuple(np.searchsorted(kept, runs[r]).tolist()) for r in used_runs]
-        self._a, self._b, self._run = (np.searchsorted(values, x).astype(np.int32)
-                                       for values, x in ((kept, a), (kept, b), (used_runs, run)))
+        self._words, self._a, self._run, self._b, self._runs = _renumbered(
+            words, a, run, b, runs, self.connector_words)
         self._scores = np.asarray(score, dtype=np.float64)
         self._cache = None
 

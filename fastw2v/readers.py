@@ -6,10 +6,12 @@ Files are read as UTF-8 in blocks of 1 MB; a line longer than that is cut into p
 whitespace (as ``str.split()`` defines it, never inside a word or a character), so that no
 line, however long, is held in memory at once.
 """
+import collections
 import os
 import re
 import stat
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ._checks import ArgumentTypeError, check_choice, check_int, check_path
@@ -195,6 +197,43 @@ def stream_blocks(f, name, encoding_errors="strict"):
     """
     for data, text, _ in _blocks(f, name, encoding_errors):
         yield data if encoding_errors == "strict" else text.encode()
+
+
+def corpus_blocks(corpus_file, encoding_errors="strict"):
+    """The blocks of :func:`stream_blocks` of every file of ``corpus_file`` (a path, a
+    directory or a list of them, see :func:`corpus_files`), file after file.
+
+    Raises
+    ------
+    As :func:`corpus_files` and :func:`stream_blocks`.
+    """
+    for path in corpus_files(corpus_file):
+        with open_compressed(path, "rb") as f:
+            yield from stream_blocks(f, path, encoding_errors)
+
+
+def read_ahead(iterable, depth=2):
+    """The items of ``iterable``, produced in a second thread up to ``depth`` items ahead of
+    the one taken (decompression and file reads release the GIL: they overlap the work on
+    the items). An exception of ``iterable`` is raised where its item would have come;
+    when the caller stops early, the items asked for meanwhile are dropped and ``iterable``
+    is closed (its files too)."""
+    items, end = iter(iterable), object()
+    with ThreadPoolExecutor(1, thread_name_prefix="fastw2v-read") as pool:
+        pending = collections.deque(pool.submit(next, items, end) for _ in range(depth))
+        try:
+            while True:
+                item = pending.popleft().result()
+                if item is end:
+                    return
+                pending.append(pool.submit(next, items, end))
+                yield item
+        finally:
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=True)
+            if hasattr(items, "close"):
+                items.close()
 
 
 def _blocks(f, name, encoding_errors):
