@@ -46,7 +46,7 @@ PROGRESS_WORDS = 1_000_000
 #: The entry word2phrase's table starts with (a token "</s>" adds to its count).
 TABLE_START = b"</s>"
 #: Bytes read and tokenized at a time.
-READ_BYTES = 16 * _READ_CHUNK
+READ_BYTES = 4 * _READ_CHUNK
 #: Words phrased and written at a time (whole lines).
 WRITE_WORDS = 1 << 21
 SCORINGS = ("default", "npmi")
@@ -272,23 +272,27 @@ def sorted_table_size(n_entries, start_count, kept, min_count):
     return size - (size - kept) // 2
 
 
-def phrase_table(text, counts, min_count, threshold, scoring):
-    """The phrases word2phrase would join, and the size of its table.
+def phrase_table(text, counter, min_count, threshold, scoring):
+    """The phrases word2phrase would join, and the size of its table; the counter's
+    PairCounts is taken from it and freed once its pairs are out (its table is the largest
+    thing held).
 
     Returns
     -------
     (PhraseTable, int, int)
         The phrases, the number of them, and the vocabulary size word2phrase prints.
     """
+    counts, counter.counts = counter.counts, None
     a, run, b, count = counts.pairs()
-    runs = counts.runs
-    unigrams, count, duplicates = string_counts(text.tokenizer,
-                                                counts.unigram_counts(len(text.tokenizer)),
-                                                a, run, b, count, runs)
+    runs, n_entries, n = counts.runs, counts.n_entries, counts.total_words
+    unigrams = counts.unigram_counts(len(text.tokenizer))
+    del counts
+    unigrams, count, duplicates = string_counts(text.tokenizer, unigrams, a, run, b, count,
+                                                runs)
     start = text.tokenizer.id_of(TABLE_START)
     start_count = int(unigrams[start]) if start >= 0 else 0
     n_words = int(np.count_nonzero(unigrams))
-    first_bigram = counts.n_entries > 0  # the first word with an uninitialised last_word
+    first_bigram = n_entries > 0  # the first word with an uninitialised last_word
     n_entries = 1 + first_bigram + n_words + len(a) - len(duplicates) - (start_count > 0)
     known = unigrams >= min_count
     kept = (int(np.count_nonzero(known)) - (start_count >= min_count)
@@ -297,7 +301,6 @@ def phrase_table(text, counts, min_count, threshold, scoring):
     size = sorted_table_size(n_entries, start_count, kept, min_count)
     candidate = np.flatnonzero(np.take(known, a) & np.take(known, b) & (count >= min_count))
     a, run, b, count = (np.take(x, candidate) for x in (a, run, b, count))
-    n = counts.total_words
     if scoring == "npmi":
         score = score_pairs(a, b, count, np.where(known, unigrams, 0), "npmi",
                             float(min_count), 0.0, float(n))
@@ -407,11 +410,12 @@ def word2phrase(train, output, min_count=5, threshold=100.0, scoring="default",
     say(f"Starting training using file {train}\n")
     counter = _Counter(frozenset(connector_words), report if debug > 1 else None)
     text = read_text(train, counter)
-    table, n_phrases, size = phrase_table(text, counter.counts, min_count, threshold, scoring)
+    words = counter.counts.total_words
+    table, n_phrases, size = phrase_table(text, counter, min_count, threshold, scoring)
     if debug > 0:
         say(f"\nVocab size (unigrams + bigrams): {size}\n"
-            f"Words in train file: {counter.counts.total_words}\n")
+            f"Words in train file: {words}\n")
     joined = write_phrased(text, table, counter.flags(text.tokenizer), output,
                            report if debug > 1 else None)
-    return {"words": counter.counts.total_words, "lines": len(text.line_ends),
+    return {"words": words, "lines": len(text.line_ends),
             "vocab_size": size, "phrases": n_phrases, "joined": joined}
