@@ -28,6 +28,12 @@ cdef extern from "atomics.h" nogil:
 cdef extern from "prefetch.h" nogil:
     void fw2v_prefetch_row(const float* row, int dim)
 
+cdef extern from "rows.h" nogil:
+    void fw2v_row_dots(int n_a, const float* const* a, int n_b, const float* const* b,
+                       int dim, float* out)
+    void fw2v_row_combine(int n_out, int n_rows, const float* coef, int ci, int cj,
+                          const float* const* rows, int dim, float* out)
+
 
 cdef struct Config:
     # the hyperparameters the kernel reads, filled from EpochRunner's ``params`` by field name
@@ -36,7 +42,7 @@ cdef struct Config:
     bint hs                       # hierarchical softmax
     bint softmax                  # full softmax
     bint sg                       # skip-gram (else CBOW)
-    bint batched                  # skip-gram, one sgemm per window
+    bint batched                  # skip-gram, one block of products per window
     bint cbow_mean                # CBOW: h is the mean of the context rows (else their sum)
     bint shrink_windows           # each center's window drawn in 1..window
     bint compute_loss             # tally the loss
@@ -92,10 +98,12 @@ cdef struct ThreadScratch:
     float* out_label              # 1 - code on the path, 1 for the target, 0 for noise
     int32_t* out_count            # batched: how often each output row was drawn
     int n_hs                      # out_rows[:n_hs] index w_hs, the others w_ns
-    # batched kernel: the window's context rows and the output rows, gathered
-    float* ctx_block              # (n_ctx, dim), n_ctx = min(2 * window, longest text)
+    # batched kernel: where the window's context rows and its output rows are, and their
+    # gradients
+    const float** ctx_ptr         # (n_ctx,), n_ctx = min(2 * window, longest text)
+    const float** out_ptr         # (n_out,)
     float* ctx_grad               # (n_ctx, dim)
-    float* out_block              # (n_out, dim): rows, then their gradients
+    float* out_grad               # (n_out, dim)
     float* scores                 # batched: (n_ctx, n_out); softmax: (vocab,)
     # (n_out = max_path + negative + 1, the most output rows a window can have)
     float* loss_buf               # -signed scores of units whose loss is not summed yet

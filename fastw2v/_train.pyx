@@ -13,8 +13,8 @@ Both architectures build one hidden vector ``h`` and hand it to one output layer
 
 The batched skip-gram kernel (``Config.batched``) trains all contexts of one center word
 against the same output rows (the center's hs path, one shared set of negatives) as a small
-dense problem: three sgemm calls on the gathered rows instead of one sdot and two saxpy per
-(context, output row) pair.
+dense problem: three small products over the rows (csrc/rows.h) instead of one sdot and two
+saxpy per (context, output row) pair.
 
 Threads claim chunks (runs of whole texts, about ``chunk_words`` words each) from an atomic
 counter.  Each chunk's random draws come from a generator seeded by (seed, epoch, chunk), the
@@ -23,16 +23,17 @@ position in the corpus, so neither depends on the thread.
 """
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
-from libc.string cimport memcpy, memset
+from libc.string cimport memset
 
 cimport cython
 import numpy as np
 
-from ._blas cimport axpy, scal, gemm
+from ._blas cimport axpy, scal
 from ._kernel cimport (Config, EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next,
                        fw2v_rng_seed, fw2v_rng_below, fw2v_sigmoid_init, fw2v_sigmoid,
                        FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load, fw2v_load_int,
-                       fw2v_store_int, fw2v_prefetch_row)
+                       fw2v_store_int, fw2v_prefetch_row, fw2v_row_dots,
+                       fw2v_row_combine)
 from ._outputs cimport (logistic_gradient, sum_loss, output_layer, path_rows, noise_rows,
                         output_row, tally_block_loss)
 from ._layers import weight_shapes
@@ -58,10 +59,11 @@ cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng
                             int64_t center, int64_t lo, int64_t hi, float alpha) noexcept nogil:
     """Skip-gram for one center word: its n_ctx context rows against its n_out output rows
     (hs path nodes and/or target + shared negatives: path_rows, then noise_rows merging
-    repeated draws) in three sgemm calls.
+    repeated draws) as three small products over the rows where they are (csrc/rows.h).
 
     scores (n_ctx, n_out) = C O.T;  G = count * (label - sigmoid(scores)) * alpha;
-    W_in[contexts] += G O;  W_out[outputs] += G.T C, with C and O the gathered rows."""
+    W_in[contexts] += G O;  W_out[outputs] += G.T C, both gradients from the rows before
+    either update."""
     cdef int64_t dim = s.dim, b, k, j
     cdef int n_ctx = 0, n_out  # (the scratch has room for both: see _allocate_scratch)
     cdef float* g
@@ -72,30 +74,26 @@ cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng
     n_out = noise_rows(s, t, rng, t.text[center], True)
     for j in range(lo, hi):
         if j != center:
-            memcpy(t.ctx_block + n_ctx * dim, s.w_in + <int64_t>t.text[j] * dim,
-                   dim * sizeof(float))
+            t.ctx_ptr[n_ctx] = s.w_in + <int64_t>t.text[j] * dim
             n_ctx += 1
     for k in range(n_out):
-        memcpy(t.out_block + k * dim, output_row(s, t, k), dim * sizeof(float))
-    gemm(False, True, n_ctx, n_out, dim, 1.0, t.ctx_block, dim, t.out_block, dim, 0.0,
-         t.scores, n_out)
+        t.out_ptr[k] = output_row(s, t, k)
+    fw2v_row_dots(n_ctx, t.ctx_ptr, n_out, t.out_ptr, dim, t.scores)
     if s.config.compute_loss:
         tally_block_loss(t, n_ctx, n_out)
     for b in range(n_ctx):
         g = t.scores + b * n_out
         for k in range(n_out):
             g[k] = t.out_count[k] * logistic_gradient(g[k], t.out_label[k], alpha)
-    gemm(False, False, n_ctx, dim, n_out, 1.0, t.scores, n_out, t.out_block, dim, 0.0,
-         t.ctx_grad, dim)
-    gemm(True, False, n_out, dim, n_ctx, 1.0, t.scores, n_out, t.ctx_block, dim, 0.0,
-         t.out_block, dim)
+    fw2v_row_combine(n_ctx, n_out, t.scores, n_out, 1, t.out_ptr, dim, t.ctx_grad)
+    fw2v_row_combine(n_out, n_ctx, t.scores, 1, n_out, t.ctx_ptr, dim, t.out_grad)
     b = 0
     for j in range(lo, hi):
         if j != center:
             update_input(s, t.text[j], t.ctx_grad + b * dim)
             b += 1
     for k in range(n_out):
-        axpy(dim, 1.0, t.out_block + k * dim, output_row(s, t, k))
+        axpy(dim, 1.0, t.out_grad + k * dim, output_row(s, t, k))
 
 
 cdef inline int64_t subsample(const EpochState* s, fw2v_rng* rng, const int32_t* words,
@@ -209,7 +207,7 @@ def _scratch_sizes(dim, window, max_text, negative, max_path, softmax_rows):
     n_scores = softmax_rows or n_ctx * n_out
     # the loss buffer, with room for one more center word's units and the padding
     n_loss = LOSS_BUFFER + n_ctx * n_out + FW2V_SOFTPLUS_LANES
-    return (dim, n_ctx, n_out, n_scores, dim * (2 + 2 * n_ctx + n_out) + n_out + n_scores
+    return (dim, n_ctx, n_out, n_scores, dim * (2 + n_ctx + n_out) + n_out + n_scores
             + n_loss, max(max_text, 1) + 2 * n_out)
 
 
@@ -372,13 +370,15 @@ cdef class EpochRunner:
             self.s.max_path, self.s.vocab_size if self.s.config.softmax else 0)
         cdef float[::1] floats = np.zeros(n_floats, dtype=np.float32)
         cdef int32_t[::1] ints = np.zeros(n_ints, dtype=np.int32)
-        self.keep_ref += [floats, ints]
+        cdef size_t[::1] pointers = np.zeros(n_ctx + n_out, dtype=np.uintp)
+        self.keep_ref += [floats, ints, pointers]
+        t.ctx_ptr = <const float**>&pointers[0]
+        t.out_ptr = t.ctx_ptr + n_ctx
         t.h = &floats[0]
         t.grad_h = t.h + dim
-        t.ctx_block = t.grad_h + dim
-        t.ctx_grad = t.ctx_block + n_ctx * dim
-        t.out_block = t.ctx_grad + n_ctx * dim
-        t.out_label = t.out_block + n_out * dim
+        t.ctx_grad = t.grad_h + dim
+        t.out_grad = t.ctx_grad + n_ctx * dim
+        t.out_label = t.out_grad + n_out * dim
         t.scores = t.out_label + n_out
         t.loss_buf = t.scores + n_scores
         t.out_rows = &ints[0]

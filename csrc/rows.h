@@ -1,0 +1,72 @@
+/* Small dense products over rows given by pointers, for the batched skip-gram window: a few
+ * rows of a few hundred floats each, where a BLAS call's fixed cost (its buffer lock, the
+ * packing of its operands) outweighs the arithmetic, and where the rows need not be gathered
+ * first. Each function is compiled for AVX-512, AVX2 + FMA and the baseline, and the best the
+ * CPU runs is chosen when the module loads (gcc's target_clones); the results do not depend
+ * on the thread, so one worker stays bit-for-bit reproducible on a given machine. */
+#ifndef FASTW2V_ROWS_H
+#define FASTW2V_ROWS_H
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define FW2V_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define FW2V_CLONES
+#endif
+
+/* 16 floats, one AVX-512 register (two AVX2 ones, four SSE ones in the baseline clone) */
+typedef float fw2v_v16 __attribute__((vector_size(64)));
+#define FW2V_V16 16
+#define FW2V_LOAD(v, p) memcpy(&(v), (p), sizeof(fw2v_v16))
+#define FW2V_STORE(p, v) memcpy((p), &(v), sizeof(fw2v_v16))
+
+/* out[i * n_b + j] = a[i] . b[j] for i < n_a, j < n_b (rows of dim floats) */
+FW2V_CLONES static void fw2v_row_dots(int n_a, const float *const *a, int n_b,
+                                      const float *const *b, int dim, float *out) {
+    for (int i = 0; i < n_a; i++)
+        for (int j = 0; j < n_b; j++) {
+            const float *x = a[i], *y = b[j];
+            fw2v_v16 lanes = {0}, vx, vy;
+            float sum = 0.0f;
+            int d = 0;
+            for (; d + FW2V_V16 <= dim; d += FW2V_V16) {
+                FW2V_LOAD(vx, x + d);
+                FW2V_LOAD(vy, y + d);
+                lanes += vx * vy;
+            }
+            for (; d < dim; d++)
+                sum += x[d] * y[d];
+            for (int l = 0; l < FW2V_V16; l++)
+                sum += lanes[l];
+            out[(int64_t)i * n_b + j] = sum;
+        }
+}
+
+/* out[i] = sum over j < n_rows of coef[i * ci + j * cj] * rows[j], for i < n_out (rows of dim
+ * floats; a zero coefficient, a saturated unit's, is skipped) */
+FW2V_CLONES static void fw2v_row_combine(int n_out, int n_rows, const float *coef, int ci,
+                                         int cj, const float *const *rows, int dim,
+                                         float *out) {
+    for (int i = 0; i < n_out; i++) {
+        float *o = out + (int64_t)i * dim;
+        memset(o, 0, dim * sizeof(float));
+        for (int j = 0; j < n_rows; j++) {
+            float c = coef[(int64_t)i * ci + (int64_t)j * cj];
+            const float *r = rows[j];
+            fw2v_v16 vo, vr;
+            int d = 0;
+            if (c == 0.0f)
+                continue;
+            for (; d + FW2V_V16 <= dim; d += FW2V_V16) {
+                FW2V_LOAD(vo, o + d);
+                FW2V_LOAD(vr, r + d);
+                vo += c * vr;
+                FW2V_STORE(o + d, vo);
+            }
+            for (; d < dim; d++)
+                o[d] += c * r[d];
+        }
+    }
+}
+#endif
