@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._scan import Encoder
-from .readers import MAX_TEXT_WORDS, corpus_blocks, read_ahead
+from .readers import MAX_TEXT_WORDS, corpus_blocks
 
 logger = logging.getLogger("fastw2v")
 
@@ -153,7 +153,7 @@ def feed(enc, sentences=None, corpus_file=None, encoding_errors="strict", every=
     """
     due = enc.n_words_total + every if every is not None else None
     if corpus_file is not None:
-        for block in read_ahead(corpus_blocks(corpus_file, encoding_errors)):
+        for block in corpus_blocks(corpus_file, encoding_errors):
             enc.add_block(block)
             if due is not None and enc.n_words_total >= due:
                 due = enc.n_words_total + every
