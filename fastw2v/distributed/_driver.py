@@ -117,16 +117,15 @@ def train(client, corpus_file, *, sync_per_epoch=16, hot_rows=4096, merge_scale=
             counts = [client.submit(_tasks.merge_counts, *counts[i:i + 2], pure=False)
                       if i + 1 < len(counts) else counts[i] for i in range(0, len(counts), 2)]
         vocab = client.submit(_tasks.choose, counts[0], settings, pure=False)
-        sizes = settle([on(r, _tasks.setup, vocab, settings, template.seed, sync)
+        settle([on(r, _tasks.setup, vocab, settings, template.seed, sync)
                         for r in range(parts)], "building the copies")
         logger.info("distributed: %d copies, vocabulary and shards in %.2f s", parts,
                     time.perf_counter() - t0)
         words, counts_, effective_min_count, given, total = vocab.result()
         model = FastW2V(**settings)
         model._set_vocab(words, counts_, False)
-        row_bytes = sum(a.shape[1] * a.itemsize for a in model._weights().values())
-        history = _periods(on, settle, model, parts, sync, hot, scale, dtype, row_bytes,
-                           checkpoint, sum(s.result() for s in sizes))
+        history = _periods(on, settle, model, parts, sync, hot, scale, dtype,
+                           checkpoint)
         final = settle([on(0, _tasks.weights)], "fetching the model")[0].result()
     finally:
         client.run(_drop_run, run)
@@ -142,13 +141,18 @@ def _drop_run(run, dask_worker):
     dask_worker.__dict__.get("fastw2v_runs", {}).pop(run, None)
 
 
-def _periods(on, settle, model, parts, sync, hot, scale, dtype, row_bytes, checkpoint,
-             total_words):
+def _values(model, rows):
+    """The values in rows 0..rows - 1 of the model's weight arrays (the hs layer has one
+    row fewer than the vocabulary; the layers not in use have none)."""
+    return sum(min(rows, len(a)) * a.shape[1] for a in model._weights().values())
+
+
+def _periods(on, settle, model, parts, sync, hot, scale, dtype, checkpoint):
     """Trains every period and merges after each; returns the per-epoch records."""
     n_rows, epochs = len(model.vocab), model.epochs
     periods = epochs * sync
     alphas = np.linspace(model.alpha, model.min_alpha, periods + 1).tolist()
-    full = 2 * (parts - 1) * n_rows * row_bytes  # a float32 ring all-reduce, all copies
+    full = 2 * (parts - 1) * _values(model, n_rows) * 4  # float32 ring all-reduces
     history, after = [], []
     for g in range(periods):
         if g % sync == 0:
@@ -170,8 +174,8 @@ def _periods(on, settle, model, parts, sync, hot, scale, dtype, row_bytes, check
                            f"the merge after period {g + 1}")
         else:
             after = trained  # one copy: nothing to merge
-        delta_bytes = np.dtype(dtype).itemsize * row_bytes // 4
-        rec["bytes_moved"] += (parts - 1) * rows * (delta_bytes + row_bytes)
+        # to each block's owner P - 1 deltas, from it P - 1 merged blocks (float32)
+        rec["bytes_moved"] += (parts - 1) * _values(model, rows) * (np.dtype(dtype).itemsize + 4)
         rec["allreduce_bytes"] += full
         rec["rows_merged"] += rows
         rec["words"] += sum(s[1] for s in stats)
