@@ -7,7 +7,7 @@ machine's cores, so wall time is not the point) and scores it on the analogies
 moved (counted by fastw2v.distributed) against full-model all-reduces, and the time split
 compute / sync. One JSON line per case on stdout and in --out.
 
-    PYTHONPATH=$PWD python bench/distributed.py --cases sg-ns:1 sg-ns:2 sg-ns:4 \
+    PYTHONPATH=$PWD python -m bench.distributed --cases sg-ns:1 sg-ns:2 sg-ns:4 \
         --out bench/results/distributed-2026-12-02.json
 A case is MODE:P[:MERGE_SCALE[:SEED]] (P=1: one process).
 """
@@ -20,6 +20,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+# run as a script, bench/ comes first on sys.path, and this file would shadow dask's
+# ``distributed``
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MODES = {"sg-ns": dict(sg=1, negative=5, hs=0), "cbow-ns": dict(sg=0, negative=5, hs=0)}

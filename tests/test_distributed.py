@@ -2,6 +2,7 @@
 bundled wiki1m: the shards, the vocabulary, the merge and its schedule, determinism, the
 errors. The quality on wiki17m is measured by bench/distributed.py."""
 import gzip
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,12 @@ def one_copy():
 @pytest.fixture(scope="module")
 def trained(client, corpus):
     return fd.train(client, corpus, sync_per_epoch=SYNC, **TINY)
+
+
+@pytest.fixture(scope="module")
+def trained2(client, corpus):
+    """Two epochs, uninterrupted."""
+    return fd.train(client, corpus, sync_per_epoch=SYNC, **dict(TINY, epochs=2))
 
 
 def test_importing_fastw2v_does_not_import_dask():
@@ -208,3 +215,50 @@ def test_bad_arguments(client, corpus, kwargs, match):
 def test_compressed_file_is_one_shard(client):
     with pytest.raises(ValueError, match="shards \\[1\\] are empty"):
         fd.train(client, str(WIKI1M), **TINY)
+
+
+class _KillOnce(distributed.WorkerPlugin):
+    """A worker plugin that ends its worker's process (as a crash would) when it begins
+    its ``nth`` training period, once per marker file."""
+
+    name = "fastw2v-kill-once"
+
+    def __init__(self, marker, nth):
+        self.marker, self.nth, self.seen = marker, nth, 0
+
+    def setup(self, worker):
+        self.seen = 0
+
+    def transition(self, key, start, finish, **kwargs):
+        if finish == "executing" and str(key).startswith("train_period"):
+            self.seen += 1
+            if self.seen == self.nth and not os.path.exists(self.marker):
+                open(self.marker, "w").close()
+                os._exit(1)
+
+
+def test_killed_worker_resumes_from_the_checkpoint(trained2, corpus, tmp_path):
+    cloudpickle = pytest.importorskip("cloudpickle")
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    marker = tmp_path / "killed"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as c:
+        c.register_plugin(_KillOnce(str(marker), SYNC + 2))  # in the second epoch
+        got = fd.train(c, corpus, sync_per_epoch=SYNC, checkpoint=tmp_path / "ckpt.model",
+                       timeout=60, **dict(TINY, epochs=2))
+        assert marker.exists()  # a worker was killed
+        assert len(c.scheduler_info()["workers"]) == 2  # and replaced
+    assert_same_weights(got, trained2)
+    assert [r["words"] for r in got.history] == [r["words"] for r in trained2.history]
+
+
+def test_lost_worker_without_checkpoint_is_an_error(corpus, tmp_path):
+    cloudpickle = pytest.importorskip("cloudpickle")
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as c:
+        c.register_plugin(_KillOnce(str(tmp_path / "killed"), 2))
+        with pytest.raises(fd.WorkerLost, match="period 2 of 4: worker .* left the cluster"):
+            fd.train(c, corpus, sync_per_epoch=SYNC, timeout=60, **TINY)

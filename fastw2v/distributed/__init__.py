@@ -9,8 +9,8 @@ except ImportError:
     raise ImportError("fastw2v.distributed needs dask.distributed: "
                       "pip install 'fastw2v[dask]'") from None
 
-from ._driver import train
+from ._driver import WorkerLost, train
 from ._plan import merged, period_corpus, period_seed, plan_shards, row_blocks, tier_rows
 
-__all__ = ["train", "merged", "period_corpus", "period_seed", "plan_shards", "row_blocks",
-           "tier_rows"]
+__all__ = ["train", "WorkerLost", "merged", "period_corpus", "period_seed", "plan_shards",
+           "row_blocks", "tier_rows"]

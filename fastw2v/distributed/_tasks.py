@@ -1,13 +1,16 @@
 """The tasks run on the workers. Each copy's state (its model, encoded shard and the base:
 the weights as last merged) lives in a registry on its worker, keyed by the run's id; the
 tasks pass only row blocks and small records, worker to worker."""
+import glob
+import os
+import tempfile
 import time
 
 import numpy as np
 from distributed import get_worker
 
 from .._scan import Encoder
-from ..corpus import encode
+from ..corpus import EncodedCorpus, encode
 from ..readers import MAX_TEXT_WORDS, read_ahead
 from ..word2vec import FastW2V
 from ._plan import merged, period_corpus, period_seed, shard_blocks
@@ -20,21 +23,43 @@ def _registry():
     return worker.fastw2v_runs
 
 
+class NoState(RuntimeError):
+    """The worker holds no state of the run: it was restarted."""
+
+
 def _state(run):
     try:
         return _registry()[run]
     except KeyError:
-        raise RuntimeError(f"run {run} has no state on worker {get_worker().address}: the "
-                           f"worker was restarted") from None
+        raise NoState(f"run {run} has no state on worker {get_worker().address}: the "
+                      f"worker was restarted") from None
 
 
-def scan(run, shard, settings):
-    """Scans copy's shard once (count and encode); returns its words and counts."""
+def _shard_file(run, rank, tmp_dir):
+    """Where a copy's encoded shard is kept on its host's disk, for a restart."""
+    return os.path.join(tmp_dir or tempfile.gettempdir(), f"fastw2v-{run}-{rank}.npz")
+
+
+def _scanned(shard, settings):
     ram = settings.get("max_corpus_ram", 1 << 30)
     enc = Encoder(MAX_TEXT_WORDS, None, None if ram is None else ram // 4,
                   settings.get("tmp_dir"), None)
     for block in read_ahead(shard_blocks(shard, settings.get("encoding_errors", "strict"))):
         enc.add_block(block)
+    return enc
+
+
+def _encoded(enc, words):
+    """The scan's shard remapped to the final vocabulary ``words``."""
+    index = {w: i for i, w in enumerate(words)}
+    mine = enc.provisional_counts()[0]
+    return encode(enc, np.fromiter((index.get(w, -1) for w in mine), dtype=np.int32,
+                                   count=len(mine)))
+
+
+def scan(run, shard, settings):
+    """Scans the copy's shard once (count and encode); returns its words and counts."""
+    enc = _scanned(shard, settings)
     _registry()[run] = dict(enc=enc)
     words, counts = enc.provisional_counts()
     return list(words), np.asarray(counts, dtype=np.int64), enc.n_given, enc.n_words_total
@@ -68,21 +93,37 @@ def choose(counts, settings):
     return list(new_words), new_counts, model.effective_min_count, given, total
 
 
-def setup(run, vocab, settings, seed, sync_per_epoch):
+def _install(run, model, corpus, seed, sync_per_epoch):
+    _registry()[run] = dict(model=model, corpus=corpus, seed=seed, sync=sync_per_epoch,
+                            base=[a.copy() for a in model._weights().values()])
+
+
+def setup(run, rank, vocab, settings, seed, sync_per_epoch, keep_shard):
     """Builds the copy: the vocabulary and its tables, the initial weights (the same on
-    every copy: they come from the seed), the shard remapped to the final ids."""
-    state = _state(run)
-    enc = state.pop("enc")
-    words, counts = vocab[0], vocab[1]
-    index = {w: i for i, w in enumerate(words)}
-    mine = enc.provisional_counts()[0]
-    remap = np.fromiter((index.get(w, -1) for w in mine), dtype=np.int32, count=len(mine))
-    corpus = encode(enc, remap)
+    every copy: they come from the seed), the shard remapped to the final ids (with
+    ``keep_shard`` also written to the host's disk, for a restart)."""
+    corpus = _encoded(_state(run).pop("enc"), vocab[0])
+    if keep_shard:
+        np.savez(_shard_file(run, rank, settings.get("tmp_dir")), ids=corpus.ids,
+                 offsets=corpus.offsets)
     model = FastW2V(**settings)
-    model._set_vocab(words, counts, False)
-    state.update(model=model, corpus=corpus, seed=seed, sync=sync_per_epoch,
-                 base=[a.copy() for a in model._weights().values()])
+    model._set_vocab(vocab[0], vocab[1], False)
+    _install(run, model, corpus, seed, sync_per_epoch)
     return corpus.total_words
+
+
+def restore(run, rank, checkpoint, shard, settings, seed, sync_per_epoch):
+    """Rebuilds the copy from the checkpoint and its encoded shard (from the host's disk,
+    or read again from the text when this host has no copy of it)."""
+    model = FastW2V.load(checkpoint)
+    model.workers = settings["workers"]
+    path = _shard_file(run, rank, settings.get("tmp_dir"))
+    if os.path.exists(path):
+        with np.load(path) as f:
+            corpus = EncodedCorpus.from_stream(f["ids"], f["offsets"])
+    else:
+        corpus = _encoded(_scanned(shard, settings), model.wv.index_to_key)
+    _install(run, model, corpus, seed, sync_per_epoch)
 
 
 def train_period(run, rank, period, start_alpha, end_alpha, *after):
@@ -131,11 +172,16 @@ def weights(run, *after):
     return [np.asarray(a) for a in _state(run)["model"]._weights().values()]
 
 
-def save(run, path, *after):
-    """Checkpoints the copy (equal to the merged model at an epoch's end), atomically."""
-    _state(run)["model"].save(path)
+def save(run, path, history, *after):
+    """Checkpoints the copy (equal to the merged model at an epoch's end) with the run's
+    epoch records, atomically."""
+    model = _state(run)["model"]
+    model.history = list(history)
+    model.save(path)
 
 
-def drop(run):
-    """Forgets the run's state on this worker."""
-    _registry().pop(run, None)
+def drop(run, tmp_dir, dask_worker):
+    """Forgets the run's state on this worker, and the shards kept on its disk."""
+    dask_worker.__dict__.get("fastw2v_runs", {}).pop(run, None)
+    for path in glob.glob(_shard_file(run, "*", tmp_dir)):
+        os.remove(path)
