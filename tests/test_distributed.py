@@ -237,28 +237,31 @@ class _KillOnce(distributed.WorkerPlugin):
                 os._exit(1)
 
 
-def test_killed_worker_resumes_from_the_checkpoint(trained2, corpus, tmp_path):
+@pytest.fixture(scope="module")
+def processes():
+    """A client of a LocalCluster of two worker processes (their nannies restart a killed
+    one), whose workers can run this module's _KillOnce."""
     cloudpickle = pytest.importorskip("cloudpickle")
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    marker = tmp_path / "killed"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as c:
-        c.register_plugin(_KillOnce(str(marker), SYNC + 2))  # in the second epoch
-        got = fd.train(c, corpus, sync_per_epoch=SYNC, checkpoint=tmp_path / "ckpt.model",
-                       timeout=60, **dict(TINY, epochs=2))
-        assert marker.exists()  # a worker was killed
-        assert len(c.scheduler_info()["workers"]) == 2  # and replaced
+        yield c
+
+
+def test_lost_worker_without_checkpoint_is_an_error(processes, corpus, tmp_path):
+    processes.register_plugin(_KillOnce(str(tmp_path / "killed"), 2))
+    with pytest.raises(fd.WorkerLost, match="period 2 of 4: worker .* left the cluster"):
+        fd.train(processes, corpus, sync_per_epoch=SYNC, timeout=60, **TINY)
+
+
+def test_killed_worker_resumes_from_the_checkpoint(processes, trained2, corpus, tmp_path):
+    processes.wait_for_workers(2, timeout=60)
+    marker = tmp_path / "killed"
+    processes.register_plugin(_KillOnce(str(marker), SYNC + 2))  # in the second epoch
+    got = fd.train(processes, corpus, sync_per_epoch=SYNC, checkpoint=tmp_path / "ckpt.model",
+                   timeout=60, **dict(TINY, epochs=2))
+    assert marker.exists()  # a worker was killed
+    assert len(processes.scheduler_info()["workers"]) == 2  # and replaced
     assert_same_weights(got, trained2)
     assert [r["words"] for r in got.history] == [r["words"] for r in trained2.history]
-
-
-def test_lost_worker_without_checkpoint_is_an_error(corpus, tmp_path):
-    cloudpickle = pytest.importorskip("cloudpickle")
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as c:
-        c.register_plugin(_KillOnce(str(tmp_path / "killed"), 2))
-        with pytest.raises(fd.WorkerLost, match="period 2 of 4: worker .* left the cluster"):
-            fd.train(c, corpus, sync_per_epoch=SYNC, timeout=60, **TINY)
