@@ -2,9 +2,11 @@
 bundled wiki1m: the shards, the vocabulary, the merge and its schedule, determinism, the
 errors. The quality on wiki17m is measured by bench/distributed.py."""
 import gzip
+import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -247,6 +249,9 @@ def processes():
                                   dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as c:
         yield c
+    time.sleep(0.5)  # a closed cluster's processes are reaped by the resource tracker
+    left = [p for p in multiprocessing.active_children() if "resource_tracker" not in p.name]
+    assert not left, f"worker processes left behind: {left}"
 
 
 def test_lost_worker_without_checkpoint_is_an_error(processes, corpus, tmp_path):
