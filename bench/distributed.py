@@ -68,6 +68,8 @@ def run_case(case, corpus, args):
                              merge_scale=scale if scale == "auto" else float(scale),
                              **settings)
         h = model.history
+        if scale == "auto":
+            rec["merge_scale"] = f"auto ({fd._driver._auto_scale(copies):g})"
         rec.update(bytes_moved=sum(r["bytes_moved"] for r in h),
                    allreduce_bytes=sum(r["allreduce_bytes"] for r in h),
                    bytes_per_sync=sum(r["bytes_moved"] for r in h) / sum(r["syncs"] for r in h),
@@ -81,8 +83,32 @@ def run_case(case, corpus, args):
     return rec
 
 
+def table(paths):
+    """A markdown table of the JSON lines in ``paths``, each case against the one-process
+    case of its mode and seed."""
+    recs = [json.loads(line) for path in paths for line in open(path) if line.strip()]
+    single = {(r["mode"], r["seed"]): r for r in recs if r["P"] == 1}
+    rows = ["| case | P | merge_scale | analogies | vs 1 process | WS-353 | vs 1 process | "
+            "bytes / sync (MB) | of all-reduce | compute s | sync s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in recs:
+        ref = single.get((r["mode"], r["seed"]))
+        da = f"{r['analogies'] - ref['analogies']:+.2f}" if ref else ""
+        dw = f"{r['ws353'] - ref['ws353']:+.4f}" if ref else ""
+        dist = r["P"] > 1
+        rows.append(
+            f"| {r['case']} | {r['P']} | {r['merge_scale'] if dist else ''} | "
+            f"{r['analogies']:.2f} | {da if dist else ''} | {r['ws353']:.4f} | "
+            f"{dw if dist else ''} | "
+            + (f"{r['bytes_per_sync'] / 1e6:.1f} | {100 * r['bytes_fraction']:.1f}% | "
+               f"{r['compute_seconds']:.0f} | {r['sync_seconds']:.0f} |" if dist else
+               f" | | {r['seconds']:.0f} | |"))
+    return "\n".join(rows)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--table", nargs="+", help="print the table of these JSON-line files")
     p.add_argument("--corpus", default=str(DATA / "wiki17m.txt.gz"))
     p.add_argument("--cases", nargs="+", default=["sg-ns:1", "sg-ns:2", "sg-ns:4"])
     p.add_argument("--dim", type=int, default=100)
@@ -91,6 +117,9 @@ def main():
     p.add_argument("--hot", type=int, default=4096)
     p.add_argument("--out")
     args = p.parse_args()
+    if args.table:
+        print(table(args.table))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         corpus = plain_copy(args.corpus, tmp)
         for case in args.cases:
