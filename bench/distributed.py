@@ -55,7 +55,8 @@ def run_case(case, corpus, args):
     settings = dict(MODES[mode], vector_size=args.dim, window=5, min_count=5, sample=1e-4,
                     epochs=args.epochs, workers=1, seed=seed)
     t0 = time.perf_counter()
-    rec = dict(case=case, mode=mode, P=copies, merge_scale=scale, **settings)
+    rec = dict(case=case, mode=mode, P=copies, merge_scale=scale, sync_per_epoch=args.sync,
+               hot_rows=args.hot, **settings)
     if copies == 1:
         model = FastW2V(corpus_file=corpus, **settings).train()
     else:
@@ -96,8 +97,10 @@ def table(paths):
         da = f"{r['analogies'] - ref['analogies']:+.2f}" if ref else ""
         dw = f"{r['ws353'] - ref['ws353']:+.4f}" if ref else ""
         dist = r["P"] > 1
+        sync = r.get("sync_per_epoch", 16)
         rows.append(
-            f"| {r['case']} | {r['P']} | {r['merge_scale'] if dist else ''} | "
+            f"| {r['case']}{'' if sync == 16 else f' sync={sync}'} | {r['P']} | "
+            f"{r['merge_scale'] if dist else ''} | "
             f"{r['analogies']:.2f} | {da if dist else ''} | {r['ws353']:.4f} | "
             f"{dw if dist else ''} | "
             + (f"{r['bytes_per_sync'] / 1e6:.1f} | {100 * r['bytes_fraction']:.1f}% | "
