@@ -46,7 +46,7 @@ def scores(model):
     return dict(analogies=round(100 * analogies, 2), ws353=round(float(pairs), 4))
 
 
-def run_case(case, corpus, args):
+def run_case(case, corpus, args, tmp):
     from fastw2v import FastW2V
     parts = case.split(":")
     mode, copies = parts[0], int(parts[1])
@@ -63,8 +63,11 @@ def run_case(case, corpus, args):
         from distributed import Client, LocalCluster
 
         import fastw2v.distributed as fd
+        # a directory of its own: a LocalCluster starting beside another one (another
+        # benchmark) was seen to make one of the other's workers leave
         with LocalCluster(n_workers=copies, threads_per_worker=1, processes=True,
-                          dashboard_address=":0") as cluster, Client(cluster) as client:
+                          dashboard_address=":0", local_directory=tmp) as cluster, \
+                Client(cluster) as client:
             model = fd.train(client, corpus, sync_per_epoch=args.sync, hot_rows=args.hot,
                              merge_scale=scale if scale == "auto" else float(scale),
                              **settings)
@@ -126,7 +129,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         corpus = plain_copy(args.corpus, tmp)
         for case in args.cases:
-            rec = run_case(case, corpus, args)
+            rec = run_case(case, corpus, args, tmp)
             line = json.dumps(rec)
             print(line, flush=True)
             if args.out:

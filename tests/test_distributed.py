@@ -240,13 +240,14 @@ class _KillOnce(distributed.WorkerPlugin):
 
 
 @pytest.fixture(scope="module")
-def processes():
+def processes(tmp_path_factory):
     """A client of a LocalCluster of two worker processes (their nannies restart a killed
     one), whose workers can run this module's _KillOnce."""
     cloudpickle = pytest.importorskip("cloudpickle")
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as cluster, \
+                                  dashboard_address=":0",
+                                  local_directory=tmp_path_factory.mktemp("dask")) as cluster, \
             distributed.Client(cluster) as c:
         yield c
     time.sleep(0.5)  # a closed cluster's processes are reaped by the resource tracker
