@@ -21,6 +21,21 @@ typedef float fw2v_v16 __attribute__((vector_size(64)));
 #define FW2V_LOAD(v, p) memcpy(&(v), (p), sizeof(fw2v_v16))
 #define FW2V_STORE(p, v) memcpy((p), &(v), sizeof(fw2v_v16))
 
+/* y += c * x (dim floats), inlined into each clone of its callers */
+static inline __attribute__((always_inline)) void fw2v_add_scaled(float c, const float *x,
+                                                                  float *y, int dim) {
+    fw2v_v16 vx, vy;
+    int d = 0;
+    for (; d + FW2V_V16 <= dim; d += FW2V_V16) {
+        FW2V_LOAD(vy, y + d);
+        FW2V_LOAD(vx, x + d);
+        vy += c * vx;
+        FW2V_STORE(y + d, vy);
+    }
+    for (; d < dim; d++)
+        y[d] += c * x[d];
+}
+
 /* out[i * n_b + j] = a[i] . b[j] for i < n_a, j < n_b (rows of dim floats) */
 FW2V_CLONES static void fw2v_row_dots(int n_a, const float *const *a, int n_b,
                                       const float *const *b, int dim, float *out) {
@@ -53,20 +68,18 @@ FW2V_CLONES static void fw2v_row_combine(int n_out, int n_rows, const float *coe
         memset(o, 0, dim * sizeof(float));
         for (int j = 0; j < n_rows; j++) {
             float c = coef[(int64_t)i * ci + (int64_t)j * cj];
-            const float *r = rows[j];
-            fw2v_v16 vo, vr;
-            int d = 0;
-            if (c == 0.0f)
-                continue;
-            for (; d + FW2V_V16 <= dim; d += FW2V_V16) {
-                FW2V_LOAD(vo, o + d);
-                FW2V_LOAD(vr, r + d);
-                vo += c * vr;
-                FW2V_STORE(o + d, vo);
-            }
-            for (; d < dim; d++)
-                o[d] += c * r[d];
+            if (c != 0.0f)
+                fw2v_add_scaled(c, rows[j], o, dim);
         }
     }
+}
+
+/* rows[j] += coef[j] * x for j < n_rows (rows of dim floats; a zero coefficient, a saturated
+ * unit's, is skipped): one vector added to scattered rows, each with its own factor */
+FW2V_CLONES static void fw2v_rows_add(int n_rows, const float *coef, const float *x,
+                                      float *const *rows, int dim) {
+    for (int j = 0; j < n_rows; j++)
+        if (coef[j] != 0.0f)
+            fw2v_add_scaled(coef[j], x, rows[j], dim);
 }
 #endif
