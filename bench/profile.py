@@ -4,7 +4,8 @@
     perf report -i /tmp/cbow-hs.data --no-children --percent-limit 1
 
 Prints the seconds and words/s of ``train()`` alone (vocabulary excluded), and its words per
-CPU second (all threads), which other processes on a shared machine disturb less.
+CPU second (all threads), which other processes on a shared machine disturb less, and the CPU
+time per center word kept by sub-sampling.
 """
 import argparse
 import time
@@ -30,8 +31,10 @@ def main(argv=None):
     model.train()
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     words = args.epochs * model.corpus_total_words
+    kept = sum(record["effective_words"] for record in model.history[-args.epochs:])
     print(f"{args.mode}: {seconds:.2f} s, {words / seconds:,.0f} words/s, "
-          f"{words / cpu:,.0f} words per CPU second")
+          f"{words / cpu:,.0f} words per CPU second, {cpu / kept * 1e9:.0f} CPU ns per kept "
+          f"center word")
 
 
 if __name__ == "__main__":
