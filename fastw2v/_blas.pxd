@@ -2,20 +2,27 @@
 
 Matrices are C-ordered (row-major) with a leading dimension ``ld`` (the row stride); BLAS is
 column-major, so each level-2/3 wrapper calls it on the transposes.
+
+dot and axpy, on the vectors of one word, are plain vector code (csrc/rows.h) rather than
+sdot and saxpy: at a few hundred floats OpenBLAS's call path (the Fortran-style wrapper, its
+checks, the dispatch to its kernel) cost as much as the arithmetic (CBOW-NS profile: a third
+of the time inside BLAS went to the wrappers).
 """
-from scipy.linalg.cython_blas cimport sdot, saxpy, sscal, sgemv, sger, sgemm
+from scipy.linalg.cython_blas cimport sscal, sgemv, sger, sgemm
+
+cdef extern from "rows.h" nogil:
+    float fw2v_dot(int dim, const float* x, const float* y)
+    void fw2v_axpy(int dim, float a, const float* x, float* y)
 
 
 cdef inline float dot(int n, const float* x, const float* y) noexcept nogil:
     """x . y"""
-    cdef int one = 1
-    return sdot(&n, <float*>x, &one, <float*>y, &one)
+    return fw2v_dot(n, x, y)
 
 
 cdef inline void axpy(int n, float a, const float* x, float* y) noexcept nogil:
     """y += a * x"""
-    cdef int one = 1
-    saxpy(&n, &a, <float*>x, &one, y, &one)
+    fw2v_axpy(n, a, x, y)
 
 
 cdef inline void scal(int n, float a, float* x) noexcept nogil:

@@ -33,6 +33,8 @@ cdef extern from "rows.h" nogil:
                        int dim, float* out)
     void fw2v_row_combine(int n_out, int n_rows, const float* coef, int ci, int cj,
                           const float* const* rows, int dim, float* out)
+    void fw2v_rows_add(int n_rows, const float* coef, const float* x, float* const* rows,
+                       int dim)
 
 
 cdef struct Config:

@@ -32,7 +32,7 @@ from ._blas cimport axpy, scal
 from ._kernel cimport (Config, EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next,
                        fw2v_rng_seed, fw2v_rng_below, fw2v_sigmoid_init, fw2v_sigmoid,
                        FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load, fw2v_load_int,
-                       fw2v_store_int, fw2v_prefetch_row, fw2v_row_dots,
+                       fw2v_store_int, fw2v_row_dots,
                        fw2v_row_combine)
 from ._outputs cimport (logistic_gradient, sum_loss, output_layer, path_rows, noise_rows,
                         output_row, tally_block_loss)
@@ -69,8 +69,6 @@ cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng
     cdef float* g
     if hi - lo < 2:  # no context word: no draws either
         return
-    for k in range(t.n_hs):
-        fw2v_prefetch_row(output_row(s, t, k), dim)
     n_out = noise_rows(s, t, rng, t.text[center], True)
     for j in range(lo, hi):
         if j != center:
