@@ -1,6 +1,7 @@
 """The tasks run on the workers. Each copy's state (its model, encoded shard and the base:
 the weights as last merged) lives in a registry on its worker, keyed by the run's id; the
 tasks pass only row blocks and small records, worker to worker."""
+import contextlib
 import glob
 import os
 import tempfile
@@ -184,4 +185,6 @@ def drop(run, tmp_dir, dask_worker):
     """Forgets the run's state on this worker, and the shards kept on its disk."""
     dask_worker.__dict__.get("fastw2v_runs", {}).pop(run, None)
     for path in glob.glob(_shard_file(run, "*", tmp_dir)):
-        os.remove(path)
+        # workers of one machine share the directory: another one may have removed it
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
