@@ -1,7 +1,7 @@
-/* Small dense products over rows given by pointers, for the batched skip-gram window: a few
- * rows of a few hundred floats each, where a BLAS call's fixed cost (its buffer lock, the
- * packing of its operands) outweighs the arithmetic, and where the rows need not be gathered
- * first. Each function is compiled for AVX-512, AVX2 + FMA and the baseline, and the best the
+/* Small dense products over rows given by pointers, for the kernels (the batched skip-gram
+ * window, a target's hs path, _blas.pxd's dot and axpy): a few rows of a few hundred floats
+ * each, where a BLAS call's fixed cost (its buffer lock, the packing of its operands, its
+ * dispatch) outweighs the arithmetic, and where the rows need not be gathered first. Each function is compiled for AVX-512, AVX2 + FMA and the baseline, and the best the
  * CPU runs is chosen when the module loads (gcc's target_clones); the results do not depend
  * on the thread, so one worker stays bit-for-bit reproducible on a given machine. */
 #ifndef FASTW2V_ROWS_H
