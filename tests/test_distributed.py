@@ -61,17 +61,18 @@ def trained2(client, corpus):
     return fd.train(client, corpus, sync_per_epoch=SYNC, **dict(TINY, epochs=2))
 
 
-def test_importing_fastw2v_does_not_import_dask():
+def test_importing_fastw2v_does_not_import_dask(tmp_path):
     code = ("import fastw2v, sys; assert 'dask' not in sys.modules and 'distributed' not in "
             "sys.modules")
-    subprocess.run([sys.executable, "-c", code], check=True, env=child_env())
+    # (from another directory: `python -c` puts the working directory first on its path)
+    subprocess.run([sys.executable, "-c", code], check=True, env=child_env(), cwd=tmp_path)
 
 
-def test_missing_dask_names_the_extra():
+def test_missing_dask_names_the_extra(tmp_path):
     code = ("import sys; sys.modules['distributed'] = None\n"
             "try:\n    import fastw2v.distributed\nexcept ImportError as e:\n    print(e)")
     out = subprocess.run([sys.executable, "-c", code], check=True, env=child_env(),
-                         capture_output=True, text=True).stdout
+                         capture_output=True, text=True, cwd=tmp_path).stdout
     assert "pip install 'fastw2v[dask]'" in out
 
 
