@@ -100,13 +100,13 @@ cdef struct ThreadScratch:
     float* out_label              # 1 - code on the path, 1 for the target, 0 for noise
     int32_t* out_count            # batched: how often each output row was drawn
     int n_hs                      # out_rows[:n_hs] index w_hs, the others w_ns
-    # batched kernel: where the window's context rows and its output rows are, and their
-    # gradients
+    # where the window's context rows (batched kernel) and the output rows (batched kernel,
+    # hs) are, and the batched kernel's gradients
     const float** ctx_ptr         # (n_ctx,), n_ctx = min(2 * window, longest text)
     const float** out_ptr         # (n_out,)
     float* ctx_grad               # (n_ctx, dim)
     float* out_grad               # (n_out, dim)
-    float* scores                 # batched: (n_ctx, n_out); softmax: (vocab,)
+    float* scores                 # batched: (n_ctx, n_out); hs: (n_hs,); softmax: (vocab,)
     # (n_out = max_path + negative + 1, the most output rows a window can have)
     float* loss_buf               # -signed scores of units whose loss is not summed yet
     int64_t loss_n                # units in loss_buf
