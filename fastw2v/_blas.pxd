@@ -6,13 +6,21 @@ column-major, so each level-2/3 wrapper calls it on the transposes.
 dot and axpy, on the vectors of one word, are plain vector code (csrc/rows.h) rather than
 sdot and saxpy: at a few hundred floats OpenBLAS's call path (the Fortran-style wrapper, its
 checks, the dispatch to its kernel) cost as much as the arithmetic (CBOW-NS profile: a third
-of the time inside BLAS went to the wrappers).
+of the time inside BLAS went to the wrappers). The row products of the same file (several
+rows given by pointers against several others), which the kernels call directly, are
+declared here too.
 """
 from scipy.linalg.cython_blas cimport sscal, sgemv, sger, sgemm
 
 cdef extern from "rows.h" nogil:
     float fw2v_dot(int dim, const float* x, const float* y)
     void fw2v_axpy(int dim, float a, const float* x, float* y)
+    void fw2v_row_dots(int n_a, const float* const* a, int n_b, const float* const* b,
+                       int dim, float* out)
+    void fw2v_row_combine(int n_out, int n_rows, const float* coef, int ci, int cj,
+                          const float* const* rows, int dim, float* out)
+    void fw2v_rows_add(int n_rows, const float* coef, const float* x, float* const* rows,
+                       int dim)
 
 
 cdef inline float dot(int n, const float* x, const float* y) noexcept nogil:

@@ -1,4 +1,5 @@
-"""Python entry points to the ``_blas.pxd`` wrappers, for tests only (tests/test_blas.py).
+"""Python entry points to the ``_blas.pxd`` wrappers and the row products of csrc/rows.h, for
+tests only (tests/test_blas.py).
 
 Matrices are passed as their C-ordered storage, ``(rows, ld)`` with the leading dimension
 ``ld`` (the row stride) at least the logical width, so that tests can check that a wrapper
@@ -6,7 +7,10 @@ reads and writes only the logical part. The sizes are checked here, before BLAS 
 """
 # from ._blas (not `from . cimport _blas`), so that cythonize sees the dependency and rebuilds
 from ._blas cimport (dot as blas_dot, axpy as blas_axpy, scal as blas_scal, gemv as blas_gemv,
-                     ger as blas_ger, gemm as blas_gemm)
+                     ger as blas_ger, gemm as blas_gemm, fw2v_row_dots, fw2v_row_combine,
+                     fw2v_rows_add)
+from libc.stdint cimport uintptr_t
+import numpy as np
 
 
 cdef _check_storage(str name, tuple shape, tuple logical):
@@ -64,3 +68,50 @@ def gemm(bint trans_a, bint trans_b, int m, int n, int k, float alpha, const flo
     _check_storage("c", tuple(c.shape)[:2], (m, n))
     blas_gemm(trans_a, trans_b, m, n, k, alpha, &a[0, 0], a.shape[1], &b[0, 0], b.shape[1],
               beta, &c[0, 0], c.shape[1])
+
+
+cdef const float** _row_pointers(const float[:, ::1] m, const int[::1] rows,
+                                 uintptr_t[::1] out) except NULL:
+    """Pointers to rows ``rows`` of ``m`` (repeats allowed), in ``out``."""
+    cdef Py_ssize_t i
+    for i in range(rows.shape[0]):
+        if not 0 <= rows[i] < m.shape[0]:
+            raise ValueError(f"rows: {rows[i]} is not a row of a matrix of {m.shape[0]}")
+        out[i] = <uintptr_t>&m[rows[i], 0]
+    return <const float**>&out[0]
+
+
+def row_dots(const float[:, ::1] a, const int[::1] ia, const float[:, ::1] b,
+             const int[::1] ib):
+    """(len(ia), len(ib)) array of a[ia[i]] . b[ib[j]]"""
+    _check_length("b's width", b.shape[1], a.shape[1])
+    cdef uintptr_t[::1] pa = np.zeros(ia.shape[0], np.uintp), pb = np.zeros(ib.shape[0], np.uintp)
+    cdef float[:, ::1] out = np.zeros((ia.shape[0], ib.shape[0]), np.float32)
+    fw2v_row_dots(ia.shape[0], _row_pointers(a, ia, pa), ib.shape[0],
+                  _row_pointers(b, ib, pb), a.shape[1], &out[0, 0])
+    return np.asarray(out)
+
+
+def row_combine(const float[:, ::1] coef, bint transposed, const float[:, ::1] m,
+                const int[::1] rows):
+    """coef @ m[rows] (coef (n_out, len(rows))), or coef.T @ m[rows] (coef (len(rows), n_out))
+    with ``transposed``"""
+    cdef int n_rows = rows.shape[0]
+    cdef int n_out = coef.shape[1] if transposed else coef.shape[0]
+    _check_length("coef's rows" if transposed else "coef's columns",
+                  coef.shape[0] if transposed else coef.shape[1], n_rows)
+    cdef uintptr_t[::1] p = np.zeros(n_rows, np.uintp)
+    cdef float[:, ::1] out = np.zeros((n_out, m.shape[1]), np.float32)
+    fw2v_row_combine(n_out, n_rows, &coef[0, 0], 1 if transposed else n_rows,
+                     n_out if transposed else 1, _row_pointers(m, rows, p), m.shape[1],
+                     &out[0, 0])
+    return np.asarray(out)
+
+
+def rows_add(const float[::1] coef, const float[::1] x, float[:, ::1] m, const int[::1] rows):
+    """m[rows[j]] += coef[j] * x (rows distinct)"""
+    _check_length("coef", coef.shape[0], rows.shape[0])
+    _check_length("x", x.shape[0], m.shape[1])
+    cdef uintptr_t[::1] p = np.zeros(rows.shape[0], np.uintp)
+    fw2v_rows_add(rows.shape[0], &coef[0], &x[0], <float* const*>_row_pointers(m, rows, p),
+                  m.shape[1])

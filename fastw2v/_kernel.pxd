@@ -28,14 +28,6 @@ cdef extern from "atomics.h" nogil:
 cdef extern from "prefetch.h" nogil:
     void fw2v_prefetch_row(const float* row, int dim)
 
-cdef extern from "rows.h" nogil:
-    void fw2v_row_dots(int n_a, const float* const* a, int n_b, const float* const* b,
-                       int dim, float* out)
-    void fw2v_row_combine(int n_out, int n_rows, const float* coef, int ci, int cj,
-                          const float* const* rows, int dim, float* out)
-    void fw2v_rows_add(int n_rows, const float* coef, const float* x, float* const* rows,
-                       int dim)
-
 
 cdef struct Config:
     # the hyperparameters the kernel reads, filled from EpochRunner's ``params`` by field name

@@ -9,11 +9,10 @@ from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from libc.math cimport expf, log
 from libc.string cimport memcpy, memset
 
-from ._blas cimport dot, axpy, gemv, ger
+from ._blas cimport dot, axpy, gemv, ger, fw2v_row_dots, fw2v_row_combine, fw2v_rows_add
 from ._kernel cimport (EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next, fw2v_sigmoid,
                        fw2v_softplus_sum, FW2V_SOFTPLUS_LANES, FW2V_SOFTPLUS_PAD,
-                       fw2v_prefetch_row, fw2v_row_dots, fw2v_row_combine,
-                       fw2v_rows_add)
+                       fw2v_prefetch_row)
 
 
 # Signed score beyond which a logistic unit counts as saturated (as MAX_EXP in word2vec.c).

@@ -28,12 +28,11 @@ from libc.string cimport memset
 cimport cython
 import numpy as np
 
-from ._blas cimport axpy, scal
+from ._blas cimport axpy, scal, fw2v_row_dots, fw2v_row_combine
 from ._kernel cimport (Config, EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next,
                        fw2v_rng_seed, fw2v_rng_below, fw2v_sigmoid_init, fw2v_sigmoid,
                        FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load, fw2v_load_int,
-                       fw2v_store_int, fw2v_row_dots,
-                       fw2v_row_combine)
+                       fw2v_store_int)
 from ._outputs cimport (logistic_gradient, sum_loss, output_layer, path_rows, noise_rows,
                         output_row, tally_block_loss)
 from ._layers import weight_shapes

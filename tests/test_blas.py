@@ -1,8 +1,8 @@
-"""Each wrapper of fastw2v/_blas.pxd against numpy, through the test entry points of
-fastw2v/_blas_test.pyx. The level-2/3 wrappers hand row-major matrices to column-major
-BLAS by swapping operands and transpositions; the cases cover every transposition, 1xN and
-Nx1 and non-square shapes, alpha != 1, beta != 0, and a leading dimension wider than the
-matrix (whose padding must stay untouched)."""
+"""Each wrapper of fastw2v/_blas.pxd and each row product of csrc/rows.h against numpy,
+through the test entry points of fastw2v/_blas_test.pyx. The level-2/3 wrappers hand
+row-major matrices to column-major BLAS by swapping operands and transpositions; the cases
+cover every transposition, 1xN and Nx1 and non-square shapes, alpha != 1, beta != 0, and a
+leading dimension wider than the matrix (whose padding must stay untouched)."""
 import itertools
 
 import numpy as np
@@ -27,7 +27,11 @@ def vector(rng, n):
     return rng.standard_normal(n).astype(np.float32)
 
 
-@pytest.mark.parametrize("n", [1, 2, 7, 33])
+# widths that reach every span of csrc/rows.h: 64-float blocks, 1-3 vectors of 16, of 4, of 1
+ROW_WIDTHS = [1, 3, 4, 7, 16, 19, 31, 48, 63, 64, 65, 100, 117, 300]
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 33] + ROW_WIDTHS)
 def test_level1_wrappers_match_numpy(n):
     rng = np.random.default_rng(n)
     x, y = vector(rng, n), vector(rng, n)
@@ -94,6 +98,40 @@ def test_gemm_matches_numpy_and_keeps_the_padding(trans_a, trans_b, m, n, k, alp
 
     np.testing.assert_allclose(c, expected, rtol=RTOL, atol=ATOL)
     np.testing.assert_array_equal(c_storage[:, n:], padding)
+
+
+@pytest.mark.parametrize("dim", ROW_WIDTHS)
+@pytest.mark.parametrize("n_a, n_b", [(1, 1), (1, 15), (6, 6), (5, 9), (3, 4)])
+def test_row_products_match_numpy(dim, n_a, n_b):
+    rng = np.random.default_rng(dim * 100 + n_a * 10 + n_b)
+    a, b = rng.standard_normal((20, dim)).astype(np.float32), rng.standard_normal(
+        (30, dim)).astype(np.float32)
+    ia, ib = rng.integers(0, 20, n_a).astype(np.int32), rng.choice(30, n_b, False).astype(
+        np.int32)
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    np.testing.assert_allclose(blas.row_dots(a, ia, b, ib), a64[ia] @ b64[ib].T,
+                               rtol=RTOL, atol=ATOL * dim)
+
+    coef = rng.standard_normal((n_a, n_b)).astype(np.float32)
+    coef[rng.random((n_a, n_b)) < 0.3] = 0.0  # saturated units: skipped
+    np.testing.assert_allclose(blas.row_combine(coef, False, b, ib), coef @ b64[ib],
+                               rtol=RTOL, atol=ATOL * n_b)
+    np.testing.assert_allclose(blas.row_combine(coef, True, a, ia), coef.T @ a64[ia],
+                               rtol=RTOL, atol=ATOL * n_a)
+
+    x, before = a[ia[0]].copy(), b.copy()
+    blas.rows_add(coef[0], x, b, ib)
+    expected = before.astype(np.float64)
+    expected[ib] += coef[0][:, None].astype(np.float64) * x
+    np.testing.assert_allclose(b, expected, rtol=RTOL, atol=ATOL)
+    untouched = np.setdiff1d(np.arange(30), ib)
+    np.testing.assert_array_equal(b[untouched], before[untouched])
+
+
+def test_row_entry_points_refuse_a_row_out_of_range():
+    m = np.zeros((3, 4), np.float32)
+    with pytest.raises(ValueError, match="rows: 3 is not a row of a matrix of 3"):
+        blas.row_dots(m, np.array([3], np.int32), m, np.array([0], np.int32))
 
 
 def test_entry_points_refuse_storage_too_small_for_the_matrix():
