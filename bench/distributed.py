@@ -9,7 +9,8 @@ compute / sync. One JSON line per case on stdout and in --out.
 
     PYTHONPATH=$PWD python -m bench.distributed --cases sg-ns:1 sg-ns:2 sg-ns:4 \
         --out bench/results/distributed-2026-12-02.json
-A case is MODE:P[:MERGE_SCALE[:SEED]] (P=1: one process).
+A case is MODE:P[:MERGE_SCALE[:SEED[:STEP_SCALE]]] (P=1: one process; "auto" for the
+defaults).
 """
 import argparse
 import gzip
@@ -52,11 +53,12 @@ def run_case(case, corpus, args, tmp):
     mode, copies = parts[0], int(parts[1])
     scale = parts[2] if len(parts) > 2 else "auto"
     seed = int(parts[3]) if len(parts) > 3 else 1
+    step = parts[4] if len(parts) > 4 else "auto"
     settings = dict(MODES[mode], vector_size=args.dim, window=5, min_count=5, sample=1e-4,
                     epochs=args.epochs, workers=1, seed=seed)
     t0 = time.perf_counter()
     rec = dict(case=case, mode=mode, P=copies, merge_scale=scale, sync_per_epoch=args.sync,
-               hot_rows=args.hot, **settings)
+               hot_rows=args.hot, step_scale=step, **settings)
     if copies == 1:
         model = FastW2V(corpus_file=corpus, **settings).train()
     else:
@@ -70,10 +72,14 @@ def run_case(case, corpus, args, tmp):
                 Client(cluster) as client:
             model = fd.train(client, corpus, sync_per_epoch=args.sync, hot_rows=args.hot,
                              merge_scale=scale if scale == "auto" else float(scale),
+                             step_scale=step if step == "auto" else float(step),
                              **settings)
         h = model.history
+        merge = fd._driver._auto_scale(copies) if scale == "auto" else float(scale)
         if scale == "auto":
-            rec["merge_scale"] = f"auto ({fd._driver._auto_scale(copies):g})"
+            rec["merge_scale"] = f"auto ({merge:g})"
+        if step == "auto":
+            rec["step_scale"] = f"auto ({fd._driver._auto_step(copies, merge):g})"
         rec.update(bytes_moved=sum(r["bytes_moved"] for r in h),
                    allreduce_bytes=sum(r["allreduce_bytes"] for r in h),
                    bytes_per_sync=sum(r["bytes_moved"] for r in h) / sum(r["syncs"] for r in h),
@@ -92,9 +98,9 @@ def table(paths):
     case of its mode and seed."""
     recs = [json.loads(line) for path in paths for line in open(path) if line.strip()]
     single = {(r["mode"], r["seed"]): r for r in recs if r["P"] == 1}
-    rows = ["| case | P | merge_scale | analogies | vs 1 process | WS-353 | vs 1 process | "
-            "bytes / sync (MB) | of all-reduce | compute s | sync s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| case | P | merge_scale | step_scale | analogies | vs 1 process | WS-353 | "
+            "vs 1 process | bytes / sync (MB) | of all-reduce | compute s | sync s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in recs:
         ref = single.get((r["mode"], r["seed"]))
         da = f"{r['analogies'] - ref['analogies']:+.2f}" if ref else ""
@@ -103,7 +109,7 @@ def table(paths):
         sync = r.get("sync_per_epoch", 16)
         rows.append(
             f"| {r['case']}{'' if sync == 16 else f' sync={sync}'} | {r['P']} | "
-            f"{r['merge_scale'] if dist else ''} | "
+            f"{r['merge_scale'] if dist else ''} | {r.get('step_scale', 1) if dist else ''} | "
             f"{r['analogies']:.2f} | {da if dist else ''} | {r['ws353']:.4f} | "
             f"{dw if dist else ''} | "
             + (f"{r['bytes_per_sync'] / 1e6:.1f} | {100 * r['bytes_fraction']:.1f}% | "

@@ -118,14 +118,28 @@ def test_merge_against_numpy():
     rng = np.random.default_rng(0)
     base = rng.standard_normal((50, 8)).astype(np.float32)
     deltas = [rng.standard_normal((50, 8)).astype(np.float32) for _ in range(3)]
+    deltas[0][:10] = 0  # rows 0..4 changed by copy 2 only, 5..9 by copies 1 and 2
+    deltas[1][:5] = 0
     got = fd.merged(base, deltas, 1.5)
-    want = base.astype(np.float64) + 1.5 / 3 * np.sum(deltas, axis=0, dtype=np.float64)
+    total = np.sum(deltas, axis=0, dtype=np.float64)
+    want = base.astype(np.float64) + 0.5 * total  # 3 copies changed the row: 1.5 / 3
+    want[:5] = base[:5] + total[:5]  # one copy: its whole change
+    want[5:10] = base[5:10] + 0.75 * total[5:10]  # two copies: 1.5 / 2
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(got[:5], base[:5] + deltas[2][:5])
     assert got.dtype == np.float32
     np.testing.assert_array_equal(got, fd.merged(base, deltas, 1.5))  # deterministic
     deltas[1][17, 3] = np.inf
     with pytest.raises(FloatingPointError, match="first in row 17 of the block"):
         fd.merged(base, deltas, 1.0)
+
+
+def test_auto_scales():
+    # merge_scale 2 from P = 2 on; the copies' steps make up the rest: step * merge / P = 1
+    got = [(fd._driver._auto_scale(p), fd._driver._auto_step(p, fd._driver._auto_scale(p)))
+           for p in (1, 2, 4, 8)]
+    assert got == [(1.0, 1.0), (2.0, 1.0), (2.0, 2.0), (2.0, 4.0)]
+    assert fd._driver._auto_step(4, 8.0) == 1.0  # summing: no larger step
 
 
 def test_periods_cover_the_corpus(corpus):
@@ -208,6 +222,7 @@ def test_timeout(client, corpus):
     (dict(delta_dtype="int8"), "delta_dtype must be"),
     (dict(sync_per_epoch=0), "sync_per_epoch must be"),
     (dict(merge_scale=-1.0), "merge_scale must be"),
+    (dict(step_scale=0.0), "step_scale must be"),
     (dict(vector_size=0), "vector_size must be"),
 ])
 def test_bad_arguments(client, corpus, kwargs, match):

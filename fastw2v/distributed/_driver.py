@@ -26,8 +26,14 @@ def _auto_scale(parts):
     return float(min(parts, 2))
 
 
+def _auto_step(parts, merge_scale):
+    """step_scale='auto': a row every copy changed moves as far per period as in one
+    process, ``step_scale * merge_scale / P = 1`` (never below 1: summing needs no more)."""
+    return max(1.0, parts / merge_scale)
+
+
 def train(client, corpus_file, *, sync_per_epoch=16, hot_rows=4096, merge_scale="auto",
-          delta_dtype="float32", checkpoint=None, timeout=600.0, max_restarts=3,
+          step_scale="auto", delta_dtype="float32", checkpoint=None, timeout=600.0, max_restarts=3,
           **settings):
     """Trains a FastW2V model on a Dask cluster, one model copy per worker.
 
@@ -46,8 +52,14 @@ def train(client, corpus_file, *, sync_per_epoch=16, hot_rows=4096, merge_scale=
         At the k-th sync of an epoch the first ``hot_rows * 2**trailing_zeros(k)`` rows
         (the most frequent words) are merged, at the epoch's last sync every row.
     merge_scale : float or 'auto'
-        A merged row is ``base + merge_scale / P * sum of the copies' deltas`` (1 averages,
-        P sums); 'auto' is ``min(P, 2)``.
+        A merged row is ``base + min(1, merge_scale / n) * sum of the copies' deltas``, n
+        the copies that changed the row: rows changed by at most merge_scale copies get
+        the sum of their changes, rows more copies changed merge_scale times the mean
+        change; 'auto' is ``min(P, 2)``.
+    step_scale : float or 'auto'
+        Each copy trains with its learning rate (alpha .. min_alpha) multiplied by this;
+        'auto' is ``max(1, P / merge_scale)``, so that a row every copy changed moves as
+        far per period as in one process (P = 2: 1; P = 4: 2; P = 8: 4).
     delta_dtype : {'float32', 'float16'}
         The type the deltas travel in (the merged rows travel in float32).
     checkpoint : str or os.PathLike, optional
@@ -101,6 +113,8 @@ def train(client, corpus_file, *, sync_per_epoch=16, hot_rows=4096, merge_scale=
         raise ValueError("the client's cluster has no worker")
     scale = _auto_scale(parts) if merge_scale == "auto" else check_float(
         "merge_scale", merge_scale, 0.0, True)
+    step = _auto_step(parts, scale) if step_scale == "auto" else check_float(
+        "step_scale", step_scale, 0.0, True)
     shards = plan_shards(corpus_file, parts)
     empty = [r for r, s in enumerate(shards) if not s]
     if empty:
@@ -131,7 +145,7 @@ def train(client, corpus_file, *, sync_per_epoch=16, hot_rows=4096, merge_scale=
         restarts = 0
         while True:
             try:
-                _epochs(job, model, sync, hot, scale, dtype, checkpoint, history)
+                _epochs(job, model, sync, hot, scale, step, dtype, checkpoint, history)
                 break
             except WorkerLost as e:
                 if checkpoint is None or restarts == max_restarts:
@@ -216,12 +230,12 @@ def _values(model, rows):
     return sum(min(rows, len(a)) * a.shape[1] for a in model._weights().values())
 
 
-def _epochs(job, model, sync, hot, scale, dtype, checkpoint, history):
+def _epochs(job, model, sync, hot, scale, step, dtype, checkpoint, history):
     """Trains the epochs after those in ``history`` (the records appended to it), period
     by period, merging after each."""
     parts, n_rows, epochs = len(job.addrs), len(model.vocab), model.epochs
     periods = epochs * sync
-    alphas = np.linspace(model.alpha, model.min_alpha, periods + 1).tolist()
+    alphas = (step * np.linspace(model.alpha, model.min_alpha, periods + 1)).tolist()
     full = 2 * (parts - 1) * _values(model, n_rows) * 4  # float32 ring all-reduces
     after = []
     for g in range(len(history) * sync, periods):

@@ -151,8 +151,11 @@ def row_blocks(n_rows, parts):
 
 
 def merged(base, deltas, scale):
-    """``base + (scale / P) * sum(deltas)``, the deltas summed in the order given (rank
-    order: deterministic) in float32.
+    """``base + min(1, scale / n) * sum(deltas)`` row by row, n the number of copies whose
+    delta of the row is non-zero: a row changed by at most ``scale`` copies gets their
+    summed change (rare rows, which the copies change on disjoint texts), a row more copies
+    changed gets ``scale`` times their mean change. The deltas are summed in the order
+    given (rank order: deterministic) in float32.
 
     Raises
     ------
@@ -160,9 +163,12 @@ def merged(base, deltas, scale):
         The result holds NaN or inf (a copy diverged).
     """
     total = np.zeros(base.shape, dtype=np.float32)
+    changed = np.zeros(base.shape[:1], dtype=np.int64)
     for d in deltas:
         total += d
-    out = base + np.float32(scale / len(deltas)) * total
+        changed += d.any(axis=1)
+    factor = np.minimum(1.0, scale / np.maximum(changed, 1)).astype(np.float32)
+    out = base + factor[:, None] * total
     if not np.isfinite(out).all():
         row = int(np.flatnonzero(~np.isfinite(out).all(axis=1))[0])
         raise FloatingPointError(
