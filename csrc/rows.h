@@ -7,8 +7,9 @@
  * thread, so one worker stays bit-for-bit reproducible on a given machine.
  *
  * A row of dim floats is taken in spans: blocks of 64 floats (four 16-float vectors, held in
- * registers while the other operand's rows stream past), then 16-float vectors, 4-float
- * vectors and single floats for the rest (dim = 100: 64 + 16 + 16 + 4). */
+ * registers while the other operand's rows stream past), then one span each of 1-3
+ * 16-float vectors, 1-3 4-float vectors and 1-3 single floats for the rest (dim = 100: a
+ * block of 64, a span of two 16-float vectors, one of one 4-float vector). */
 #ifndef FASTW2V_ROWS_H
 #define FASTW2V_ROWS_H
 #include <stdint.h>
@@ -28,6 +29,7 @@ typedef float fw2v_v16 __attribute__((vector_size(64)));
 typedef float fw2v_v4 __attribute__((vector_size(16)));
 typedef float fw2v_v1 __attribute__((vector_size(4)));
 typedef int32_t fw2v_i16 __attribute__((vector_size(64)));
+#define FW2V_LANES(VT) ((int)(sizeof(VT) / sizeof(float)))
 #define FW2V_LOAD(v, p) memcpy(&(v), (p), sizeof(v))
 #define FW2V_STORE(p, v) memcpy((p), &(v), sizeof(v))
 #if defined(__clang__)
@@ -44,7 +46,7 @@ typedef int32_t fw2v_i16 __attribute__((vector_size(64)));
         if ((count) == 3) { NAME(VT, 3, d, __VA_ARGS__); }                                 \
         else if ((count) == 2) { NAME(VT, 2, d, __VA_ARGS__); }                            \
         else if ((count) == 1) { NAME(VT, 1, d, __VA_ARGS__); }                            \
-        (d) += (count) * (int)(sizeof(VT) / 4);                                            \
+        (d) += (count) * FW2V_LANES(VT);                                                   \
     } while (0)
 #define FW2V_SPANS(NAME, dim, ...)                                                        \
     do {                                                                                   \
@@ -59,10 +61,10 @@ typedef int32_t fw2v_i16 __attribute__((vector_size(64)));
 #define FW2V_ADD_SPAN(VT, NV, d, c, x, y)                                                  \
     for (int k_ = 0; k_ < (NV); k_++) {                                                    \
         VT vx_, vy_;                                                                       \
-        FW2V_LOAD(vx_, (x) + (d) + k_ * (int)(sizeof(VT) / 4));                            \
-        FW2V_LOAD(vy_, (y) + (d) + k_ * (int)(sizeof(VT) / 4));                            \
+        FW2V_LOAD(vx_, (x) + (d) + k_ * FW2V_LANES(VT));                                   \
+        FW2V_LOAD(vy_, (y) + (d) + k_ * FW2V_LANES(VT));                                   \
         vy_ += (c) * vx_;                                                                  \
-        FW2V_STORE((y) + (d) + k_ * (int)(sizeof(VT) / 4), vy_);                           \
+        FW2V_STORE((y) + (d) + k_ * FW2V_LANES(VT), vy_);                                  \
     }
 
 /* y += c * x (dim floats), inlined into each clone of its callers */
@@ -89,7 +91,7 @@ FW2V_INLINE void fw2v_sum4(const fw2v_v16 *acc, int K, float *out) {
 /* acc[k] += x[d:] . y[k][d:] over one span, for k < K (each span type has its own sums) */
 #define FW2V_DOTS_SPAN(VT, NV, d, K, x, y, acc16, acc4, acc1)                              \
     for (int v_ = 0; v_ < (NV); v_++) {                                                    \
-        int o_ = (d) + v_ * (int)(sizeof(VT) / 4);                                         \
+        int o_ = (d) + v_ * FW2V_LANES(VT);                                                \
         VT vx_, vy_;                                                                       \
         FW2V_LOAD(vx_, (x) + o_);                                                          \
         for (int k_ = 0; k_ < (K); k_++) {                                                 \
@@ -152,7 +154,7 @@ FW2V_CLONES static void fw2v_row_dots(int n_a, const float *const *a, int n_b,
                 continue;                                                                  \
             for (int k_ = 0; k_ < (NV); k_++) {                                            \
                 VT r_;                                                                     \
-                FW2V_LOAD(r_, (rows)[j_] + (d) + k_ * (int)(sizeof(VT) / 4));              \
+                FW2V_LOAD(r_, (rows)[j_] + (d) + k_ * FW2V_LANES(VT));                     \
                 s_[k_] += c_ * r_;                                                         \
             }                                                                              \
         }                                                                                  \
