@@ -15,6 +15,7 @@ Environment variables:
   (in place: ``FASTW2V_SANITIZE=1 python setup.py build_ext --inplace --force``; without
   --force the normal in-place modules count as up to date).
 """
+import glob
 import os
 
 import numpy as np
@@ -32,7 +33,8 @@ if os.environ.get("FASTW2V_SANITIZE") == "1":
     OPTIONS["build"] = {"build_base": os.path.join("build", "sanitize")}
 
 extensions = [
-    Extension(f"fastw2v.{name}", [f"fastw2v/{name}.pyx"],
+    # depends: a changed header of csrc/ rebuilds every module (they include them freely)
+    Extension(f"fastw2v.{name}", [f"fastw2v/{name}.pyx"], depends=sorted(glob.glob("csrc/*.h")),
               include_dirs=["csrc", np.get_include()],
               define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
               extra_compile_args=COMPILE_ARGS, extra_link_args=LINK_ARGS)
