@@ -109,6 +109,32 @@ typedef int32_t fw2v_i4 __attribute__((vector_size(16)));
             FW2V_STORE((out) + (d) + k_ * FW2V_LANES(VT), s_[k_]);                         \
     } while (0)
 
+/* grad[d:] += sum over j < n_rows of coef[j] * rows[j][d:], then rows[j][d:] += coef[j] *
+ * x[d:], over one span: each row loaded once, the sums and x's span held in registers */
+#define FW2V_UPDATE_SPAN(VT, NV, d, n_rows, coef, x, rows, grad)                           \
+    do {                                                                                   \
+        VT s_[NV], x_[NV];                                                                 \
+        for (int k_ = 0; k_ < (NV); k_++) {                                                \
+            FW2V_LOAD(s_[k_], (grad) + (d) + k_ * FW2V_LANES(VT));                         \
+            FW2V_LOAD(x_[k_], (x) + (d) + k_ * FW2V_LANES(VT));                            \
+        }                                                                                  \
+        for (int j_ = 0; j_ < (n_rows); j_++) {                                            \
+            float c_ = (coef)[j_];                                                         \
+            if (c_ == 0.0f)                                                                \
+                continue;                                                                  \
+            for (int k_ = 0; k_ < (NV); k_++) {                                            \
+                VT r_;                                                                     \
+                float *p_ = (rows)[j_] + (d) + k_ * FW2V_LANES(VT);                        \
+                FW2V_LOAD(r_, p_);                                                         \
+                s_[k_] += c_ * r_;                                                         \
+                r_ += c_ * x_[k_];                                                         \
+                FW2V_STORE(p_, r_);                                                        \
+            }                                                                              \
+        }                                                                                  \
+        for (int k_ = 0; k_ < (NV); k_++)                                                  \
+            FW2V_STORE((grad) + (d) + k_ * FW2V_LANES(VT), s_[k_]);                        \
+    } while (0)
+
 /* The instances: AVX-512 and AVX2 + FMA on x86-64 with GCC, the baseline everywhere */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define FW2V_DISPATCH 1
@@ -162,8 +188,10 @@ FW2V_PUBLIC(row_dots, void, int n_a, const float *const *a, int n_b, const float
  * floats; a zero coefficient, a saturated unit's, is skipped) */
 FW2V_PUBLIC(row_combine, void, int n_out, int n_rows, const float *coef, int ci, int cj,
             const float *const *rows, int dim, float *out)
-/* rows[j] += coef[j] * x for j < n_rows (rows of dim floats; a zero coefficient, a saturated
- * unit's, is skipped): one vector added to scattered rows, each with its own factor */
-FW2V_PUBLIC(rows_add, void, int n_rows, const float *coef, const float *x, float *const *rows,
-            int dim)
+/* One hidden vector x's step on its output rows (distinct, dim floats each), with the
+ * units' gradients coef: grad += sum over j of coef[j] * rows[j], from the rows before the
+ * update, and rows[j] += coef[j] * x, in one pass over the rows (a zero coefficient, a
+ * saturated unit's, is skipped) */
+FW2V_PUBLIC(rows_update, void, int n_rows, const float *coef, const float *x,
+            float *const *rows, int dim, float *grad)
 #endif

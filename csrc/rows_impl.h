@@ -81,9 +81,7 @@ FW2V_STATIC void FW2V_NAME(row_combine)(int n_out, int n_rows, const float *coef
                    out + (int64_t)i * dim);
 }
 
-FW2V_STATIC void FW2V_NAME(rows_add)(int n_rows, const float *coef, const float *x,
-                                     float *const *rows, int dim) {
-    for (int j = 0; j < n_rows; j++)
-        if (coef[j] != 0.0f)
-            FW2V_NAME(add_scaled)(coef[j], x, rows[j], dim);
+FW2V_STATIC void FW2V_NAME(rows_update)(int n_rows, const float *coef, const float *x,
+                                        float *const *rows, int dim, float *grad) {
+    FW2V_SPANS(FW2V_UPDATE_SPAN, dim, n_rows, coef, x, rows, grad);
 }

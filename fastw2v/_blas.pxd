@@ -19,8 +19,8 @@ cdef extern from "rows.h" nogil:
                        int dim, float* out)
     void fw2v_row_combine(int n_out, int n_rows, const float* coef, int ci, int cj,
                           const float* const* rows, int dim, float* out)
-    void fw2v_rows_add(int n_rows, const float* coef, const float* x, float* const* rows,
-                       int dim)
+    void fw2v_rows_update(int n_rows, const float* coef, const float* x, float* const* rows,
+                          int dim, float* grad)
 
 
 cdef inline float dot(int n, const float* x, const float* y) noexcept nogil:

@@ -8,7 +8,7 @@ reads and writes only the logical part. The sizes are checked here, before BLAS 
 # from ._blas (not `from . cimport _blas`), so that cythonize sees the dependency and rebuilds
 from ._blas cimport (dot as blas_dot, axpy as blas_axpy, scal as blas_scal, gemv as blas_gemv,
                      ger as blas_ger, gemm as blas_gemm, fw2v_row_dots, fw2v_row_combine,
-                     fw2v_rows_add)
+                     fw2v_rows_update)
 from libc.stdint cimport uintptr_t
 import numpy as np
 
@@ -108,10 +108,13 @@ def row_combine(const float[:, ::1] coef, bint transposed, const float[:, ::1] m
     return np.asarray(out)
 
 
-def rows_add(const float[::1] coef, const float[::1] x, float[:, ::1] m, const int[::1] rows):
-    """m[rows[j]] += coef[j] * x (rows distinct)"""
+def rows_update(const float[::1] coef, const float[::1] x, float[:, ::1] m,
+                const int[::1] rows, float[::1] grad):
+    """grad += coef @ m[rows] (the rows before the update), then m[rows[j]] += coef[j] * x
+    (rows distinct)"""
     _check_length("coef", coef.shape[0], rows.shape[0])
     _check_length("x", x.shape[0], m.shape[1])
+    _check_length("grad", grad.shape[0], m.shape[1])
     cdef uintptr_t[::1] p = np.zeros(rows.shape[0], np.uintp)
-    fw2v_rows_add(rows.shape[0], &coef[0], &x[0], <float* const*>_row_pointers(m, rows, p),
-                  m.shape[1])
+    fw2v_rows_update(rows.shape[0], &coef[0], &x[0], <float* const*>_row_pointers(m, rows, p),
+                     m.shape[1], &grad[0])

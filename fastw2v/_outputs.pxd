@@ -1,15 +1,16 @@
 """The output layers of the training kernel, as inline functions of one hidden vector h
-and a target word: negative sampling, hierarchical softmax and the full softmax, with their
-helpers (the noise draw, the logistic unit, the loss tally). Which rows a target trains
-against is chosen once, by path_rows (hs) and noise_rows (negative sampling), for the
-classic kernels and the batched skip-gram kernel alike. _train.pyx's drivers call them;
+and a target word: hierarchical softmax and negative sampling as one block of output rows
+(output_block), the full softmax, and their helpers (the noise draw, the logistic unit, the
+loss tally). Which rows a target trains against is chosen once, by path_rows (hs) and
+noise_rows (negative sampling), for the classic kernels and the batched skip-gram kernel
+alike. _train.pyx's drivers call them;
 being ``cdef inline`` in a .pxd they are compiled into _train's one C file, so nothing stops
 inlining."""
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from libc.math cimport expf, log
 from libc.string cimport memcpy, memset
 
-from ._blas cimport dot, axpy, gemv, ger, fw2v_row_dots, fw2v_row_combine, fw2v_rows_add
+from ._blas cimport gemv, ger, fw2v_row_dots, fw2v_rows_update
 from ._kernel cimport (EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next, fw2v_sigmoid,
                        fw2v_softplus_sum, FW2V_SOFTPLUS_LANES, FW2V_SOFTPLUS_PAD,
                        fw2v_prefetch_row)
@@ -63,18 +64,6 @@ cdef inline void tally_loss(const EpochState* s, ThreadScratch* t, float f, floa
         t.examples += count
 
 
-cdef inline void logistic_step(const EpochState* s, ThreadScratch* t, const float* h,
-                               float* grad_h, float* row, float label,
-                               float alpha) noexcept nogil:
-    """One binary logistic unit: grad_h += g * row, row += g * h, loss tally."""
-    cdef float f = dot(s.dim, h, row)
-    cdef float g = logistic_gradient(f, label, alpha)
-    if g != 0.0:
-        axpy(s.dim, g, row, grad_h)
-        axpy(s.dim, g, h, row)
-    tally_loss(s, t, f, label, 1)  # after the update, which does not wait for it: 8% -> 1%
-
-
 cdef inline void path_rows(const EpochState* s, ThreadScratch* t,
                            int32_t target) noexcept nogil:
     """The hierarchical-softmax rows of ``target``, into t.out_rows[:t.n_hs] with their
@@ -94,13 +83,13 @@ cdef inline void path_rows(const EpochState* s, ThreadScratch* t,
 
 
 cdef inline int noise_rows(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
-                           int32_t target, bint merge) noexcept nogil:
+                           int32_t target) noexcept nogil:
     """The negative-sampling rows of ``target``, after its path rows: the target (label 1),
     then ``negative`` noise draws (label 0), a draw equal to the target skipped (as in
-    word2vec.c); each noise row prefetched as it is drawn. With ``merge`` (the batched
-    kernel) a repeated draw adds 1 to its row's out_count instead of taking a row of its own;
-    without (classic, which does not read out_count) every draw has its row, in draw order.
-    Returns the number of output rows (t.n_hs without negative sampling)."""
+    word2vec.c) and a repeated draw adding 1 to its row's out_count instead of taking a row
+    of its own (the rows of one block are distinct: see output_block); each noise row
+    prefetched as it is drawn. Returns the number of output rows (t.n_hs without negative
+    sampling)."""
     cdef int _d, k, n = t.n_hs
     cdef int32_t w
     if s.config.negative == 0:
@@ -113,52 +102,49 @@ cdef inline int noise_rows(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
         w = draw_noise(s, rng)
         if w == target:
             continue
-        if merge:
-            k = t.n_hs + 1
-            while k < n and t.out_rows[k] != w:
-                k += 1
-            if k < n:
-                t.out_count[k] += 1
-                continue
-            t.out_count[n] = 1
+        k = t.n_hs + 1
+        while k < n and t.out_rows[k] != w:
+            k += 1
+        if k < n:
+            t.out_count[k] += 1
+            continue
         t.out_rows[n] = w
         t.out_label[n] = 0.0
+        t.out_count[n] = 1
         n += 1
         fw2v_prefetch_row(s.w_ns + <int64_t>w * s.dim, s.dim)
     return n
 
 
-cdef inline void hierarchical_softmax(const EpochState* s, ThreadScratch* t, const float* h,
-                                      float* grad_h, float alpha) noexcept nogil:
-    """Output layer: the binary decisions on the target's Huffman path, the rows path_rows
-    chose, as one block: the path's scores in one pass over its rows (csrc/rows.h), then
-    grad_h (zero on entry) = G O and O += G.T h, both from the rows before the update. The
-    nodes of a path are distinct, so this is the unit-by-unit loop of word2vec.c up to
-    rounding; in three calls instead of one sdot and two saxpy per node (CBOW-HS profile:
-    40% of the time inside BLAS, a third of it in the calls' wrappers)."""
-    cdef int k, n = t.n_hs
+cdef inline float* output_row(const EpochState* s, const ThreadScratch* t,
+                              int k) noexcept nogil:
+    """Output row k (path_rows, then noise_rows) in its matrix (w_hs or w_ns)."""
+    if k < t.n_hs:
+        return s.w_hs + <int64_t>t.out_rows[k] * s.dim
+    return s.w_ns + <int64_t>t.out_rows[k] * s.dim
+
+
+cdef inline void output_block(const EpochState* s, ThreadScratch* t, const float* h,
+                              float* grad_h, int n, float alpha) noexcept nogil:
+    """Output layer, hs and negative sampling: h against the rows path_rows and noise_rows
+    chose (t.out_rows[:n], distinct) as one block, in two passes over the rows (csrc/rows.h):
+    their scores, then grad_h += G O and O += G.T h together, both from the rows before the
+    update, with G = count * (label - sigmoid(scores)) * alpha. Distinct rows make this the
+    unit-by-unit loop of word2vec.c up to rounding, except that a noise word drawn twice is
+    one row whose gradient counts twice (word2vec.c's second draw sees the row its first
+    draw updated); per unit it replaces one dot and two axpy calls (CBOW-HS profile before
+    the blocks: 40% of the time inside BLAS, a third of it in the calls' wrappers)."""
+    cdef int k
     cdef float* g = t.scores
     if n == 0:
         return
     for k in range(n):
-        t.out_ptr[k] = s.w_hs + <int64_t>t.out_rows[k] * s.dim
+        t.out_ptr[k] = output_row(s, t, k)
     fw2v_row_dots(1, &h, n, t.out_ptr, s.dim, g)
     for k in range(n):
-        tally_loss(s, t, g[k], t.out_label[k], 1)
-        g[k] = logistic_gradient(g[k], t.out_label[k], alpha)
-    fw2v_row_combine(1, n, g, 0, 1, t.out_ptr, s.dim, grad_h)
-    fw2v_rows_add(n, g, h, <float* const*>t.out_ptr, s.dim)
-
-
-cdef inline void negative_sampling(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
-                                   const float* h, float* grad_h, int32_t target,
-                                   float alpha) noexcept nogil:
-    """Output layer: the target against its noise words, the rows noise_rows draws (all
-    draws first, so that their rows load meanwhile)."""
-    cdef int k, n = noise_rows(s, t, rng, target, False)
-    for k in range(t.n_hs, n):
-        logistic_step(s, t, h, grad_h, s.w_ns + <int64_t>t.out_rows[k] * s.dim,
-                      t.out_label[k], alpha)
+        tally_loss(s, t, g[k], t.out_label[k], t.out_count[k])
+        g[k] = t.out_count[k] * logistic_gradient(g[k], t.out_label[k], alpha)
+    fw2v_rows_update(n, g, h, <float* const*>t.out_ptr, s.dim, grad_h)
 
 
 cdef inline void full_softmax(const EpochState* s, ThreadScratch* t, const float* h,
@@ -197,19 +183,9 @@ cdef inline void output_layer(const EpochState* s, ThreadScratch* t, fw2v_rng* r
     """Fills t.grad_h with the gradient of the output layer(s) with respect to h (the path
     rows of ``target`` filled already, see path_rows)."""
     memset(t.grad_h, 0, s.dim * sizeof(float))
-    hierarchical_softmax(s, t, h, t.grad_h, alpha)
-    if s.config.negative > 0:
-        negative_sampling(s, t, rng, h, t.grad_h, target, alpha)
+    output_block(s, t, h, t.grad_h, noise_rows(s, t, rng, target), alpha)
     if s.config.softmax:
         full_softmax(s, t, h, t.grad_h, target, alpha)
-
-
-cdef inline float* output_row(const EpochState* s, const ThreadScratch* t,
-                              int k) noexcept nogil:
-    """Output row k (path_rows, then noise_rows) in its matrix (w_hs or w_ns)."""
-    if k < t.n_hs:
-        return s.w_hs + <int64_t>t.out_rows[k] * s.dim
-    return s.w_ns + <int64_t>t.out_rows[k] * s.dim
 
 
 cdef inline void tally_block_loss(ThreadScratch* t, int64_t n_ctx, int64_t n_out) noexcept nogil:

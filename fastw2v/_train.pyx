@@ -57,8 +57,8 @@ cdef inline void update_input(const EpochState* s, int32_t w,
 cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
                             int64_t center, int64_t lo, int64_t hi, float alpha) noexcept nogil:
     """Skip-gram for one center word: its n_ctx context rows against its n_out output rows
-    (hs path nodes and/or target + shared negatives: path_rows, then noise_rows merging
-    repeated draws) as three small products over the rows where they are (csrc/rows.h).
+    (hs path nodes and/or target + shared negatives: path_rows, then noise_rows) as three
+    small products over the rows where they are (csrc/rows.h).
 
     scores (n_ctx, n_out) = C O.T;  G = count * (label - sigmoid(scores)) * alpha;
     W_in[contexts] += G O;  W_out[outputs] += G.T C, both gradients from the rows before
@@ -68,7 +68,7 @@ cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng
     cdef float* g
     if hi - lo < 2:  # no context word: no draws either
         return
-    n_out = noise_rows(s, t, rng, t.text[center], True)
+    n_out = noise_rows(s, t, rng, t.text[center])
     for j in range(lo, hi):
         if j != center:
             t.ctx_ptr[n_ctx] = s.w_in + <int64_t>t.text[j] * dim

@@ -83,8 +83,8 @@ class FastW2V(VocabBuilding):
         How skip-gram is trained. "classic" (word2vec.c, gensim) updates one (center,
         context) pair at a time, each pair with its own ``negative`` noise words. "batched"
         trains all contexts of a center word against the same output rows, the center's hs
-        path and/or one shared set of noise words, as a small dense problem with three sgemm
-        calls (Ji et al. 2016, "HogBatch"): several times fewer BLAS calls and cache misses,
+        path and/or one shared set of noise words, as a small dense problem of three row
+        products (Ji et al. 2016, "HogBatch"): several times fewer calls and cache misses,
         at the price of fewer distinct noise words per epoch and of updates applied once per
         window instead of once per pair. "auto" picks "batched" for skip-gram (hs and/or
         negative sampling) and "classic" otherwise. "batched" requires ``sg=1`` and

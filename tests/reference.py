@@ -69,11 +69,6 @@ class Reference:
             return np.float32(0)
         return np.float32((label - sigmoid(f)) * alpha)
 
-    def unit(self, h, grad_h, row, label, alpha):
-        g = self.gradient(np.float32(np.dot(h, row)), label, alpha)
-        grad_h += g * row
-        row += g * h
-
     def softmax(self, h, grad_h, target, alpha):
         w = self.out["w_sm"]
         loss, grad_w, grad_in = softmax_objective(w, h, target)
@@ -82,28 +77,13 @@ class Reference:
         grad_h -= np.float32(alpha * grad_in)
         w -= np.float32(alpha * grad_w)
 
-    def output(self, rng, h, target, alpha):
-        grad_h = np.zeros_like(h)
+    def output_rows(self, rng, target):
+        """The output rows of ``target`` as (matrix name, index), with their labels and
+        counts: its hs path, then the target and its noise words, where a noise word drawn
+        twice is one row whose gradient counts twice and a draw equal to the target is
+        skipped."""
         v = self.m.vocab
-        if self.m.hs:
-            for p in range(v.path_offsets[target], v.path_offsets[target + 1]):
-                self.unit(h, grad_h, self.out["w_hs"][v.points[p]], 1 - int(v.codes[p]), alpha)
-        if self.m.negative:
-            self.unit(h, grad_h, self.out["w_ns"][target], 1, alpha)
-            for _ in range(self.m.negative):
-                w = rng.noise(v)
-                if w != target:
-                    self.unit(h, grad_h, self.out["w_ns"][w], 0, alpha)
-        if self.m.softmax:
-            self.softmax(h, grad_h, target, alpha)
-        return grad_h
-
-    def batched_window(self, rng, ctx, target, alpha):
-        """All contexts of one center word against the same output rows: the target's hs
-        path, then the target and one shared set of noise words, where a noise word drawn
-        twice is one row whose gradient counts twice."""
-        v = self.m.vocab
-        rows, labels, counts = [], [], []  # rows as (matrix name, index)
+        rows, labels, counts = [], [], []
         if self.m.hs:
             for p in range(v.path_offsets[target], v.path_offsets[target + 1]):
                 rows.append(("w_hs", int(v.points[p])))
@@ -124,18 +104,34 @@ class Reference:
                     rows.append(("w_ns", w))
                     labels.append(0)
                     counts.append(1)
-        c = self.w_in[ctx]
-        o = np.array([self.out[name][i] for name, i in rows])
+        return rows, labels, counts
+
+    def block(self, c, rows, labels, counts, alpha):
+        """The contexts' rows c (n_ctx, dim) against the output rows as one block, from the
+        rows before the update: returns the contexts' gradient; updates the output rows."""
+        o = np.array([self.out[name][i] for name, i in rows]).reshape(len(rows), c.shape[1])
         scores = c @ o.T
         g = np.array([[n * self.gradient(f, label, alpha, n)
                        for f, label, n in zip(row, labels, counts)] for row in scores],
-                     dtype=np.float32)
-        grad_ctx = g @ o
+                     dtype=np.float32).reshape(len(c), len(rows))
+        for (name, i), grad in zip(rows, g.T @ c):
+            self.out[name][i] += grad
+        return g @ o
+
+    def output(self, rng, h, target, alpha):
+        """One hidden vector's output layers: the gradient with respect to h."""
+        grad_h = self.block(h[None, :], *self.output_rows(rng, target), alpha)[0]
+        if self.m.softmax:
+            self.softmax(h, grad_h, target, alpha)
+        return grad_h
+
+    def batched_window(self, rng, ctx, target, alpha):
+        """All contexts of one center word against the same output rows: the target's hs
+        path, then the target and one shared set of noise words."""
+        grad_ctx = self.block(self.w_in[ctx], *self.output_rows(rng, target), alpha)
         if self.lockf is not None:
             grad_ctx *= self.lockf[ctx][:, None]
         np.add.at(self.w_in, ctx, grad_ctx)
-        for (name, i), grad in zip(rows, g.T @ c):
-            self.out[name][i] += grad
 
     def train_text(self, rng, text, alpha):
         b = self.m.window

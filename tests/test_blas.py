@@ -120,7 +120,10 @@ def test_row_products_match_numpy(dim, n_a, n_b):
                                rtol=RTOL, atol=ATOL * n_a)
 
     x, before = a[ia[0]].copy(), b.copy()
-    blas.rows_add(coef[0], x, b, ib)
+    grad = rng.standard_normal(dim).astype(np.float32)
+    expected_grad = grad + coef[0] @ b64[ib]
+    blas.rows_update(coef[0], x, b, ib, grad)
+    np.testing.assert_allclose(grad, expected_grad, rtol=RTOL, atol=ATOL * n_b)
     expected = before.astype(np.float64)
     expected[ib] += coef[0][:, None].astype(np.float64) * x
     np.testing.assert_allclose(b, expected, rtol=RTOL, atol=ATOL)
