@@ -155,21 +155,28 @@ typedef int32_t fw2v_i4 __attribute__((vector_size(16)));
 #include "rows_impl.h"
 #undef FW2V_W
 
+/* The widest vectors this CPU runs, in floats: 16, 8 or 4 (with the OS's support: libgcc's
+ * __builtin_cpu_supports checks both); 4 without the x86-64 instances */
+FW2V_STATIC int fw2v_rows_width(void) {
 #ifdef FW2V_DISPATCH
-/* the instance of x for the widest vectors this CPU runs (with the OS's support: libgcc's
- * __builtin_cpu_supports checks both) */
-#define FW2V_RESOLVER(x)                                                                   \
-    FW2V_STATIC __typeof__(fw2v_##x##_w4) *fw2v_##x##_resolve(void) {                      \
-        __builtin_cpu_init();                                                              \
-        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&     \
-            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"))      \
-            return fw2v_##x##_w16;                                                         \
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))               \
-            return fw2v_##x##_w8;                                                          \
-        return fw2v_##x##_w4;                                                              \
-    }
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"))
+        return 16;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return 8;
+#endif
+    return 4;
+}
+
+#ifdef FW2V_DISPATCH
+/* each function an ifunc: the resolver, run once when the module loads, returns the
+ * instance of fw2v_rows_width() */
 #define FW2V_PUBLIC(x, ret, ...)                                                           \
-    FW2V_RESOLVER(x)                                                                       \
+    FW2V_STATIC __typeof__(fw2v_##x##_w4) *fw2v_##x##_resolve(void) {                      \
+        int w = fw2v_rows_width();                                                         \
+        return w == 16 ? fw2v_##x##_w16 : w == 8 ? fw2v_##x##_w8 : fw2v_##x##_w4;          \
+    }                                                                                      \
     FW2V_STATIC ret fw2v_##x(__VA_ARGS__) __attribute__((ifunc("fw2v_" #x "_resolve")));
 #else
 #define FW2V_PUBLIC(x, ret, ...) FW2V_STATIC ret (*const fw2v_##x)(__VA_ARGS__) = fw2v_##x##_w4;
@@ -194,4 +201,29 @@ FW2V_PUBLIC(row_combine, void, int n_out, int n_rows, const float *coef, int ci,
  * saturated unit's, is skipped) */
 FW2V_PUBLIC(rows_update, void, int n_rows, const float *coef, const float *x,
             float *const *rows, int dim, float *grad)
+
+/* The functions of one instance, for tests: fw2v_rows_instance(width) is the instance of
+ * that width (4, 8 or 16) if this build has it and this CPU runs it, else all NULL */
+typedef struct {
+    __typeof__(fw2v_dot_w4) *dot;
+    __typeof__(fw2v_axpy_w4) *axpy;
+    __typeof__(fw2v_row_dots_w4) *row_dots;
+    __typeof__(fw2v_row_combine_w4) *row_combine;
+    __typeof__(fw2v_rows_update_w4) *rows_update;
+} fw2v_rows_functions;
+#define FW2V_INSTANCE(W)                                                                   \
+    (fw2v_rows_functions){fw2v_dot_w##W, fw2v_axpy_w##W, fw2v_row_dots_w##W,               \
+                          fw2v_row_combine_w##W, fw2v_rows_update_w##W}
+FW2V_STATIC fw2v_rows_functions fw2v_rows_instance(int width) {
+    fw2v_rows_functions none = {0};
+    if (width > fw2v_rows_width())
+        return none;
+#ifdef FW2V_DISPATCH
+    if (width == 16)
+        return FW2V_INSTANCE(16);
+    if (width == 8)
+        return FW2V_INSTANCE(8);
+#endif
+    return width == 4 ? FW2V_INSTANCE(4) : none;
+}
 #endif

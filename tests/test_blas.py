@@ -27,19 +27,41 @@ def vector(rng, n):
     return rng.standard_normal(n).astype(np.float32)
 
 
-# widths that reach every span of csrc/rows.h: 64-float blocks, 1-3 vectors of 16, of 4, of 1
-ROW_WIDTHS = [1, 3, 4, 7, 16, 19, 31, 48, 63, 64, 65, 100, 117, 300]
+# row widths that reach every span of csrc/rows.h for each vector width W (16, 8, 4 floats):
+# blocks of 4 W floats, then 1-3 vectors of W floats, of 4 and of 1
+ROW_WIDTHS = [1, 3, 4, 7, 12, 16, 19, 31, 40, 48, 63, 64, 65, 100, 117, 300]
+# the instances of the row products: 0 for the one the kernels call (the widest this CPU
+# runs), then each vector width, those this CPU cannot run skipped
+INSTANCES = [0, 4, 8, 16]
 
 
+def instance(width):
+    if width and width not in blas.widths():
+        pytest.skip(f"this CPU does not run the {width}-float instance (runs {blas.widths()})")
+    return width
+
+
+def test_the_kernels_use_the_widest_instance_the_cpu_runs():
+    # (the instances sum in different orders: their rounding tells them apart)
+    rng = np.random.default_rng(0)
+    x, y = vector(rng, 300), vector(rng, 300)
+    assert blas.widths()[0] == 4
+    assert blas.dot(x, y) == blas.dot(x, y, width=blas.widths()[-1])
+    with pytest.raises(ValueError, match=r"width: 5; allowed: 0 or one of \[4"):
+        blas.dot(x, y, width=5)
+
+
+@pytest.mark.parametrize("width", INSTANCES)
 @pytest.mark.parametrize("n", [1, 2, 7, 33] + ROW_WIDTHS)
-def test_level1_wrappers_match_numpy(n):
+def test_level1_wrappers_match_numpy(n, width):
+    width = instance(width)
     rng = np.random.default_rng(n)
     x, y = vector(rng, n), vector(rng, n)
-    np.testing.assert_allclose(blas.dot(x, y), np.dot(x.astype(np.float64), y),
+    np.testing.assert_allclose(blas.dot(x, y, width=width), np.dot(x.astype(np.float64), y),
                                rtol=RTOL, atol=ATOL)
 
     expected = y + np.float32(-1.5) * x
-    blas.axpy(-1.5, x, y)
+    blas.axpy(-1.5, x, y, width=width)
     np.testing.assert_allclose(y, expected, rtol=RTOL, atol=ATOL)
 
     expected = np.float32(0.25) * x
@@ -100,29 +122,31 @@ def test_gemm_matches_numpy_and_keeps_the_padding(trans_a, trans_b, m, n, k, alp
     np.testing.assert_array_equal(c_storage[:, n:], padding)
 
 
+@pytest.mark.parametrize("width", INSTANCES)
 @pytest.mark.parametrize("dim", ROW_WIDTHS)
 @pytest.mark.parametrize("n_a, n_b", [(1, 1), (1, 15), (6, 6), (5, 9), (3, 4)])
-def test_row_products_match_numpy(dim, n_a, n_b):
+def test_row_products_match_numpy(dim, n_a, n_b, width):
+    width = instance(width)
     rng = np.random.default_rng(dim * 100 + n_a * 10 + n_b)
     a, b = rng.standard_normal((20, dim)).astype(np.float32), rng.standard_normal(
         (30, dim)).astype(np.float32)
     ia, ib = rng.integers(0, 20, n_a).astype(np.int32), rng.choice(30, n_b, False).astype(
         np.int32)
     a64, b64 = a.astype(np.float64), b.astype(np.float64)
-    np.testing.assert_allclose(blas.row_dots(a, ia, b, ib), a64[ia] @ b64[ib].T,
+    np.testing.assert_allclose(blas.row_dots(a, ia, b, ib, width), a64[ia] @ b64[ib].T,
                                rtol=RTOL, atol=ATOL * dim)
 
     coef = rng.standard_normal((n_a, n_b)).astype(np.float32)
     coef[rng.random((n_a, n_b)) < 0.3] = 0.0  # saturated units: skipped
-    np.testing.assert_allclose(blas.row_combine(coef, False, b, ib), coef @ b64[ib],
+    np.testing.assert_allclose(blas.row_combine(coef, False, b, ib, width), coef @ b64[ib],
                                rtol=RTOL, atol=ATOL * n_b)
-    np.testing.assert_allclose(blas.row_combine(coef, True, a, ia), coef.T @ a64[ia],
+    np.testing.assert_allclose(blas.row_combine(coef, True, a, ia, width), coef.T @ a64[ia],
                                rtol=RTOL, atol=ATOL * n_a)
 
     x, before = a[ia[0]].copy(), b.copy()
     grad = rng.standard_normal(dim).astype(np.float32)
     expected_grad = grad + coef[0] @ b64[ib]
-    blas.rows_update(coef[0], x, b, ib, grad)
+    blas.rows_update(coef[0], x, b, ib, grad, width)
     np.testing.assert_allclose(grad, expected_grad, rtol=RTOL, atol=ATOL * n_b)
     expected = before.astype(np.float64)
     expected[ib] += coef[0][:, None].astype(np.float64) * x
