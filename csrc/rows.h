@@ -94,7 +94,8 @@ typedef int32_t fw2v_i4 __attribute__((vector_size(16)));
 #define FW2V_COMBINE_SPAN(VT, NV, d, n_rows, coef, cj, rows, out)                          \
     do {                                                                                   \
         VT s_[NV];                                                                         \
-        memset(s_, 0, sizeof(s_));                                                         \
+        for (int k_ = 0; k_ < (NV); k_++)                                                  \
+            s_[k_] = (VT){0};                                                              \
         for (int j_ = 0; j_ < (n_rows); j_++) {                                            \
             float c_ = (coef)[(int64_t)j_ * (cj)];                                         \
             if (c_ == 0.0f)                                                                \
