@@ -1,5 +1,5 @@
 /* Small dense products over rows given by pointers, for the kernels (the batched skip-gram
- * window, a target's output rows, _blas.pxd's dot and axpy): a few rows of a few hundred
+ * window, a target's output rows, _blas.pxd's axpy): a few rows of a few hundred
  * floats each, where a BLAS call's fixed cost (its buffer lock, the packing of its operands,
  * its dispatch) outweighs the arithmetic, and where the rows need not be gathered first.
  *
@@ -183,10 +183,9 @@ FW2V_STATIC int fw2v_rows_width(void) {
 #define FW2V_PUBLIC(x, ret, ...) FW2V_STATIC ret (*const fw2v_##x)(__VA_ARGS__) = fw2v_##x##_w4;
 #endif
 
-/* x . y and y += a * x over dim floats: _blas.pxd's dot and axpy, for the vectors of one
- * word (a few hundred floats), where BLAS's call overhead (argument checks, dispatch to the
- * kernel) costs as much as the arithmetic */
-FW2V_PUBLIC(dot, float, int dim, const float *x, const float *y)
+/* y += a * x over dim floats: _blas.pxd's axpy, for the vectors of one word (a few hundred
+ * floats), where BLAS's call overhead (argument checks, dispatch to the kernel) costs as much
+ * as the arithmetic */
 FW2V_PUBLIC(axpy, void, int dim, float a, const float *x, float *y)
 /* out[i * n_b + j] = a[i] . b[j] for i < n_a, j < n_b (rows of dim floats), four b rows at
  * a time */
@@ -206,15 +205,14 @@ FW2V_PUBLIC(rows_update, void, int n_rows, const float *coef, const float *x,
 /* The functions of one instance, for tests: fw2v_rows_instance(width) is the instance of
  * that width (4, 8 or 16) if this build has it and this CPU runs it, else all NULL */
 typedef struct {
-    __typeof__(fw2v_dot_w4) *dot;
     __typeof__(fw2v_axpy_w4) *axpy;
     __typeof__(fw2v_row_dots_w4) *row_dots;
     __typeof__(fw2v_row_combine_w4) *row_combine;
     __typeof__(fw2v_rows_update_w4) *rows_update;
 } fw2v_rows_functions;
 #define FW2V_INSTANCE(W)                                                                   \
-    (fw2v_rows_functions){fw2v_dot_w##W, fw2v_axpy_w##W, fw2v_row_dots_w##W,               \
-                          fw2v_row_combine_w##W, fw2v_rows_update_w##W}
+    (fw2v_rows_functions){fw2v_axpy_w##W, fw2v_row_dots_w##W, fw2v_row_combine_w##W,      \
+                          fw2v_rows_update_w##W}
 FW2V_STATIC fw2v_rows_functions fw2v_rows_instance(int width) {
     fw2v_rows_functions none = {0};
     if (width > fw2v_rows_width())

@@ -51,12 +51,6 @@ FW2V_INLINE void FW2V_NAME(dots)(int K, const float *x, const float *const *y, i
         out[k] = s[k] + acc1[k][0];
 }
 
-FW2V_STATIC float FW2V_NAME(dot)(int dim, const float *x, const float *y) {
-    float out;
-    FW2V_NAME(dots)(1, x, &y, dim, &out);
-    return out;
-}
-
 FW2V_STATIC void FW2V_NAME(axpy)(int dim, float a, const float *x, float *y) {
     FW2V_NAME(add_scaled)(a, x, y, dim);
 }

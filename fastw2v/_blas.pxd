@@ -3,9 +3,9 @@
 Matrices are C-ordered (row-major) with a leading dimension ``ld`` (the row stride); BLAS is
 column-major, so each level-2/3 wrapper calls it on the transposes.
 
-dot and axpy, on the vectors of one word, are plain vector code (csrc/rows.h) rather than
-sdot and saxpy: at a few hundred floats OpenBLAS's call path (the Fortran-style wrapper, its
-checks, the dispatch to its kernel) cost as much as the arithmetic (CBOW-NS profile: a third
+axpy, on the vectors of one word, is plain vector code (csrc/rows.h) rather than saxpy: at a
+few hundred floats OpenBLAS's call path (the Fortran-style wrapper, its checks, the dispatch
+to its kernel) cost as much as the arithmetic (CBOW-NS profile: a third
 of the time inside BLAS went to the wrappers). The row products of the same file (several
 rows given by pointers against several others), which the kernels call directly, are
 declared here too.
@@ -13,7 +13,6 @@ declared here too.
 from scipy.linalg.cython_blas cimport sscal, sgemv, sger, sgemm
 
 cdef extern from "rows.h" nogil:
-    float fw2v_dot(int dim, const float* x, const float* y)
     void fw2v_axpy(int dim, float a, const float* x, float* y)
     void fw2v_row_dots(int n_a, const float* const* a, int n_b, const float* const* b,
                        int dim, float* out)
@@ -21,11 +20,6 @@ cdef extern from "rows.h" nogil:
                           const float* const* rows, int dim, float* out)
     void fw2v_rows_update(int n_rows, const float* coef, const float* x, float* const* rows,
                           int dim, float* grad)
-
-
-cdef inline float dot(int n, const float* x, const float* y) noexcept nogil:
-    """x . y"""
-    return fw2v_dot(n, x, y)
 
 
 cdef inline void axpy(int n, float a, const float* x, float* y) noexcept nogil:

@@ -6,15 +6,14 @@ Matrices are passed as their C-ordered storage, ``(rows, ld)`` with the leading 
 reads and writes only the logical part. The sizes are checked here, before BLAS sees them.
 """
 # from ._blas (not `from . cimport _blas`), so that cythonize sees the dependency and rebuilds
-from ._blas cimport (dot as blas_dot, axpy as blas_axpy, scal as blas_scal, gemv as blas_gemv,
-                     ger as blas_ger, gemm as blas_gemm, fw2v_dot, fw2v_axpy, fw2v_row_dots,
-                     fw2v_row_combine, fw2v_rows_update)
+from ._blas cimport (axpy as blas_axpy, scal as blas_scal, gemv as blas_gemv, ger as blas_ger,
+                     gemm as blas_gemm, fw2v_axpy, fw2v_row_dots, fw2v_row_combine,
+                     fw2v_rows_update)
 from libc.stdint cimport uintptr_t
 import numpy as np
 
 cdef extern from "rows.h" nogil:
     ctypedef struct fw2v_rows_functions:
-        float (*dot)(int, const float*, const float*)
         void (*axpy)(int, float, const float*, float*)
         void (*row_dots)(int, const float* const*, int, const float* const*, int, float*)
         void (*row_combine)(int, int, const float*, int, int, const float* const*, int, float*)
@@ -25,18 +24,18 @@ cdef extern from "rows.h" nogil:
 def widths():
     """The vector widths (floats) of the row products' instances this build has and this CPU
     runs, the last one the instance the kernels use"""
-    return [w for w in (4, 8, 16) if fw2v_rows_instance(w).dot != NULL]
+    return [w for w in (4, 8, 16) if fw2v_rows_instance(w).axpy != NULL]
 
 
 cdef fw2v_rows_functions _instance(int width) except *:
     """The row products of the given width (0: those the kernels call)"""
     cdef fw2v_rows_functions f
     if width == 0:
-        f.dot, f.axpy, f.row_dots = fw2v_dot, fw2v_axpy, fw2v_row_dots
+        f.axpy, f.row_dots = fw2v_axpy, fw2v_row_dots
         f.row_combine, f.rows_update = fw2v_row_combine, fw2v_rows_update
         return f
     f = fw2v_rows_instance(width)
-    if f.dot == NULL:
+    if f.axpy == NULL:
         raise ValueError(f"width: {width}; allowed: 0 or one of {widths()}")
     return f
 
@@ -51,14 +50,6 @@ cdef _check_storage(str name, tuple shape, tuple logical):
 cdef _check_length(str name, Py_ssize_t length, int expected):
     if length != expected:
         raise ValueError(f"{name}: length {length}; allowed: {expected}")
-
-
-def dot(const float[::1] x, const float[::1] y, int width=0):
-    """x . y (width: _blas.pxd's dot, or the instance of that width)"""
-    _check_length("y", y.shape[0], x.shape[0])
-    if width == 0:
-        return blas_dot(x.shape[0], &x[0], &y[0])
-    return _instance(width).dot(x.shape[0], &x[0], &y[0])
 
 
 def axpy(float a, const float[::1] x, float[::1] y, int width=0):
