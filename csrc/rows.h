@@ -29,9 +29,13 @@
 /* 8, 4 and 1 floats; a target's own width is FW2V_NAME(vw) (rows_impl.h) */
 typedef float fw2v_v8 __attribute__((vector_size(32)));
 typedef float fw2v_v4 __attribute__((vector_size(16)));
-typedef float fw2v_v1 __attribute__((vector_size(4)));
+typedef float fw2v_v1; /* (a plain float: GCC moves a 1-float vector through the stack) */
 typedef int32_t fw2v_i4 __attribute__((vector_size(16)));
 #define FW2V_LANES(VT) ((int)(sizeof(VT) / sizeof(float)))
+/* for (int k = 0; k < n; k++) over the (at most 4) vectors of a span, unrolled before GCC's
+ * loop distribution can turn a loop of stores into a memcpy from the stack (which kept a
+ * span's sums in memory, not registers: docs/performance.md) */
+#define FW2V_EACH(k, n) _Pragma("GCC unroll 4") for (int k = 0; k < (n); k++)
 #define FW2V_LOAD(v, p) memcpy(&(v), (p), sizeof(v))
 #define FW2V_STORE(p, v) memcpy((p), &(v), sizeof(v))
 #if defined(__clang__)
@@ -54,19 +58,19 @@ typedef int32_t fw2v_i4 __attribute__((vector_size(16)));
         else if ((count) == 1) { NAME(VT, 1, d, __VA_ARGS__); }                            \
         (d) += (count) * FW2V_LANES(VT);                                                   \
     } while (0)
-#define FW2V_SPANS(NAME, dim, ...)                                                        \
+#define FW2V_SPANS(NAME, dim, ...)                                                         \
     do {                                                                                   \
         int d_ = 0;                                                                        \
         for (; d_ + 4 * FW2V_W <= (dim); d_ += 4 * FW2V_W)                                 \
             NAME(FW2V_NAME(vw), 4, d_, __VA_ARGS__);                                       \
-        FW2V_SPAN_UPTO3(NAME, FW2V_NAME(vw), ((dim) - d_) / FW2V_W, d_, __VA_ARGS__);     \
-        FW2V_SPAN_UPTO3(NAME, fw2v_v4, ((dim) - d_) / 4, d_, __VA_ARGS__);                \
-        FW2V_SPAN_UPTO3(NAME, fw2v_v1, (dim) - d_, d_, __VA_ARGS__);                      \
+        FW2V_SPAN_UPTO3(NAME, FW2V_NAME(vw), ((dim) - d_) / FW2V_W, d_, __VA_ARGS__);      \
+        FW2V_SPAN_UPTO3(NAME, fw2v_v4, ((dim) - d_) / 4, d_, __VA_ARGS__);                 \
+        FW2V_SPAN_UPTO3(NAME, fw2v_v1, (dim) - d_, d_, __VA_ARGS__);                       \
     } while (0)
 
 /* y[d:] += c * x[d:] over one span */
 #define FW2V_ADD_SPAN(VT, NV, d, c, x, y)                                                  \
-    for (int k_ = 0; k_ < (NV); k_++) {                                                    \
+    FW2V_EACH(k_, NV) {                                                                    \
         VT vx_, vy_;                                                                       \
         FW2V_LOAD(vx_, (x) + (d) + k_ * FW2V_LANES(VT));                                   \
         FW2V_LOAD(vy_, (y) + (d) + k_ * FW2V_LANES(VT));                                   \
@@ -77,7 +81,7 @@ typedef int32_t fw2v_i4 __attribute__((vector_size(16)));
 /* acc[k] += x[d:] . y[k][d:] over one span, for k < K (each span type has its own sums:
  * accw for the target's vectors, acc4 for 4 floats, acc1 for 1) */
 #define FW2V_DOTS_SPAN(VT, NV, d, K, x, y, accw, acc4, acc1)                               \
-    for (int v_ = 0; v_ < (NV); v_++) {                                                    \
+    FW2V_EACH(v_, NV) {                                                                    \
         int o_ = (d) + v_ * FW2V_LANES(VT);                                                \
         VT vx_, vy_;                                                                       \
         FW2V_LOAD(vx_, (x) + o_);                                                          \
@@ -94,19 +98,19 @@ typedef int32_t fw2v_i4 __attribute__((vector_size(16)));
 #define FW2V_COMBINE_SPAN(VT, NV, d, n_rows, coef, cj, rows, out)                          \
     do {                                                                                   \
         VT s_[NV];                                                                         \
-        for (int k_ = 0; k_ < (NV); k_++)                                                  \
+        FW2V_EACH(k_, NV)                                                                  \
             s_[k_] = (VT){0};                                                              \
         for (int j_ = 0; j_ < (n_rows); j_++) {                                            \
             float c_ = (coef)[(int64_t)j_ * (cj)];                                         \
             if (c_ == 0.0f)                                                                \
                 continue;                                                                  \
-            for (int k_ = 0; k_ < (NV); k_++) {                                            \
+            FW2V_EACH(k_, NV) {                                                            \
                 VT r_;                                                                     \
                 FW2V_LOAD(r_, (rows)[j_] + (d) + k_ * FW2V_LANES(VT));                     \
                 s_[k_] += c_ * r_;                                                         \
             }                                                                              \
         }                                                                                  \
-        for (int k_ = 0; k_ < (NV); k_++)                                                  \
+        FW2V_EACH(k_, NV)                                                                  \
             FW2V_STORE((out) + (d) + k_ * FW2V_LANES(VT), s_[k_]);                         \
     } while (0)
 
@@ -115,7 +119,7 @@ typedef int32_t fw2v_i4 __attribute__((vector_size(16)));
 #define FW2V_UPDATE_SPAN(VT, NV, d, n_rows, coef, x, rows, grad)                           \
     do {                                                                                   \
         VT s_[NV], x_[NV];                                                                 \
-        for (int k_ = 0; k_ < (NV); k_++) {                                                \
+        FW2V_EACH(k_, NV) {                                                                \
             FW2V_LOAD(s_[k_], (grad) + (d) + k_ * FW2V_LANES(VT));                         \
             FW2V_LOAD(x_[k_], (x) + (d) + k_ * FW2V_LANES(VT));                            \
         }                                                                                  \
@@ -123,7 +127,7 @@ typedef int32_t fw2v_i4 __attribute__((vector_size(16)));
             float c_ = (coef)[j_];                                                         \
             if (c_ == 0.0f)                                                                \
                 continue;                                                                  \
-            for (int k_ = 0; k_ < (NV); k_++) {                                            \
+            FW2V_EACH(k_, NV) {                                                            \
                 VT r_;                                                                     \
                 float *p_ = (rows)[j_] + (d) + k_ * FW2V_LANES(VT);                        \
                 FW2V_LOAD(r_, p_);                                                         \
@@ -132,7 +136,7 @@ typedef int32_t fw2v_i4 __attribute__((vector_size(16)));
                 FW2V_STORE(p_, r_);                                                        \
             }                                                                              \
         }                                                                                  \
-        for (int k_ = 0; k_ < (NV); k_++)                                                  \
+        FW2V_EACH(k_, NV)                                                                  \
             FW2V_STORE((grad) + (d) + k_ * FW2V_LANES(VT), s_[k_]);                        \
     } while (0)
 
@@ -211,7 +215,7 @@ typedef struct {
     __typeof__(fw2v_rows_update_w4) *rows_update;
 } fw2v_rows_functions;
 #define FW2V_INSTANCE(W)                                                                   \
-    (fw2v_rows_functions){fw2v_axpy_w##W, fw2v_row_dots_w##W, fw2v_row_combine_w##W,      \
+    (fw2v_rows_functions){fw2v_axpy_w##W, fw2v_row_dots_w##W, fw2v_row_combine_w##W,       \
                           fw2v_rows_update_w##W}
 FW2V_STATIC fw2v_rows_functions fw2v_rows_instance(int width) {
     fw2v_rows_functions none = {0};

@@ -14,14 +14,14 @@ FW2V_INLINE void FW2V_NAME(add_scaled)(float c, const float *x, float *y, int di
 /* the sum of the 4-float groups of v (a tree of halves) */
 FW2V_INLINE fw2v_v4 FW2V_NAME(quarters)(FW2V_NAME(vw) v) {
 #if FW2V_W == 16
-    fw2v_v8 lo, hi;
-    memcpy(&lo, &v, sizeof(lo));
-    memcpy(&hi, (const char *)&v + sizeof(lo), sizeof(hi));
-    lo += hi;
-    fw2v_v4 a, b;
-    memcpy(&a, &lo, sizeof(a));
-    memcpy(&b, (const char *)&lo + sizeof(a), sizeof(b));
-    return a + b;
+    /* (in-register shuffles: copying v's halves out with memcpy kept the sums of dots on the
+     * stack across the spans) */
+    typedef int32_t i16 __attribute__((vector_size(64)));
+    v += __builtin_shuffle(v, (i16){8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7});
+    v += __builtin_shuffle(v, (i16){4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11});
+    fw2v_v4 a;
+    memcpy(&a, &v, sizeof(a));
+    return a;
 #elif FW2V_W == 8
     fw2v_v4 a, b;
     memcpy(&a, &v, sizeof(a));
@@ -39,7 +39,7 @@ FW2V_INLINE void FW2V_NAME(dots)(int K, const float *x, const float *const *y, i
                                  float *out) {
     FW2V_NAME(vw) accw[4] = {{0}, {0}, {0}, {0}};
     fw2v_v4 acc4[4] = {{0}, {0}, {0}, {0}};
-    fw2v_v1 acc1[4] = {{0}, {0}, {0}, {0}};
+    fw2v_v1 acc1[4] = {0, 0, 0, 0};
     FW2V_SPANS(FW2V_DOTS_SPAN, dim, K, x, y, accw, acc4, acc1);
     fw2v_v4 q[4];
     for (int k = 0; k < 4; k++)
@@ -48,7 +48,7 @@ FW2V_INLINE void FW2V_NAME(dots)(int K, const float *x, const float *const *y, i
     fw2v_v4 ce = FW2V_SHUFFLE4(q[2], q[3], 0, 1, 4, 5) + FW2V_SHUFFLE4(q[2], q[3], 2, 3, 6, 7);
     fw2v_v4 s = FW2V_SHUFFLE4(ab, ce, 0, 2, 4, 6) + FW2V_SHUFFLE4(ab, ce, 1, 3, 5, 7);
     for (int k = 0; k < K; k++)
-        out[k] = s[k] + acc1[k][0];
+        out[k] = s[k] + acc1[k];
 }
 
 FW2V_STATIC void FW2V_NAME(axpy)(int dim, float a, const float *x, float *y) {
