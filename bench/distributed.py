@@ -65,15 +65,18 @@ def run_case(case, corpus, args, tmp):
         from distributed import Client, LocalCluster
 
         import fastw2v.distributed as fd
-        # a directory of its own: a LocalCluster starting beside another one (another
-        # benchmark) was seen to make one of the other's workers leave
+        # a directory of its own per case: a LocalCluster starting beside another one
+        # (another benchmark, or the previous case's, shutting down) was seen to make one
+        # of its workers leave; and a checkpoint, so that a worker that leaves anyway is
+        # restarted from the last epoch (the result equals the uninterrupted run's)
+        case_dir = tempfile.mkdtemp(dir=tmp, prefix=case.replace(":", "_") + "-")
         with LocalCluster(n_workers=copies, threads_per_worker=1, processes=True,
-                          dashboard_address=":0", local_directory=tmp) as cluster, \
+                          dashboard_address=":0", local_directory=case_dir) as cluster, \
                 Client(cluster) as client:
             model = fd.train(client, corpus, sync_per_epoch=args.sync, hot_rows=args.hot,
                              merge_scale=scale if scale == "auto" else float(scale),
                              step_scale=step if step == "auto" else float(step),
-                             **settings)
+                             checkpoint=os.path.join(case_dir, "checkpoint"), **settings)
         h = model.history
         merge = fd._driver._auto_scale(copies) if scale == "auto" else float(scale)
         if scale == "auto":
