@@ -15,6 +15,7 @@ defaults).
 import argparse
 import gzip
 import json
+import logging
 import os
 import shutil
 import sys
@@ -132,6 +133,9 @@ def main():
     p.add_argument("--hot", type=int, default=4096)
     p.add_argument("--out")
     args = p.parse_args()
+    # fastw2v's own log on stderr: each epoch's split, and any restart from the checkpoint
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("fastw2v").setLevel(logging.INFO)
     if args.table:
         print(table(args.table))
         return 0
