@@ -135,10 +135,11 @@ def test_merge_against_numpy():
 
 
 def test_auto_scales():
-    # merge_scale 2 from P = 2 on; the copies' steps make up the rest: step * merge / P = 1
+    # merge_scale 1 + (P - 2) / 4 between 1 and 2; the copies' steps make up the rest:
+    # step * merge / P = 1 (P = 1: no scaling at all, so that it equals one process)
     got = [(fd._driver._auto_scale(p), fd._driver._auto_step(p, fd._driver._auto_scale(p)))
-           for p in (1, 2, 4, 8)]
-    assert got == [(1.0, 1.0), (2.0, 1.0), (2.0, 2.0), (2.0, 4.0)]
+           for p in (1, 2, 4, 6, 8)]
+    assert got == [(1.0, 1.0), (1.0, 2.0), (1.5, 4 / 1.5), (2.0, 3.0), (2.0, 4.0)]
     assert fd._driver._auto_step(4, 8.0) == 1.0  # summing: no larger step
 
 

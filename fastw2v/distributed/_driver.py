@@ -22,8 +22,10 @@ _LOST = (KilledWorker, FutureCancelledError, _tasks.NoState)
 
 
 def _auto_scale(parts):
-    """merge_scale='auto' (see docs/distributed.md for the measurements)."""
-    return float(min(parts, 2))
+    """merge_scale='auto': 1 + (P - 2) / 4 between 1 and 2 (P = 2: 1, P = 4: 1.5, P >= 6: 2),
+    the values measured best at P = 2, 4 and 8 (docs/distributed.md); with _auto_step each
+    copy's step is then at least twice one process's from P = 2 on."""
+    return float(min(2.0, max(1.0, 1 + (parts - 2) / 4)))
 
 
 def _auto_step(parts, merge_scale):
@@ -55,11 +57,13 @@ def train(client, corpus_file, *, sync_per_epoch=16, hot_rows=4096, merge_scale=
         A merged row is ``base + min(1, merge_scale / n) * sum of the copies' deltas``, n
         the copies that changed the row: rows changed by at most merge_scale copies get
         the sum of their changes, rows more copies changed merge_scale times the mean
-        change; 'auto' is ``min(P, 2)``.
+        change; 'auto' is ``1 + (P - 2) / 4`` between 1 and 2 (P = 2: 1, the mean; P = 4:
+        1.5; P >= 6: 2).
     step_scale : float or 'auto'
         Each copy trains with its learning rate (alpha .. min_alpha) multiplied by this;
         'auto' is ``max(1, P / merge_scale)``, so that a row every copy changed moves as
-        far per period as in one process (P = 2: 1; P = 4: 2; P = 8: 4).
+        far per period as in one process, a row fewer copies changed further (P = 2: 2;
+        P = 4: 8 / 3; P = 8: 4).
     delta_dtype : {'float32', 'float16'}
         The type the deltas travel in (the merged rows travel in float32).
     checkpoint : str or os.PathLike, optional
