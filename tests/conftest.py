@@ -3,6 +3,7 @@ import bz2
 import gzip
 import lzma
 import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,13 @@ import pytest
 import fastw2v
 from fastw2v import FastW2V, KeyedVectors, readers
 from fastw2v._layers import MODES
+
+# A suite started in the background of a non-interactive shell (`pytest &`, nohup) inherits
+# SIGINT ignored, and so would every child it starts (Python installs no handler for an
+# ignored SIGINT): the Ctrl-C tests would then wait for a child that never sees the signal.
+# Python's usual handler, whoever started the suite (its children then start with SIGINT at
+# its default and install theirs).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # The shared data set beside the repository: wiki17m.txt.gz and eval/ (the analogy and
 # word-pair files). bench/plan.py's DATA_DIR is the same directory, for the benchmarks.
