@@ -1,6 +1,7 @@
 """fastw2v.distributed on an in-process LocalCluster (two workers of one thread) over the
 bundled wiki1m: the shards, the vocabulary, the merge and its schedule, determinism, the
-errors. The quality on wiki17m is measured by bench/distributed.py."""
+errors. The quality on wiki17m: tests/test_distributed_quality.py (P = 2, CBOW-NS) and
+bench/distributed.py (the other modes, seeds and P)."""
 import gzip
 import multiprocessing
 import os
