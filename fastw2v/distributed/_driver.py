@@ -111,7 +111,7 @@ def train(client, corpus_file, *, sync_per_epoch=16, hot_rows=4096, merge_scale=
     timeout = check_float("timeout", timeout, 0.0, True)
     max_restarts = check_int("max_restarts", max_restarts, 0)
     template = FastW2V(**settings)  # checks the settings
-    addrs = sorted(client.scheduler_info()["workers"])
+    addrs = sorted(_alive(client))
     parts = len(addrs)
     if parts == 0:
         raise ValueError("the client's cluster has no worker")
@@ -149,6 +149,10 @@ def train(client, corpus_file, *, sync_per_epoch=16, hot_rows=4096, merge_scale=
         restarts = 0
         while True:
             try:
+                if restarts:  # a loss while rebuilding is one more restart
+                    job.settle([job.on(r, _tasks.restore, r, str(checkpoint), shards[r],
+                                       settings, template.seed, sync) for r in range(parts)],
+                               "rebuilding the copies from the checkpoint")
                 _epochs(job, model, sync, hot, scale, step, dtype, checkpoint, history)
                 break
             except WorkerLost as e:
@@ -158,9 +162,6 @@ def train(client, corpus_file, *, sync_per_epoch=16, hot_rows=4096, merge_scale=
                 logger.warning("%s; restart %d of %d from the checkpoint of epoch %d",
                                e, restarts, max_restarts, len(history))
                 job.replace_workers()
-                job.settle([job.on(r, _tasks.restore, r, str(checkpoint), shards[r], settings,
-                                   template.seed, sync) for r in range(parts)],
-                           "rebuilding the copies from the checkpoint")
         final = job.settle([job.on(0, _tasks.weights)], "fetching the model")[0].result()
     finally:
         job.close()
@@ -173,7 +174,14 @@ def train(client, corpus_file, *, sync_per_epoch=16, hot_rows=4096, merge_scale=
 
 
 class WorkerLost(RuntimeError):
-    """A worker holding a copy left the cluster (or a phase passed its timeout)."""
+    """A worker holding a copy left the cluster."""
+
+
+def _alive(client):
+    """The addresses of the cluster's workers, asked of the scheduler each time: not
+    ``client.scheduler_info()``, whose answer the client's own periodic refresh (which asks
+    for no workers) can overwrite before it is read, so that it lists none now and then."""
+    return set(client.nthreads())
 
 
 class _Job:
@@ -197,7 +205,7 @@ class _Job:
                 wait(futures, timeout=min(0.5, max(deadline - time.monotonic(), 0.001)))
                 break
             except TimeoutError:
-                gone = set(self.addrs) - set(self.client.scheduler_info()["workers"])
+                gone = set(self.addrs) - _alive(self.client)
                 if gone:
                     raise WorkerLost(f"{what}: worker {sorted(gone)[0]} left the "
                                      f"cluster") from None
@@ -219,7 +227,7 @@ class _Job:
         except TimeoutError:
             raise TimeoutError(f"no replacement for a lost worker within timeout="
                                f"{self.timeout:g} s") from None
-        alive = sorted(self.client.scheduler_info()["workers"])
+        alive = sorted(_alive(self.client))
         new = iter(a for a in alive if a not in self.addrs)
         self.addrs = [a if a in alive else next(new) for a in self.addrs]
 
