@@ -32,7 +32,7 @@ from ._blas cimport axpy, scal, fw2v_row_dots, fw2v_row_combine
 from ._kernel cimport (Config, EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next,
                        fw2v_rng_seed, fw2v_rng_below, fw2v_sigmoid_init, fw2v_sigmoid,
                        FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load, fw2v_load_int,
-                       fw2v_store_int)
+                       fw2v_store_int, fw2v_prefetch_row)
 from ._outputs cimport (logistic_gradient, sum_loss, output_layer, path_rows, noise_rows,
                         output_row, tally_block_loss)
 from ._layers import weight_shapes
@@ -107,6 +107,26 @@ cdef inline int64_t subsample(const EpochState* s, fw2v_rng* rng, const int32_t*
     return kept
 
 
+cdef inline void prefetch_center(const EpochState* s, const ThreadScratch* t, int64_t i,
+                                 int64_t n) noexcept nogil:
+    """Prefetches the rows that center word i is the first to read, called while the center
+    before it trains: the input row of the word entering the widest window
+    (text[i + window]), the target's negative-sampling row and its hs path rows. They load
+    while other work runs; nothing else changes (the arithmetic and the draws are the same)."""
+    cdef int64_t j = i + s.config.window, p
+    cdef int32_t w
+    if i >= n:
+        return
+    if j < n:
+        fw2v_prefetch_row(s.w_in + <int64_t>t.text[j] * s.dim, s.dim)
+    w = t.text[i]
+    if s.config.negative:
+        fw2v_prefetch_row(s.w_ns + <int64_t>w * s.dim, s.dim)
+    if s.config.hs:
+        for p in range(s.path_off[w], s.path_off[w + 1]):
+            fw2v_prefetch_row(s.w_hs + <int64_t>s.points[p] * s.dim, s.dim)
+
+
 cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
                      const int32_t* words, int64_t n_words, float alpha) noexcept nogil:
     cdef int64_t n = subsample(s, rng, words, n_words, t.text)
@@ -115,9 +135,11 @@ cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
     cdef float* h
     t.words += n_words
     t.effective_words += n
+    prefetch_center(s, t, 0, n)
     for i in range(n):
         if s.config.compute_loss and t.loss_n >= LOSS_BUFFER:
             sum_loss(t)  # the buffer has room for one more center word's units
+        prefetch_center(s, t, i + 1, n)
         b = s.config.window
         if s.config.shrink_windows:
             b -= <int>fw2v_rng_below(rng, s.config.window)
