@@ -68,8 +68,8 @@ cdef inline void path_rows(const EpochState* s, ThreadScratch* t,
                            int32_t target) noexcept nogil:
     """The hierarchical-softmax rows of ``target``, into t.out_rows[:t.n_hs] with their
     labels and counts: the inner nodes of its Huffman path, label 1 - code (none without hs).
-    They depend on the target only: train_text fills them once per center word (and has
-    prefetched them while the center before it trained: prefetch_center)."""
+    They depend on the target only: train_text fills them once per center word, and each row
+    is prefetched as it is chosen (the deep nodes are cold), to load while h is built."""
     cdef int n = 0
     cdef int64_t p
     if s.config.hs:
@@ -77,6 +77,7 @@ cdef inline void path_rows(const EpochState* s, ThreadScratch* t,
             t.out_rows[n] = s.points[p]
             t.out_label[n] = 1.0 - s.codes[p]
             t.out_count[n] = 1
+            fw2v_prefetch_row(s.w_hs + <int64_t>s.points[p] * s.dim, s.dim)
             n += 1
     t.n_hs = n
 
