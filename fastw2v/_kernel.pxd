@@ -57,6 +57,10 @@ cdef struct EpochState:
     const float* lockf            # lockf[w]: factor on the updates of w_in[w] (NULL: all 1)
     int dim
     int max_path                  # longest Huffman path (0 without hs)
+    int64_t hot_first             # w_hs rows hot_first..vocab_size - 2, the tree's top nodes,
+    # are trained in each thread's own copy and added back every hot_period centers
+    # (_outputs.pxd: sync_hot_rows); vocab_size - 1: none, every row trained in place
+    int64_t hot_period            # _train.pyx's HOT_PERIOD
     # vocabulary tables
     const uint64_t* keep          # keep word w if a 32-bit draw < keep[w] (2**32: always)
     const uint32_t* alias_prob    # noise sampler, Walker's alias method
@@ -100,6 +104,9 @@ cdef struct ThreadScratch:
     float* out_grad               # (n_out, dim)
     float* scores                 # batched: (n_ctx, n_out); hs: (n_hs,); softmax: (vocab,)
     # (n_out = max_path + negative + 1, the most output rows a window can have)
+    float* hot                    # (hot rows, dim): this thread's copy of the top tree nodes
+    float* hot_base               # (hot rows, dim): the shared rows as of the last sync
+    int64_t hot_age               # centers trained since the last sync
     float* loss_buf               # -signed scores of units whose loss is not summed yet
     int64_t loss_n                # units in loss_buf
     double loss                   # the loss summed so far

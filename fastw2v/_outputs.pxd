@@ -64,6 +64,38 @@ cdef inline void tally_loss(const EpochState* s, ThreadScratch* t, float f, floa
         t.examples += count
 
 
+cdef inline float* hs_row(const EpochState* s, const ThreadScratch* t,
+                          int32_t node) noexcept nogil:
+    """Where the thread trains inner node ``node``'s row: its own copy for the top nodes
+    (node >= s.hot_first, see sync_hot_rows), w_hs for the others."""
+    if node >= s.hot_first:
+        return t.hot + (node - s.hot_first) * <int64_t>s.dim
+    return s.w_hs + <int64_t>node * s.dim
+
+
+cdef inline void sync_hot_rows(const EpochState* s, ThreadScratch* t) noexcept nogil:
+    """Adds what this thread changed in its copy of the top tree nodes since the last sync
+    to w_hs and copies the rows back, other threads' changes included.
+
+    Every center word trains the root and the nodes below it, so with the rows shared their
+    cache lines moved between the cores at every center (two threads were slower than one
+    on CBOW-HS); in a thread's own copy they stay in its cache, and the threads see each
+    other's changes hot_period centers late (as in Hogwild, a concurrent change of a row
+    while it is added to may be lost). The rows are the last inner nodes created, the
+    nodes of the highest counts (a tree's weights do not decrease in creation order), so
+    those on the most paths. Called at every thread's start and end of an epoch: nothing
+    it trained stays behind."""
+    cdef int64_t i, n = (s.vocab_size - 1 - s.hot_first) * <int64_t>s.dim
+    cdef float* shared = s.w_hs + s.hot_first * <int64_t>s.dim
+    cdef float v
+    for i in range(n):
+        v = shared[i] + (t.hot[i] - t.hot_base[i])
+        shared[i] = v
+        t.hot[i] = v
+        t.hot_base[i] = v
+    t.hot_age = 0
+
+
 cdef inline void path_rows(const EpochState* s, ThreadScratch* t,
                            int32_t target) noexcept nogil:
     """The hierarchical-softmax rows of ``target``, into t.out_rows[:t.n_hs] with their
@@ -77,7 +109,7 @@ cdef inline void path_rows(const EpochState* s, ThreadScratch* t,
             t.out_rows[n] = s.points[p]
             t.out_label[n] = 1.0 - s.codes[p]
             t.out_count[n] = 1
-            fw2v_prefetch_row(s.w_hs + <int64_t>s.points[p] * s.dim, s.dim)
+            fw2v_prefetch_row(hs_row(s, t, s.points[p]), s.dim)
             n += 1
     t.n_hs = n
 
@@ -120,7 +152,7 @@ cdef inline float* output_row(const EpochState* s, const ThreadScratch* t,
                               int k) noexcept nogil:
     """Output row k (path_rows, then noise_rows) in its matrix (w_hs or w_ns)."""
     if k < t.n_hs:
-        return s.w_hs + <int64_t>t.out_rows[k] * s.dim
+        return hs_row(s, t, t.out_rows[k])
     return s.w_ns + <int64_t>t.out_rows[k] * s.dim
 
 

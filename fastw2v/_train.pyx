@@ -34,7 +34,7 @@ from ._kernel cimport (Config, EpochState, ThreadScratch, fw2v_rng, fw2v_rng_nex
                        FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load, fw2v_load_int,
                        fw2v_store_int, fw2v_prefetch_row)
 from ._outputs cimport (logistic_gradient, sum_loss, output_layer, path_rows, noise_rows,
-                        output_row, tally_block_loss)
+                        output_row, tally_block_loss, sync_hot_rows)
 from ._layers import weight_shapes
 
 
@@ -137,6 +137,9 @@ cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
     for i in range(n):
         if s.config.compute_loss and t.loss_n >= LOSS_BUFFER:
             sum_loss(t)  # the buffer has room for one more center word's units
+        if t.hot_age >= s.hot_period:
+            sync_hot_rows(s, t)
+        t.hot_age += 1
         prefetch_center(s, t, i + 1, n)
         b = s.config.window
         if s.config.shrink_windows:
@@ -181,6 +184,7 @@ cdef void run_worker(EpochState* s, ThreadScratch* t,
                      const int64_t* chunk_words_before) noexcept nogil:
     cdef int64_t c, text, start, end, pos
     cdef fw2v_rng rng
+    sync_hot_rows(s, t)  # the rows as the other threads left them
     while not fw2v_load_int(&s.stop):
         c = fw2v_fetch_add(&s.next_chunk, 1)
         if c >= s.n_chunks:
@@ -196,9 +200,20 @@ cdef void run_worker(EpochState* s, ThreadScratch* t,
             sum_loss(t)
         fw2v_fetch_add(&s.words_done, pos - chunk_words_before[c])
         s.claims[c] += 1
+    sync_hot_rows(s, t)
 
 
 fw2v_sigmoid_init()
+
+# Two or more threads train the top HOT_ROWS inner nodes of the Huffman tree each in its own
+# copy, synced every HOT_PERIOD centers (_outputs.pxd: sync_hot_rows). One thread trains
+# them in place: nothing to gain, and its results stay those of the numpy reference. Chosen
+# by bench.profile cbow-hs on 5M words, 2 workers, CPU ns per kept center word (one worker:
+# 640-675): shared rows 1569-1631; rows x period 16 x 256: 931, 64 x 64: 929, 64 x 256: 763,
+# 256 x 16: 1657, 256 x 64: 930, 256 x 256: 733, 256 x 1024: 826, 1024 x 1024: 755,
+# 4096 x 4096: 796 (a sync of many rows often costs what it saves).
+HOT_ROWS = 256
+HOT_PERIOD = 256
 
 # The largest C int: the kernels' sizes and counts that BLAS takes as int stay below it.
 _INT_MAX = 2**31 - 1
@@ -353,6 +368,9 @@ cdef class EpochRunner:
         self.s.w_sm = &w_sm[0, 0] if w_sm.shape[0] else NULL
         self.s.dim = w_in.shape[1]
         self.s.max_path = np.diff(vocab.path_offsets).max() if self.s.config.hs else 0
+        self.s.hot_period = HOT_PERIOD
+        self.s.hot_first = len(keep) - 1 - (
+            min(HOT_ROWS, len(keep) - 1) if self.s.config.hs and workers > 1 else 0)
         self.s.keep = &keep[0]
         self.s.alias_prob = &alias_prob[0]
         self.s.alias_idx = &alias_idx[0]
@@ -381,11 +399,12 @@ cdef class EpochRunner:
             self._allocate_scratch(&self.scratch[i])
 
     cdef _allocate_scratch(self, ThreadScratch* t):
-        cdef int64_t dim, n_ctx, n_out, n_scores
+        cdef int64_t dim, n_ctx, n_out, n_scores, n_hot
         dim, n_ctx, n_out, n_scores, n_floats, n_ints = _scratch_sizes(
             self.s.dim, self.s.config.window, self.s.max_text, self.s.config.negative,
             self.s.max_path, self.s.vocab_size if self.s.config.softmax else 0)
-        cdef float[::1] floats = np.zeros(n_floats, dtype=np.float32)
+        n_hot = (self.s.vocab_size - 1 - self.s.hot_first) * self.s.dim
+        cdef float[::1] floats = np.zeros(n_floats + 2 * n_hot, dtype=np.float32)
         cdef int32_t[::1] ints = np.zeros(n_ints, dtype=np.int32)
         cdef size_t[::1] pointers = np.zeros(n_ctx + n_out, dtype=np.uintp)
         self.keep_ref += [floats, ints, pointers]
@@ -398,6 +417,8 @@ cdef class EpochRunner:
         t.out_label = t.out_grad + n_out * dim
         t.scores = t.out_label + n_out
         t.loss_buf = t.scores + n_scores
+        t.hot = &floats[0] + <int64_t>n_floats
+        t.hot_base = t.hot + n_hot
         t.out_rows = &ints[0]
         t.out_count = t.out_rows + n_out
         t.text = t.out_count + n_out
