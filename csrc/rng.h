@@ -25,6 +25,14 @@ static inline void fw2v_rng_seed(fw2v_rng *r, uint64_t seed, uint64_t epoch, uin
     r->state = fw2v_mix64(fw2v_mix64(fw2v_mix64(seed) ^ epoch) ^ chunk);
 }
 
+/* Turns a seeded generator into that of its stream ``stream`` (> 0), independent of the
+ * seeded one: a chunk's noise words come from the generator of (seed, epoch, chunk), its
+ * sub-sampling and window draws from its stream 1, so that the kernels can draw the next
+ * output block's noise words ahead of time without changing any draw. */
+static inline void fw2v_rng_stream(fw2v_rng *r, uint64_t stream) {
+    r->state = fw2v_mix64(r->state ^ fw2v_mix64(stream));
+}
+
 /* Uniform integer in [0, n) by Lemire's multiply-shift (bias below 2^-32 for n < 2^32). */
 static inline uint32_t fw2v_rng_below(fw2v_rng *r, uint32_t n) {
     return (uint32_t)(((fw2v_rng_next(r) >> 32) * (uint64_t)n) >> 32);

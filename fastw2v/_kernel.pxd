@@ -8,6 +8,7 @@ cdef extern from "rng.h" nogil:
         uint64_t state
     uint64_t fw2v_rng_next(fw2v_rng* r)
     void fw2v_rng_seed(fw2v_rng* r, uint64_t seed, uint64_t epoch, uint64_t chunk)
+    void fw2v_rng_stream(fw2v_rng* r, uint64_t stream)
     uint32_t fw2v_rng_below(fw2v_rng* r, uint32_t n)
 
 cdef extern from "sigmoid.h" nogil:
@@ -96,6 +97,9 @@ cdef struct ThreadScratch:
     float* out_label              # 1 - code on the path, 1 for the target, 0 for noise
     int32_t* out_count            # batched: how often each output row was drawn
     int n_hs                      # out_rows[:n_hs] index w_hs, the others w_ns
+    fw2v_rng noise                # the chunk's generator of noise words
+    int32_t* noise_ahead          # (negative,): the next output block's noise words, drawn
+    # and their rows prefetched while the current block trains (draw_noise_ahead)
     # where the window's context rows (batched kernel) and the output rows (batched kernel,
     # hs) are, and the batched kernel's gradients
     const float** ctx_ptr         # (n_ctx,), n_ctx = min(2 * window, longest text)

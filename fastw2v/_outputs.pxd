@@ -114,15 +114,28 @@ cdef inline void path_rows(const EpochState* s, ThreadScratch* t,
     t.n_hs = n
 
 
-cdef inline int noise_rows(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
+cdef inline void draw_noise_ahead(const EpochState* s, ThreadScratch* t) noexcept nogil:
+    """Draws the noise words of the next output block (noise_rows) into t.noise_ahead and
+    prefetches their rows: called when a block took the words drawn before it (and when a
+    chunk begins), so that the rows, cold in cache for the most part, load while a whole
+    block trains. The draws are those noise_rows would make itself: the noise words have
+    their own generator (csrc/rng.h: fw2v_rng_stream)."""
+    cdef int d
+    cdef int32_t w
+    for d in range(s.config.negative):
+        w = draw_noise(s, &t.noise)
+        t.noise_ahead[d] = w
+        fw2v_prefetch_row(s.w_ns + <int64_t>w * s.dim, s.dim)
+
+
+cdef inline int noise_rows(const EpochState* s, ThreadScratch* t,
                            int32_t target) noexcept nogil:
     """The negative-sampling rows of ``target``, after its path rows: the target (label 1),
-    then ``negative`` noise draws (label 0), a draw equal to the target skipped (as in
-    word2vec.c) and a repeated draw adding 1 to its row's out_count instead of taking a row
-    of its own (the rows of one block are distinct: see output_block); each noise row
-    prefetched as it is drawn. Returns the number of output rows (t.n_hs without negative
-    sampling)."""
-    cdef int _d, k, n = t.n_hs
+    then its ``negative`` noise words (label 0, drawn ahead: draw_noise_ahead), a word equal
+    to the target skipped (as in word2vec.c) and a repeated one adding 1 to its row's
+    out_count instead of taking a row of its own (the rows of one block are distinct: see
+    output_block). Returns the number of output rows (t.n_hs without negative sampling)."""
+    cdef int d, k, n = t.n_hs
     cdef int32_t w
     if s.config.negative == 0:
         return n
@@ -130,8 +143,8 @@ cdef inline int noise_rows(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
     t.out_label[n] = 1.0
     t.out_count[n] = 1
     n += 1
-    for _d in range(s.config.negative):
-        w = draw_noise(s, rng)
+    for d in range(s.config.negative):
+        w = t.noise_ahead[d]
         if w == target:
             continue
         k = t.n_hs + 1
@@ -144,7 +157,7 @@ cdef inline int noise_rows(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
         t.out_label[n] = 0.0
         t.out_count[n] = 1
         n += 1
-        fw2v_prefetch_row(s.w_ns + <int64_t>w * s.dim, s.dim)
+    draw_noise_ahead(s, t)
     return n
 
 
@@ -210,12 +223,12 @@ cdef inline void full_softmax(const EpochState* s, ThreadScratch* t, const float
     ger(n, s.dim, 1.0, p, h, s.w_sm, s.dim)
 
 
-cdef inline void output_layer(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
-                              const float* h, int32_t target, float alpha) noexcept nogil:
+cdef inline void output_layer(const EpochState* s, ThreadScratch* t, const float* h,
+                              int32_t target, float alpha) noexcept nogil:
     """Fills t.grad_h with the gradient of the output layer(s) with respect to h (the path
     rows of ``target`` filled already, see path_rows)."""
     memset(t.grad_h, 0, s.dim * sizeof(float))
-    output_block(s, t, h, t.grad_h, noise_rows(s, t, rng, target), alpha)
+    output_block(s, t, h, t.grad_h, noise_rows(s, t, target), alpha)
     if s.config.softmax:
         full_softmax(s, t, h, t.grad_h, target, alpha)
 

@@ -17,9 +17,11 @@ dense problem: three small products over the rows (csrc/rows.h) instead of one s
 saxpy per (context, output row) pair.
 
 Threads claim chunks (runs of whole texts, about ``chunk_words`` words each) from an atomic
-counter.  Each chunk's random draws come from a generator seeded by (seed, epoch, chunk), the
-epoch counted over the model's runs (``first_epoch``), and its learning rate from its
-position in the corpus, so neither depends on the thread.
+counter.  Each chunk's random draws come from generators seeded by (seed, epoch, chunk), the
+epoch counted over the model's runs (``first_epoch``): its noise words from the seeded one
+(drawn a block ahead, so that their rows load meanwhile: _outputs.pxd draw_noise_ahead), its
+sub-sampling and window draws from its stream 1 (csrc/rng.h); and its learning rate from
+its position in the corpus, so neither depends on the thread.
 """
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
@@ -30,11 +32,12 @@ import numpy as np
 
 from ._blas cimport axpy, scal, fw2v_row_dots, fw2v_row_combine
 from ._kernel cimport (Config, EpochState, ThreadScratch, fw2v_rng, fw2v_rng_next,
-                       fw2v_rng_seed, fw2v_rng_below, fw2v_sigmoid_init, fw2v_sigmoid,
+                       fw2v_rng_seed, fw2v_rng_stream, fw2v_rng_below, fw2v_sigmoid_init,
+                       fw2v_sigmoid,
                        FW2V_SOFTPLUS_LANES, fw2v_fetch_add, fw2v_load, fw2v_load_int,
                        fw2v_store_int, fw2v_prefetch_row)
 from ._outputs cimport (logistic_gradient, sum_loss, output_layer, path_rows, noise_rows,
-                        output_row, tally_block_loss, sync_hot_rows)
+                        output_row, tally_block_loss, sync_hot_rows, draw_noise_ahead)
 from ._layers import weight_shapes
 
 
@@ -54,8 +57,8 @@ cdef inline void update_input(const EpochState* s, int32_t w,
         axpy(s.dim, s.lockf[w], grad, row)
 
 
-cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
-                            int64_t center, int64_t lo, int64_t hi, float alpha) noexcept nogil:
+cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, int64_t center, int64_t lo,
+                            int64_t hi, float alpha) noexcept nogil:
     """Skip-gram for one center word: its n_ctx context rows against its n_out output rows
     (hs path nodes and/or target + shared negatives: path_rows, then noise_rows) as three
     small products over the rows where they are (csrc/rows.h).
@@ -68,7 +71,7 @@ cdef void sg_window_batched(const EpochState* s, ThreadScratch* t, fw2v_rng* rng
     cdef float* g
     if hi - lo < 2:  # no context word: no draws either
         return
-    n_out = noise_rows(s, t, rng, t.text[center])
+    n_out = noise_rows(s, t, t.text[center])
     for j in range(lo, hi):
         if j != center:
             t.ctx_ptr[n_ctx] = s.w_in + <int64_t>t.text[j] * dim
@@ -148,12 +151,12 @@ cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
         hi = i + b + 1 if i + b + 1 <= n else n
         path_rows(s, t, t.text[i])  # the same for all contexts of this center word
         if s.config.batched:
-            sg_window_batched(s, t, rng, i, lo, hi, alpha)
+            sg_window_batched(s, t, i, lo, hi, alpha)
         elif s.config.sg:
             for j in range(lo, hi):
                 if j != i:
                     h = s.w_in + <int64_t>t.text[j] * dim
-                    output_layer(s, t, rng, h, t.text[i], alpha)
+                    output_layer(s, t, h, t.text[i], alpha)
                     update_input(s, t.text[j], t.grad_h)
         else:
             memset(t.h, 0, dim * sizeof(float))
@@ -166,7 +169,7 @@ cdef void train_text(const EpochState* s, ThreadScratch* t, fw2v_rng* rng,
                 continue
             if s.config.cbow_mean:
                 scal(dim, 1.0 / count, t.h)
-            output_layer(s, t, rng, t.h, t.text[i], alpha)
+            output_layer(s, t, t.h, t.text[i], alpha)
             for j in range(lo, hi):
                 if j != i:
                     update_input(s, t.text[j], t.grad_h)
@@ -189,7 +192,10 @@ cdef void run_worker(EpochState* s, ThreadScratch* t,
         c = fw2v_fetch_add(&s.next_chunk, 1)
         if c >= s.n_chunks:
             break
-        fw2v_rng_seed(&rng, s.config.seed, s.first_epoch + s.epoch, c)
+        fw2v_rng_seed(&t.noise, s.config.seed, s.first_epoch + s.epoch, c)
+        rng = t.noise
+        fw2v_rng_stream(&rng, 1)
+        draw_noise_ahead(s, t)
         pos = chunk_words_before[c]
         for text in range(s.chunk_sent[c], s.chunk_sent[c + 1]):
             start = s.sent_off[text]
@@ -240,7 +246,7 @@ def _scratch_sizes(dim, window, max_text, negative, max_path, softmax_rows):
     # the loss buffer, with room for one more center word's units and the padding
     n_loss = LOSS_BUFFER + n_ctx * n_out + FW2V_SOFTPLUS_LANES
     return (dim, n_ctx, n_out, n_scores, dim * (2 + n_ctx + n_out) + n_out + n_scores
-            + n_loss, max(max_text, 1) + 2 * n_out)
+            + n_loss, max(max_text, 1) + 2 * n_out + negative)
 
 
 @cython.wraparound(True)  # [-1] below is the last entry
@@ -421,7 +427,8 @@ cdef class EpochRunner:
         t.hot_base = t.hot + n_hot
         t.out_rows = &ints[0]
         t.out_count = t.out_rows + n_out
-        t.text = t.out_count + n_out
+        t.noise_ahead = t.out_count + n_out
+        t.text = t.noise_ahead + self.s.config.negative
 
     def __dealloc__(self):
         free(self.scratch)

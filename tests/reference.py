@@ -12,7 +12,9 @@ def mix64(z):
 
 
 class SplitMix:
-    """The kernels' generator, seeded by (seed, epoch, chunk) as csrc/rng.h documents."""
+    """The kernels' generator, seeded by (seed, epoch, chunk) as csrc/rng.h documents: that of
+    a chunk's noise words (its sub-sampling and windows come from another stream, which the
+    reference, without either, does not need)."""
 
     def __init__(self, seed, epoch, chunk):
         self.state = mix64(mix64(mix64(seed) ^ epoch) ^ chunk)

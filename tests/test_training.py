@@ -18,7 +18,9 @@ MODES = {**TRAINING_MODES,
 SIGMOID_MODES = [name for name, mode in MODES.items() if not mode.get("softmax")]
 
 
-def tiny_model(scale=0.3, **mode):
+def tiny_model(scale=0.3, split=(), **mode):
+    """A model of one text of 40 words of 12 (or that text cut at the positions ``split``,
+    all in one chunk), with random weights in every layer."""
     rng = np.random.default_rng(3)
     words = [f"w{i}" for i in range(12)]
     text = [words[i] for i in rng.zipf(1.6, size=40) % 12]
@@ -26,7 +28,7 @@ def tiny_model(scale=0.3, **mode):
                   epochs=1, alpha=0.05, min_alpha=0.05, vector_size=8, seed=7,
                   compute_loss=True)
     params.update(mode)
-    model = FastW2V([text], **params).build_vocab()
+    model = FastW2V([list(t) for t in np.split(text, split)], **params).build_vocab()
     # non-zero output layers, so that every term of the update matters
     for w in model._outputs.values():
         w[:] = rng.normal(0, scale, w.shape)
@@ -54,6 +56,25 @@ def test_update_and_loss_equal_numpy_reference(mode):
     assert np.abs(model.wv.vectors - ref.w_in).max() < 1e-3 * np.abs(ref.w_in).max()
     if model.batched and model.negative:  # 5 or 8 draws over 12 words: repeats happen
         assert ref.repeated_draws > 0
+
+
+@pytest.mark.parametrize("mode", ["sg-ns", "cbow-ns", "sg-ns-classic", "sg-hs+ns"])
+def test_noise_words_drawn_ahead_follow_the_reference_across_texts(mode):
+    """Each output block's noise words are drawn while the block before it trains, across
+    the texts of a chunk, and a text of one word (no block) draws none: the weights equal
+    the numpy reference's, which draws a block's words when it trains it."""
+    model = tiny_model(split=(12, 13, 27), **MODES[mode])
+    ref = Reference(model)
+    assert model.corpus.n_texts == 4 and len(model.corpus.chunk_texts) == 2
+    texts = np.split(model.corpus.ids, model.corpus.offsets[1:-1])
+    assert [len(t) for t in texts] == [12, 1, 14, 13]
+    model.train()
+    rng = SplitMix(model.seed, 0, 0)
+    for text in texts:
+        ref.train_text(rng, text.tolist(), np.float32(model.alpha))
+    np.testing.assert_allclose(model.wv.vectors, ref.w_in, atol=2e-5)
+    for name, w in model._outputs.items():
+        np.testing.assert_allclose(w, ref.out[name], atol=2e-5)
 
 
 @pytest.mark.parametrize("mode", MODES.values(), ids=list(MODES))

@@ -115,7 +115,7 @@ def test_a_window_wider_than_the_texts_is_the_same_model(sg):
 def test_the_scratch_is_sized_by_the_longest_text_not_the_window():
     dim, n_ctx, n_out, n_scores, floats, ints = _scratch_sizes(100, 10**6, 3, 5, 0, 0)
     assert (n_ctx, n_out, n_scores) == (3, 6, 18)
-    assert floats < 10**4 and ints == 3 + 12
+    assert floats < 10**4 and ints == 3 + 12 + 5  # text, out_rows + out_count, noise_ahead
     with pytest.raises(ValueError, match=r"score block of 2000000 context words by "
                        r"1073741825 output rows exceeds the kernels' limit"):
         _scratch_sizes(100, 10**6, 10**7, 2**30, 0, 0)
