@@ -260,12 +260,20 @@ class _KillOnce(distributed.WorkerPlugin):
 @pytest.fixture(scope="module")
 def processes(tmp_path_factory):
     """A client of a LocalCluster of two worker processes (their nannies restart a killed
-    one), whose workers can run this module's _KillOnce."""
+    one), whose workers can run this module's _KillOnce.
+
+    A LocalCluster closes a worker's nanny for good if, ``lost-worker-timeout`` (15 s)
+    after a removal, no worker of that name is registered: a kill 15 s after the one of
+    the test before, caught between the death and the nanny's restart, left the cluster
+    one worker short and the test waiting for it (CI, sanitized, 2026-12-04). The kills
+    here are the tests' own; the nannies replace every one."""
     cloudpickle = pytest.importorskip("cloudpickle")
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0",
-                                  local_directory=tmp_path_factory.mktemp("dask")) as cluster, \
+    with dask.config.set({"distributed.deploy.lost-worker-timeout": "1h"}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     dashboard_address=":0",
+                                     local_directory=tmp_path_factory.mktemp("dask")
+                                     ) as cluster, \
             distributed.Client(cluster) as c:
         yield c
     time.sleep(0.5)  # a closed cluster's processes are reaped by the resource tracker
