@@ -32,6 +32,7 @@ import numpy as np
 
 from .._checks import check_choice
 from .._compression import _READ_CHUNK, atomic_output
+from .._system import DeferredSigint
 
 logger = logging.getLogger("fastw2v")
 
@@ -116,9 +117,20 @@ def _write_member(archive, fout, name, chunks, size):
     if pad:
         pad += _ALIGN if pad < 4 else 0  # an extra record takes at least its 4-byte header
         info.extra = struct.pack("<HH", _PADDING_EXTRA_ID, pad - 4) + bytes(pad - 4)
-    with archive.open(info, "w", force_zip64=zip64) as member:
+    member = None
+    try:
+        # zipfile flags the archive as writing a member from the end of open() to the end
+        # of close(), outside close()'s try: a Ctrl-C between the flag and its clearing
+        # would leave it set, and the archive's close would raise a ValueError in place of
+        # the KeyboardInterrupt
+        with DeferredSigint():
+            member = archive.open(info, "w", force_zip64=zip64)
         for chunk in chunks:
             member.write(chunk)
+    finally:
+        if member is not None:
+            with DeferredSigint():
+                member.close()
 
 
 def _npy_header(array):
